@@ -1,0 +1,161 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { moveResident } from '../../app/move-resident.js';
+import { createResident, type NewResident } from '../../app/create-resident.js';
+import { issueCard } from '../../app/issue-card.js';
+import { suspendCard } from '../../app/change-card-status.js';
+import { verifyPin } from '../../app/verify-pin.js';
+import type { AppDeps, EventContext } from '../../app/ports.js';
+import type { Actor } from '../../domain/actor.js';
+import { completeMyNumber } from '../../domain/my-number.js';
+import type { PinSlot } from '../../domain/pin-slot.js';
+import type { Db } from '../db/create-db.js';
+import type { createTokenStore } from '../db/token-store.js';
+
+export const DEMO_MUNICIPALITIES = [
+  { code: '111007', nameJa: 'さいたま市', nameEn: 'Saitama City', prefectureJa: '埼玉県' },
+  { code: '141003', nameJa: '横浜市', nameEn: 'Yokohama City', prefectureJa: '神奈川県' },
+  { code: '141305', nameJa: '川崎市', nameEn: 'Kawasaki City', prefectureJa: '神奈川県' },
+  { code: '112151', nameJa: '狭山市', nameEn: 'Sayama City', prefectureJa: '埼玉県' },
+  { code: '131016', nameJa: '千代田区', nameEn: 'Chiyoda City', prefectureJa: '東京都' },
+] as const;
+
+export type DemoCard = Readonly<{
+  story: string;
+  storyEn: string;
+  name: string;
+  cardId: string;
+  cardKey: string;
+  pins: Readonly<Partial<Record<PinSlot, string>>>;
+}>;
+export type DemoManifest = Readonly<{ cards: DemoCard[]; staffTokens: { label: string; token: string }[] }>;
+
+const DAY = 86_400_000;
+const demoActor: Actor = { id: 'demo-seed', label: 'demo seed', role: 'national_admin', municipalityCode: null };
+const none: EventContext = { channel: null, service: null, terminal: null, actor: null };
+const PINS = { auth: '4831', sign: 'KAGIYA2468', assist: '7392', juki: '5068' } as const;
+
+type Case = Readonly<{
+  story: string;
+  storyEn: string;
+  resident: Omit<NewResident, 'myNumber'>;
+  myNumber11: string;
+  /** Issue this many days ago (default: 30). */
+  issuedDaysAgo?: number;
+  after?: (deps: AppDeps, card: { cardId: string; cardKey: string }, residentId: string) => Promise<void>;
+}>;
+
+async function wrong(deps: AppDeps, card: { cardId: string; cardKey: string }, slot: PinSlot, times: number, context: EventContext) {
+  for (let i = 0; i < times; i += 1) await verifyPin(deps, { ...card, slot, pin: slot === 'sign' ? 'WRONG999' : '0000', context });
+}
+
+function isoDaysAgo(now: Date, days: number) {
+  return new Date(now.getTime() - days * DAY).toISOString().slice(0, 10);
+}
+
+function cases(now: Date): Case[] {
+  // A birthday 30 days after an issuance 5 years and 60 days ago: its 5th birthday after issuance has passed.
+  const expiredIssue = new Date(now.getTime() - (5 * 365 + 60) * DAY);
+  const expiredBirth = `1975-${isoDaysAgo(expiredIssue, -30).slice(5)}`.replace('-02-29', '-02-28');
+  return [
+    {
+      story: '健全なカード（ロックなし、失敗なし）',
+      storyEn: 'healthy card: nothing locked, no failures',
+      resident: { municipalityCode: '111007', name: '山田 太郎', nameKana: 'ヤマダ タロウ', birthDate: '1980-05-14', sex: 'male', address: '埼玉県さいたま市浦和区常盤6丁目4番4号' },
+      myNumber11: '12345678901',
+      after: async (deps, card) => {
+        await verifyPin(deps, { ...card, slot: 'auth', pin: PINS.auth, context: { channel: 'pc', service: 'mynaportal', terminal: null, actor: null } });
+      },
+    },
+    {
+      story: '利用者証明用がロック（スマホのe-Taxで3回失敗）',
+      storyEn: 'auth locked: 3 failures through the smartphone app (e-Tax)',
+      resident: { municipalityCode: '111007', name: '佐藤 花子', nameKana: 'サトウ ハナコ', birthDate: '1972-11-03', sex: 'female', address: '埼玉県さいたま市大宮区吉敷町1丁目124番地1' },
+      myNumber11: '23456789012',
+      after: (deps, card) => wrong(deps, card, 'auth', 3, { channel: 'smartphone', service: 'e-tax', terminal: 'iPhone app', actor: null }),
+    },
+    {
+      story: '利用者証明用の残り1回（コンビニで2回失敗）',
+      storyEn: 'auth has one try left: 2 failures at a convenience-store kiosk',
+      resident: { municipalityCode: '141003', name: '鈴木 一郎', nameKana: 'スズキ イチロウ', birthDate: '1965-02-21', sex: 'male', address: '神奈川県横浜市中区本町6丁目50番地の10' },
+      myNumber11: '34567890123',
+      after: (deps, card) => wrong(deps, card, 'auth', 2, { channel: 'kiosk', service: 'konbini-certificates', terminal: 'store 0421 MMK', actor: null }),
+    },
+    {
+      story: '転居で署名用電子証明書が失効（利用者証明用は有効）',
+      storyEn: 'signing certificate revoked after a move (auth certificate still valid)',
+      resident: { municipalityCode: '141305', name: '高橋 美咲', nameKana: 'タカハシ ミサキ', birthDate: '1990-08-08', sex: 'female', address: '神奈川県川崎市川崎区宮本町1番地' },
+      myNumber11: '45678901234',
+      after: async (deps, _card, residentId) => {
+        await moveResident(deps, demoActor, { residentId, address: '神奈川県川崎市中原区小杉町3丁目245番地', municipalityCode: '141305' }, { ...none, channel: 'counter' });
+      },
+    },
+    {
+      story: '電子証明書の有効期限切れ（カードは有効）',
+      storyEn: 'certificates expired (the card itself still valid)',
+      resident: { municipalityCode: '112151', name: '田中 健', nameKana: 'タナカ ケン', birthDate: expiredBirth, sex: 'male', address: '埼玉県狭山市入間川1丁目23番5号' },
+      myNumber11: '56789012345',
+      issuedDaysAgo: Math.round((now.getTime() - expiredIssue.getTime()) / DAY),
+    },
+    {
+      story: '紛失届で一時停止中',
+      storyEn: 'suspended after a loss report',
+      resident: { municipalityCode: '131016', name: '伊藤 さくら', nameKana: 'イトウ サクラ', birthDate: '1985-04-01', sex: 'female', address: '東京都千代田区九段南1丁目2番1号' },
+      myNumber11: '67890123456',
+      after: async (deps, card) => {
+        await suspendCard(deps, demoActor, { cardId: card.cardId, reason: 'loss reported by phone' }, { ...none, channel: 'other', service: 'call-center' });
+      },
+    },
+    {
+      story: '15歳未満（署名用電子証明書なし）',
+      storyEn: 'under 15: no signing certificate',
+      resident: { municipalityCode: '131016', name: '伊藤 蓮', nameKana: 'イトウ レン', birthDate: '2016-07-20', sex: 'male', address: '東京都千代田区九段南1丁目2番1号' },
+      myNumber11: '78901234567',
+    },
+  ];
+}
+
+/** The municipalities Kagiya ships with (reference data, seeded on every start, never duplicated). */
+export async function seedMunicipalities(db: Db, now: Date): Promise<void> {
+  for (const m of DEMO_MUNICIPALITIES) {
+    await db
+      .insertInto('municipalities')
+      .values({ code: m.code, name_ja: m.nameJa, name_en: m.nameEn, prefecture_ja: m.prefectureJa, created_at: now })
+      .onConflict((oc) => oc.column('code').doNothing())
+      .execute();
+  }
+}
+
+/** Residents and cards in every interesting state, made through the real use cases, on a database without any. */
+export async function seedDemoData(
+  deps: AppDeps,
+  db: Db,
+  tokens: ReturnType<typeof createTokenStore>,
+  manifestFile: string,
+): Promise<DemoManifest | null> {
+  const now = deps.clock();
+  await seedMunicipalities(db, now);
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from residents`.execute(db);
+  if ((rows[0]?.n ?? 0) > 0) return existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as DemoManifest) : null;
+
+  const cards: DemoCard[] = [];
+  for (const c of cases(now)) {
+    const at = c.issuedDaysAgo ? new Date(now.getTime() - c.issuedDaysAgo * DAY) : new Date(now.getTime() - 30 * DAY);
+    const past: AppDeps = { ...deps, clock: () => at };
+    const resident = await createResident(past, demoActor, { ...c.resident, myNumber: completeMyNumber(c.myNumber11) });
+    if (!resident.ok) throw new Error(`demo resident: ${resident.code}`);
+    const underFifteen = c.resident.birthDate > isoDaysAgo(now, 15 * 365.25);
+    const pins = underFifteen ? { auth: PINS.auth, assist: PINS.assist, juki: PINS.juki } : { ...PINS };
+    const card = await issueCard(past, demoActor, { residentId: resident.value.id, pins }, { ...none, channel: 'counter', service: 'card-issuance' });
+    if (!card.ok) throw new Error(`demo card: ${card.code} ${JSON.stringify(card.details)}`);
+    await c.after?.(deps, card.value, resident.value.id);
+    cards.push({ story: c.story, storyEn: c.storyEn, name: c.resident.name, ...card.value, pins });
+  }
+  const clerk = await tokens.create({ id: deps.secrets.newId(), label: 'さいたま市 窓口 (demo clerk)', role: 'clerk', municipalityCode: '111007', now });
+  const manifest: DemoManifest = { cards, staffTokens: [{ label: 'さいたま市 clerk / 窓口職員', token: clerk }] };
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2), { mode: 0o600 });
+  return manifest;
+}
+
+export const demoManifestPath = (dataDir: string) => join(dataDir, 'demo-cards.json');

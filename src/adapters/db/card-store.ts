@@ -1,0 +1,270 @@
+import { sql } from 'kysely';
+import type { CertKind, PinSlot } from '../../domain/pin-slot.js';
+import { certKindOf } from '../../domain/card.js';
+import type { CardEvent, CardOverview, CardRecord, CardStore, NewCardEvent } from '../../app/ports.js';
+import type { Db } from './create-db.js';
+import type { CardTable } from './schema.js';
+import { beginAttemptSql, finishSuccessSql } from './card-attempt.sql.js';
+
+type CardRow = Pick<CardTable, 'id' | 'resident_id' | 'status' | 'issued_at' | 'expires_at' | 'key_algorithm' | 'status_changed_at' | 'status_reason'>;
+const CARD_COLUMNS = ['id', 'resident_id', 'status', 'issued_at', 'expires_at', 'key_algorithm', 'status_changed_at', 'status_reason'] as const;
+
+function toCard(row: CardRow): CardRecord {
+  return {
+    id: row.id,
+    residentId: row.resident_id,
+    status: row.status,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    keyAlgorithm: row.key_algorithm,
+    statusChangedAt: row.status_changed_at,
+    statusReason: row.status_reason,
+  };
+}
+
+function eventValues(e: NewCardEvent) {
+  return {
+    card_id: e.cardId,
+    occurred_at: e.occurredAt,
+    operation: e.operation,
+    slot: e.slot,
+    result: e.result,
+    code: e.code,
+    remaining_after: e.remainingAfter ?? null,
+    channel: e.context.channel,
+    service: e.context.service,
+    terminal: e.context.terminal,
+    actor: e.context.actor,
+    detail: e.detail ? JSON.stringify(e.detail) : null,
+  };
+}
+
+export function createCardStore(db: Db): CardStore {
+  return {
+    async insertCard(card, event) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('cards')
+          .values({
+            id: card.id,
+            resident_id: card.residentId,
+            key_hash: card.keyHash,
+            status: 'active',
+            issued_at: card.issuedAt,
+            expires_at: card.expiresAt,
+            key_algorithm: card.keyAlgorithm,
+            status_changed_at: null,
+            status_reason: null,
+          })
+          .execute();
+        await trx
+          .insertInto('pin_slots')
+          .values(
+            card.slots.map((s) => ({
+              card_id: card.id,
+              slot: s.slot,
+              pin_hash: s.pinHash,
+              max_tries: s.maxTries,
+              remaining: s.maxTries,
+              locked_at: null,
+              pin_set_at: card.issuedAt,
+              updated_at: card.issuedAt,
+            })),
+          )
+          .execute();
+        if (card.certificates.length > 0) {
+          await trx
+            .insertInto('certificates')
+            .values(
+              card.certificates.map((c) => ({
+                id: c.id,
+                card_id: card.id,
+                kind: c.kind,
+                serial_hex: c.serialHex,
+                der: c.der,
+                private_key_enc: c.sealedKey,
+                not_before: c.notBefore,
+                not_after: c.notAfter,
+                status: 'valid' as const,
+                status_changed_at: null,
+                revocation_reason: null,
+                current: true,
+              })),
+            )
+            .execute();
+        }
+        await trx.insertInto('card_events').values(eventValues(event)).execute();
+      });
+    },
+
+    async findCardByKey(cardId, keyHash) {
+      const row = await db
+        .selectFrom('cards')
+        .select(CARD_COLUMNS)
+        .where('id', '=', cardId)
+        .where('key_hash', '=', keyHash)
+        .executeTakeFirst();
+      return row ? toCard(row) : null;
+    },
+
+    async findCard(cardId) {
+      const row = await db.selectFrom('cards').select(CARD_COLUMNS).where('id', '=', cardId).executeTakeFirst();
+      return row ? toCard(row) : null;
+    },
+
+    async overview(cardId) {
+      const card = await db.selectFrom('cards').select(CARD_COLUMNS).where('id', '=', cardId).executeTakeFirst();
+      if (!card) return null;
+      const [slots, certs] = await Promise.all([
+        db.selectFrom('pin_slots').select(['slot', 'remaining', 'max_tries', 'locked_at']).where('card_id', '=', cardId).execute(),
+        db
+          .selectFrom('certificates')
+          .select(['id', 'kind', 'status', 'not_before', 'not_after', 'serial_hex', 'status_changed_at', 'revocation_reason'])
+          .where('card_id', '=', cardId)
+          .where('current', '=', true)
+          .execute(),
+      ]);
+      const overview: { card: CardRecord; slots: CardOverview['slots']; certificates: CardOverview['certificates'] } = {
+        card: toCard(card),
+        slots: Object.fromEntries(slots.map((s) => [s.slot, { remaining: s.remaining, max: s.max_tries, lockedAt: s.locked_at }])),
+        certificates: Object.fromEntries(
+          certs.map((c) => [
+            c.kind,
+            {
+              id: c.id,
+              status: c.status,
+              notBefore: c.not_before,
+              notAfter: c.not_after,
+              serialHex: c.serial_hex,
+              statusChangedAt: c.status_changed_at,
+              revocationReason: c.revocation_reason,
+            },
+          ]),
+        ),
+      };
+      return overview;
+    },
+
+    beginAttempt(input) {
+      return beginAttemptSql(db, { ...input, certKind: certKindOf(input.slot) });
+    },
+
+    finishSuccess(input) {
+      return finishSuccessSql(db, input);
+    },
+
+    async finishFailure({ eventId, remaining }) {
+      await db.updateTable('card_events').set({ result: 'incorrect', remaining_after: remaining }).where('id', '=', eventId).execute();
+    },
+
+    async setPin({ cardId, slot, pinHash, now, event }) {
+      await db.transaction().execute(async (trx) => {
+        // Re-setting is the only unlock (DOMAIN.md §4): new PIN and full counter in one step. Moving
+        // last_success_seq up to attempt_seq makes any success still in flight a no-op.
+        const updated = await trx
+          .updateTable('pin_slots')
+          .set((eb) => ({
+            pin_hash: pinHash,
+            remaining: eb.ref('max_tries'),
+            last_success_seq: eb.ref('attempt_seq'),
+            locked_at: null,
+            pin_set_at: now,
+            updated_at: now,
+          }))
+          .where('card_id', '=', cardId)
+          .where('slot', '=', slot)
+          .returning('max_tries')
+          .executeTakeFirst();
+        if (!updated) throw new Error(`no ${slot} slot on card`);
+        await trx.insertInto('card_events').values({ ...eventValues(event), remaining_after: updated.max_tries }).execute();
+      });
+    },
+
+    async recordEvent(event) {
+      await db.insertInto('card_events').values(eventValues(event)).execute();
+    },
+
+    async listEvents(cardId, { limit, beforeId }) {
+      let query = db
+        .selectFrom('card_events')
+        .select(['id', 'occurred_at', 'operation', 'slot', 'result', 'code', 'remaining_after', 'channel', 'service', 'terminal', 'actor'])
+        .where('card_id', '=', cardId)
+        .orderBy('id', 'desc')
+        .limit(limit);
+      if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+      const rows = await query.execute();
+      return rows.map(
+        (r): CardEvent => ({
+          id: Number(r.id),
+          occurredAt: r.occurred_at,
+          operation: r.operation,
+          slot: r.slot as PinSlot | null,
+          result: r.result as CardEvent['result'],
+          code: r.code,
+          remainingAfter: r.remaining_after,
+          channel: r.channel,
+          service: r.service,
+          terminal: r.terminal,
+          actor: r.actor,
+        }),
+      );
+    },
+
+    async setCardStatus({ cardId, status, certStatus, fromCertStatus, reason, now, event }) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('cards')
+          .set({ status, status_changed_at: now, status_reason: reason })
+          .where('id', '=', cardId)
+          .execute();
+        await trx
+          .updateTable('certificates')
+          .set({ status: certStatus, status_changed_at: now, revocation_reason: certStatus === 'valid' ? null : reason })
+          .where('card_id', '=', cardId)
+          .where('current', '=', true)
+          .where('status', 'in', [...fromCertStatus])
+          .execute();
+        await trx.insertInto('card_events').values(eventValues(event)).execute();
+      });
+    },
+
+    async revokeCertificate({ cardId, kind, reason, now, event }) {
+      return db.transaction().execute(async (trx) => {
+        const revoked = await trx
+          .updateTable('certificates')
+          .set({ status: 'revoked', status_changed_at: now, revocation_reason: reason })
+          .where('card_id', '=', cardId)
+          .where('kind', '=', kind)
+          .where('current', '=', true)
+          .where('status', '!=', 'revoked')
+          .executeTakeFirst();
+        if (Number(revoked.numUpdatedRows) === 0) return false;
+        await trx.insertInto('card_events').values(eventValues(event)).execute();
+        return true;
+      });
+    },
+
+    async certificateKey(cardId, kind: CertKind) {
+      const row = await db
+        .selectFrom('certificates')
+        .innerJoin('cards', 'cards.id', 'certificates.card_id')
+        .select(['certificates.id', 'certificates.der', 'certificates.private_key_enc', 'cards.key_algorithm'])
+        .where('certificates.card_id', '=', cardId)
+        .where('certificates.kind', '=', kind)
+        .where('certificates.current', '=', true)
+        .executeTakeFirst();
+      return row ? { id: row.id, der: row.der, sealedKey: row.private_key_enc, algorithm: row.key_algorithm } : null;
+    },
+
+    async cardIdsOfResident(residentId) {
+      const rows = await db.selectFrom('cards').select('id').where('resident_id', '=', residentId).orderBy('issued_at').execute();
+      return rows.map((r) => r.id);
+    },
+  };
+}
+
+// Exposed for tests that inspect raw counters.
+export async function rawSlot(db: Db, cardId: string, slot: PinSlot) {
+  return db.selectFrom('pin_slots').selectAll().where('card_id', '=', cardId).where('slot', '=', slot).executeTakeFirst();
+}
+export { sql };

@@ -1,0 +1,35 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export type DbConfig =
+  | { kind: 'pglite'; dataDir: string | null /* null: in memory */ }
+  | { kind: 'postgres'; url: string; poolSize: number };
+
+export type Db = Kysely<Database>;
+
+// int8 (bigserial ids) as numbers, as PGlite returns them: event ids stay far below 2^53.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (value: string) => Number(value);
+    // dates (oid 1082) stay 'YYYY-MM-DD' strings: a calendar date has no time zone.
+    if (oid === 1082) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export async function createDb(config: DbConfig): Promise<Db> {
+  if (config.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, types: pgTypes });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
+  const pglite = await PGlite.create(config.dataDir ?? undefined, {
+    // dates as strings, matching the pg parser above
+    parsers: { 1082: (value: string) => value },
+  });
+  return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+}

@@ -1,0 +1,42 @@
+import { ERROR_MESSAGES, type ErrorCode } from '../../domain/errors.js';
+
+// One exhaustive table (DESIGN.md): a new code without a status does not compile.
+export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 423 | 500 | 503>> = {
+  PIN_FORMAT: 400,
+  PIN_INCORRECT: 401,
+  PIN_LOCKED: 423,
+  PIN_WEAK: 400,
+  PIN_SLOT_ABSENT: 409,
+  CARD_REJECTED: 401,
+  CARD_SUSPENDED: 423,
+  CARD_REVOKED: 410,
+  CARD_EXPIRED: 410,
+  CERT_EXPIRED: 410,
+  CERT_REVOKED: 410,
+  CERT_SUSPENDED: 423,
+  RISK_HOLD: 423,
+  SERVICE_BUSY: 503,
+  INVALID_REQUEST: 400,
+  INVALID_MY_NUMBER: 400,
+  INVALID_MUNICIPALITY: 400,
+  DUPLICATE_MY_NUMBER: 409,
+  NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CONFLICT: 409,
+  INTERNAL: 500,
+};
+
+export type Lang = 'ja' | 'en';
+
+/** Japanese unless the caller asks for English first (DESIGN.md: Japanese first, English second). */
+export function pickLang(acceptLanguage: string | undefined, query: string | undefined): Lang {
+  if (query === 'en' || query === 'ja') return query;
+  const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'ja';
+}
+
+export function errorBody(code: ErrorCode, details: Readonly<Record<string, unknown>>, lang: Lang) {
+  const messages = ERROR_MESSAGES[code];
+  return { error: { ...details, code, message: messages[lang], messages: { ja: messages.ja, en: messages.en } } };
+}

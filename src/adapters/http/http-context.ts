@@ -1,0 +1,60 @@
+import type { Context } from 'hono';
+import type { ErrorCode } from '../../domain/errors.js';
+import type { Outcome } from '../../app/outcome.js';
+import type { AppDeps, EventContext } from '../../app/ports.js';
+import type { Actor } from '../../domain/actor.js';
+import { errorBody, HTTP_STATUS, pickLang } from './error-response.js';
+
+export type HttpDeps = AppDeps &
+  Readonly<{
+    /** Resolves a bearer token to the staff or integration acting, or null. */
+    authenticate(token: string): Promise<Actor | null>;
+  }>;
+
+export type Env = { Variables: { deps: HttpDeps } };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const CHANNELS = ['smartphone', 'pc', 'kiosk', 'counter', 'clinic', 'other'] as const;
+const LABEL = /^[\p{L}\p{N} ._:@/-]{1,64}$/u;
+
+export function langOf(c: Context) {
+  return pickLang(c.req.header('accept-language'), c.req.query('lang'));
+}
+
+// Typed `any` so one helper can answer any route; the OpenAPI document states each route's shapes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyResponse = any;
+
+export function errorJson(c: Context, code: ErrorCode, details: Readonly<Record<string, unknown>> = {}): AnyResponse {
+  return c.json(errorBody(code, details, langOf(c)), HTTP_STATUS[code]);
+}
+
+/** Sends a use case's outcome: the value through `render`, a failure through the one status table. */
+export function respond<T>(c: Context, outcome: Outcome<T>, render: (value: T) => unknown, status: 200 | 201 = 200): AnyResponse {
+  if (!outcome.ok) return errorJson(c, outcome.code, outcome.details);
+  return c.json(render(outcome.value) as object, status);
+}
+
+/**
+ * The card's identity as presented: a malformed id or a missing key is answered exactly as an unknown card
+ * with a wrong key would be (CARD_REJECTED), so nothing distinguishes the cases.
+ */
+export function cardAccess(c: Context, cardId: string): { cardId: string; cardKey: string } | null {
+  const cardKey = c.req.header('x-card-key') ?? '';
+  if (!UUID.test(cardId) || cardKey.length === 0 || cardKey.length > 128) return null;
+  return { cardId: cardId.toLowerCase(), cardKey };
+}
+
+/** Channel, service and terminal as the caller states them, recorded with every attempt. */
+export function eventContext(c: Context): EventContext | null {
+  const channel = c.req.header('x-kagiya-channel') ?? null;
+  const service = c.req.header('x-kagiya-service') ?? null;
+  const terminal = c.req.header('x-kagiya-terminal') ?? null;
+  if (channel !== null && !(CHANNELS as readonly string[]).includes(channel)) return null;
+  if (service !== null && !LABEL.test(service)) return null;
+  if (terminal !== null && !LABEL.test(terminal)) return null;
+  return { channel, service, terminal, actor: null };
+}
+
+export const CONTEXT_HEADERS_DOC =
+  'Optional headers recorded with the attempt: X-Kagiya-Channel (' + CHANNELS.join(', ') + '), X-Kagiya-Service, X-Kagiya-Terminal.';

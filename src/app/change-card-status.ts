@@ -1,0 +1,60 @@
+import { actsIn, mayOperateCards, type Actor } from '../domain/actor.js';
+import type { CardStatus, CertStatus } from '../domain/card.js';
+import { fail, ok, type Outcome } from './outcome.js';
+import type { AppDeps, EventContext } from './ports.js';
+
+type Transition = Readonly<{
+  operation: 'suspend' | 'restore' | 'revoke';
+  from: readonly CardStatus[];
+  to: CardStatus;
+  certFrom: readonly CertStatus[];
+  certTo: CertStatus;
+}>;
+
+// DOMAIN.md §2: a lost card is first suspended (一時保留, reversible), then revoked or restored.
+const TRANSITIONS = {
+  suspend: { operation: 'suspend', from: ['active'], to: 'suspended', certFrom: ['valid'], certTo: 'suspended' },
+  restore: { operation: 'restore', from: ['suspended'], to: 'active', certFrom: ['suspended'], certTo: 'valid' },
+  revoke: { operation: 'revoke', from: ['active', 'suspended'], to: 'revoked', certFrom: ['valid', 'suspended'], certTo: 'revoked' },
+} as const satisfies Record<string, Transition>;
+
+async function transition(
+  deps: AppDeps,
+  actor: Actor,
+  t: Transition,
+  input: { cardId: string; reason: string },
+  context: EventContext,
+): Promise<Outcome<{ cardId: string; status: CardStatus }>> {
+  if (!mayOperateCards(actor)) return fail('FORBIDDEN');
+  const card = await deps.cards.findCard(input.cardId);
+  const resident = card && (await deps.residents.findById(card.residentId));
+  if (!card || !resident || !actsIn(actor, resident.municipalityCode)) return fail('NOT_FOUND', { resource: 'card' });
+  if (!t.from.includes(card.status)) return fail('CONFLICT', { from: card.status, operation: t.operation });
+  const now = deps.clock();
+  await deps.cards.setCardStatus({
+    cardId: card.id,
+    status: t.to,
+    certStatus: t.certTo,
+    fromCertStatus: t.certFrom,
+    reason: input.reason,
+    now,
+    event: {
+      cardId: card.id,
+      occurredAt: now,
+      operation: t.operation,
+      slot: null,
+      result: 'done',
+      code: null,
+      context: { ...context, actor: actor.id },
+      detail: { reason: input.reason },
+    },
+  });
+  return ok({ cardId: card.id, status: t.to });
+}
+
+export const suspendCard = (deps: AppDeps, actor: Actor, input: { cardId: string; reason: string }, context: EventContext) =>
+  transition(deps, actor, TRANSITIONS.suspend, input, context);
+export const restoreCard = (deps: AppDeps, actor: Actor, input: { cardId: string; reason: string }, context: EventContext) =>
+  transition(deps, actor, TRANSITIONS.restore, input, context);
+export const revokeCard = (deps: AppDeps, actor: Actor, input: { cardId: string; reason: string }, context: EventContext) =>
+  transition(deps, actor, TRANSITIONS.revoke, input, context);

@@ -1,0 +1,58 @@
+import { gatePinEntry } from '../domain/card.js';
+import type { ErrorCode } from '../domain/errors.js';
+import { normalizePin } from '../domain/pin-format.js';
+import type { PinSlot } from '../domain/pin-slot.js';
+import { fail, ok, type Outcome } from './outcome.js';
+import type { AppDeps, EventContext } from './ports.js';
+
+export type CardAccess = Readonly<{ cardId: string; cardKey: string }>;
+
+export type PinAttemptInput = CardAccess &
+  Readonly<{ slot: PinSlot; pin: string; operation: string; context: EventContext }>;
+
+export type AcceptedPin = Readonly<{ slot: PinSlot; remaining: number; cardId: string; eventId: number }>;
+
+/**
+ * Every PIN entry, whatever operation it opens, goes through here: gate, format, spend, compare, finish.
+ * The order is the rule (DOMAIN.md §1): a malformed PIN spends nothing; the try is spent and committed
+ * before the compare; a locked slot answers the same whatever the PIN.
+ */
+export async function attemptPin(deps: AppDeps, input: PinAttemptInput): Promise<Outcome<AcceptedPin>> {
+  const { cardId, slot, operation, context } = input;
+  const now = deps.clock();
+  const normalized = normalizePin(slot, input.pin);
+  const begun = await deps.cards.beginAttempt({
+    cardId,
+    keyHash: deps.secrets.hashCardKey(input.cardKey),
+    slot,
+    operation,
+    context,
+    now,
+    spend: normalized.kind === 'ok',
+  });
+  if (!begun) return fail('CARD_REJECTED');
+
+  const refuse = async (code: ErrorCode, details: Record<string, unknown>): Promise<Outcome<AcceptedPin>> => {
+    await deps.cards.recordEvent({ cardId, occurredAt: now, operation, slot, result: 'refused', code, context, remainingAfter: begun.snapshot.slot?.remaining ?? null });
+    return fail(code, details);
+  };
+
+  if (!begun.spent) {
+    const refusal = gatePinEntry(begun.snapshot, slot, now);
+    if (refusal) return refuse(refusal, { slot });
+    if (normalized.kind === 'format') return refuse('PIN_FORMAT', { slot, reason: normalized.reason, triesSpent: 0 });
+    // The gate passed on our snapshot, but a concurrent attempt took the last try first.
+    return refuse('PIN_LOCKED', { slot });
+  }
+
+  const { spent } = begun;
+  const pin = normalized.kind === 'ok' ? normalized.pin : '';
+  if (deps.pinHasher.matches(cardId, slot, pin, spent.pinHash)) {
+    const remaining = await deps.cards.finishSuccess({ cardId, slot, seq: spent.seq, pinHash: spent.pinHash, eventId: spent.eventId, now });
+    return ok({ slot, remaining, cardId, eventId: spent.eventId });
+  }
+  await deps.cards.finishFailure({ eventId: spent.eventId, remaining: spent.remaining });
+  // The entry that spends the last try locks the slot; say so rather than "0 tries left".
+  if (spent.remaining === 0) return fail('PIN_LOCKED', { slot, remaining: 0, lockedNow: true });
+  return fail('PIN_INCORRECT', { slot, remaining: spent.remaining });
+}

@@ -1,0 +1,194 @@
+import type { CardSnapshot, CardStatus, CertStatus, CertView } from '../domain/card.js';
+import type { CertKind, PinSlot } from '../domain/pin-slot.js';
+
+// The interfaces use cases need. Adapters implement them; use cases never see SQL, HTTP or crypto libraries.
+
+export type Clock = () => Date;
+
+/** Where an attempt came from, as the caller states it (recorded on every card event). */
+export type EventContext = Readonly<{
+  channel: string | null;
+  service: string | null;
+  terminal: string | null;
+  /** Staff or token that acted, for administrative events. */
+  actor: string | null;
+}>;
+
+export type Sex = 'male' | 'female' | 'other';
+
+export type Resident = Readonly<{
+  id: string;
+  municipalityCode: string;
+  name: string;
+  nameKana: string;
+  birthDate: string;
+  sex: Sex;
+  address: string;
+  adultWard: boolean;
+  myNumberMasked: string;
+}>;
+
+export type NewResidentRow = Resident &
+  Readonly<{ myNumberSealed: Uint8Array; myNumberIndex: Uint8Array; createdAt: Date }>;
+
+export type NewCertificateRow = Readonly<{
+  id: string;
+  kind: CertKind;
+  serialHex: string;
+  der: Uint8Array;
+  sealedKey: Uint8Array;
+  notBefore: Date;
+  notAfter: Date;
+}>;
+
+export type NewCardRow = Readonly<{
+  id: string;
+  residentId: string;
+  keyHash: Uint8Array;
+  issuedAt: Date;
+  expiresAt: Date;
+  keyAlgorithm: string;
+  slots: ReadonlyArray<{ slot: PinSlot; pinHash: Uint8Array; maxTries: number }>;
+  certificates: readonly NewCertificateRow[];
+}>;
+
+export type CardEventResult = 'pending' | 'success' | 'incorrect' | 'refused' | 'done';
+
+export type CardEvent = Readonly<{
+  id: number;
+  occurredAt: Date;
+  operation: string;
+  slot: PinSlot | null;
+  result: CardEventResult;
+  code: string | null;
+  remainingAfter: number | null;
+  channel: string | null;
+  service: string | null;
+  terminal: string | null;
+  actor: string | null;
+}>;
+
+export type NewCardEvent = Readonly<{
+  cardId: string;
+  occurredAt: Date;
+  operation: string;
+  slot: PinSlot | null;
+  result: CardEventResult;
+  code: string | null;
+  remainingAfter?: number | null;
+  context: EventContext;
+  detail?: Readonly<Record<string, unknown>> | null;
+}>;
+
+/** A try spent durably, before the PIN is compared (DOMAIN.md §1 "decrement before compare"). */
+export type SpentTry = Readonly<{ pinHash: Uint8Array; remaining: number; seq: number; eventId: number }>;
+
+export type CardRecord = Readonly<{
+  id: string;
+  residentId: string;
+  status: CardStatus;
+  issuedAt: Date;
+  expiresAt: Date;
+  keyAlgorithm: string;
+  statusChangedAt: Date | null;
+  statusReason: string | null;
+}>;
+
+export type CardOverview = Readonly<{
+  card: CardRecord;
+  slots: Readonly<Partial<Record<PinSlot, { remaining: number; max: number; lockedAt: Date | null }>>>;
+  certificates: Readonly<Partial<Record<CertKind, CertView & { id: string }>>>;
+}>;
+
+export interface CardStore {
+  insertCard(card: NewCardRow, event: NewCardEvent): Promise<void>;
+  /** The card if `keyHash` is its key; null for an unknown card or a wrong key alike. */
+  findCardByKey(cardId: string, keyHash: Uint8Array): Promise<CardRecord | null>;
+  findCard(cardId: string): Promise<CardRecord | null>;
+  overview(cardId: string): Promise<CardOverview | null>;
+  /**
+   * One atomic statement: checks the card key, reads the card, slot and certificate state, and — when
+   * `spend` is true and the card, certificate and slot all allow it — decrements the slot and records a
+   * pending event. Returns null when the card or key is unknown.
+   */
+  beginAttempt(input: {
+    cardId: string;
+    keyHash: Uint8Array;
+    slot: PinSlot;
+    operation: string;
+    context: EventContext;
+    now: Date;
+    spend: boolean;
+  }): Promise<{ snapshot: CardSnapshot; spent: SpentTry | null } | null>;
+  /** Applies a match: the counter returns to max less the tries spent after this one. Returns remaining. */
+  finishSuccess(input: { cardId: string; slot: PinSlot; seq: number; pinHash: Uint8Array; eventId: number; now: Date }): Promise<number>;
+  finishFailure(input: { eventId: number; remaining: number }): Promise<void>;
+  /** Writes a new PIN and restores the counter in one step; tries in flight stay spent. */
+  setPin(input: { cardId: string; slot: PinSlot; pinHash: Uint8Array; now: Date; event: NewCardEvent }): Promise<void>;
+  recordEvent(event: NewCardEvent): Promise<void>;
+  listEvents(cardId: string, options: { limit: number; beforeId?: number }): Promise<CardEvent[]>;
+  setCardStatus(input: { cardId: string; status: CardStatus; certStatus: CertStatus; fromCertStatus: readonly CertStatus[]; reason: string; now: Date; event: NewCardEvent }): Promise<void>;
+  revokeCertificate(input: { cardId: string; kind: CertKind; reason: string; now: Date; event: NewCardEvent }): Promise<boolean>;
+  /** The sealed private key and DER of the card's current certificate of `kind`. */
+  certificateKey(cardId: string, kind: CertKind): Promise<{ id: string; der: Uint8Array; sealedKey: Uint8Array; algorithm: string } | null>;
+  cardIdsOfResident(residentId: string): Promise<string[]>;
+}
+
+export interface ResidentStore {
+  insert(resident: NewResidentRow): Promise<'ok' | 'duplicate_my_number'>;
+  findById(id: string): Promise<Resident | null>;
+  sealedMyNumber(id: string): Promise<Uint8Array | null>;
+  updateAddress(input: { id: string; address: string; municipalityCode: string; now: Date }): Promise<void>;
+  municipalityExists(code: string): Promise<boolean>;
+}
+
+export interface PinHasher {
+  hash(cardId: string, slot: PinSlot, pin: string): Uint8Array;
+  matches(cardId: string, slot: PinSlot, pin: string, stored: Uint8Array): boolean;
+}
+
+export interface MyNumberVault {
+  seal(myNumber: string, residentId: string): Uint8Array;
+  open(sealed: Uint8Array, residentId: string): string;
+  /** Keyed hash for uniqueness and lookup without decrypting. */
+  index(myNumber: string): Uint8Array;
+}
+
+export interface Secrets {
+  newId(): string;
+  /** A new card key: the secret half of the card file, shown once. */
+  newCardKey(): string;
+  hashCardKey(cardKey: string): Uint8Array;
+}
+
+export type CertificateHolder = Readonly<{
+  name: string;
+  nameKana: string;
+  address: string;
+  birthDate: string;
+  sex: Sex;
+}>;
+
+/** A card's sealed private key and the algorithm it was made with. */
+export type CardKey = Readonly<{ sealedKey: Uint8Array; algorithm: string }>;
+
+export interface CardPki {
+  readonly algorithm: string;
+  issue(input: { kind: CertKind; holder: CertificateHolder; notBefore: Date; notAfter: Date }): Promise<{
+    der: Uint8Array;
+    sealedKey: Uint8Array;
+    serialHex: string;
+  }>;
+  signChallenge(key: CardKey, challenge: Uint8Array): Promise<Uint8Array>;
+  signDigest(key: CardKey, digest: Uint8Array): Promise<Uint8Array>;
+}
+
+export type AppDeps = Readonly<{
+  clock: Clock;
+  cards: CardStore;
+  residents: ResidentStore;
+  pinHasher: PinHasher;
+  vault: MyNumberVault;
+  secrets: Secrets;
+  pki: CardPki;
+}>;

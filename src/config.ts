@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+
+// The only module that reads process.env (DESIGN.md). Everything else receives a frozen Config.
+
+export type KeyAlgorithmSetting = 'ECDSA-P256' | 'RSA-2048';
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  /** Folder for the embedded database and development secrets. */
+  dataDir: string;
+  database: Readonly<{ kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number }>;
+  /** National admin bearer token, if set. */
+  bootstrapToken: string | null;
+  /** Keyed-hash secret for PINs (DOMAIN.md §1); null means a generated development secret. */
+  pepper: Buffer | null;
+  /** Master key for private keys and My Numbers at rest; null means a generated development key. */
+  masterKey: Buffer | null;
+  keyAlgorithm: KeyAlgorithmSetting;
+  /** Seed demo data into an empty database. */
+  demo: boolean;
+  logLevel: string;
+}>;
+
+export class ConfigError extends Error {}
+
+function secret(name: string, value: string | undefined): Buffer | null {
+  if (!value) return null;
+  const bytes = Buffer.from(value, /^[0-9a-f]+$/i.test(value) ? 'hex' : 'base64');
+  if (bytes.length < 32) throw new ConfigError(`${name} must hold at least 32 bytes (hex or base64)`);
+  return bytes;
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT is not a port: ${env.PORT}`);
+  const dataDir = resolve(env.KAGIYA_DATA_DIR ?? './data');
+  const url = env.DATABASE_URL?.trim();
+  if (url && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('DATABASE_URL must start with postgres://');
+  const keyAlgorithm = env.KAGIYA_KEY_ALGORITHM ?? 'ECDSA-P256';
+  if (keyAlgorithm !== 'ECDSA-P256' && keyAlgorithm !== 'RSA-2048') {
+    throw new ConfigError('KAGIYA_KEY_ALGORITHM must be ECDSA-P256 or RSA-2048');
+  }
+  const poolSize = Number(env.KAGIYA_DB_POOL ?? 20);
+  return Object.freeze({
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    dataDir,
+    database: Object.freeze(
+      url ? { kind: 'postgres' as const, url, poolSize } : { kind: 'pglite' as const, dataDir: resolve(dataDir, 'pglite') },
+    ),
+    bootstrapToken: env.KAGIYA_BOOTSTRAP_TOKEN?.trim() || null,
+    pepper: secret('KAGIYA_PEPPER', env.KAGIYA_PEPPER),
+    masterKey: secret('KAGIYA_MASTER_KEY', env.KAGIYA_MASTER_KEY),
+    keyAlgorithm,
+    demo: env.KAGIYA_DEMO !== '0',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  });
+}

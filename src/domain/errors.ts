@@ -1,0 +1,141 @@
+// The one list of error codes that cross the boundary, each with one precise message (DOMAIN.md §3).
+// Messages are static; details (slot, tries left…) travel as separate fields, never inside the text.
+
+export const ERROR_CODES = [
+  'PIN_FORMAT',
+  'PIN_INCORRECT',
+  'PIN_LOCKED',
+  'PIN_WEAK',
+  'PIN_SLOT_ABSENT',
+  'CARD_REJECTED',
+  'CARD_SUSPENDED',
+  'CARD_REVOKED',
+  'CARD_EXPIRED',
+  'CERT_EXPIRED',
+  'CERT_REVOKED',
+  'CERT_SUSPENDED',
+  'RISK_HOLD',
+  'SERVICE_BUSY',
+  'INVALID_REQUEST',
+  'INVALID_MY_NUMBER',
+  'INVALID_MUNICIPALITY',
+  'DUPLICATE_MY_NUMBER',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CONFLICT',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ErrorMessage = Readonly<{ ja: string; en: string }>;
+
+// The seed story: expiry, revocation and load errors were all shown as "locked". Every message that
+// could be mistaken for a lock says that it is not one (DOMAIN.md §3).
+export const ERROR_MESSAGES: Readonly<Record<ErrorCode, ErrorMessage>> = Object.freeze({
+  PIN_FORMAT: {
+    ja: '暗証番号の形式が正しくありません。利用者証明用・券面事項入力補助用・住民基本台帳用は数字4桁、署名用は英数字6〜16文字です。今回の入力は照合していないため、残りの入力回数は減っていません。',
+    en: 'The PIN is not in the right format: 4 digits for the user-authentication, text-input-assist and resident-register PINs, 6 to 16 letters and digits for the signing password. It was not checked, so no try was used.',
+  },
+  PIN_INCORRECT: {
+    ja: '暗証番号が違います。残りの入力回数をご確認のうえ、もう一度入力してください。残りの回数が0になると暗証番号はロックされます。',
+    en: 'The PIN is incorrect. Please check how many tries are left before trying again; when none are left, the PIN is locked.',
+  },
+  PIN_LOCKED: {
+    ja: '暗証番号がロックされています。正しい暗証番号を入力しても解除されません。お住まいの市区町村の窓口で暗証番号を再設定してください。再設定に手数料はかかりません。',
+    en: 'This PIN is locked. Entering the right PIN will not unlock it. Please have it reset at your municipal office counter; resetting is free.',
+  },
+  PIN_WEAK: {
+    ja: 'この暗証番号は推測されやすいため設定できません。同じ数字の繰り返し、連続した数字、生年月日、個人番号の一部、よく使われる番号を避けて、別の暗証番号を指定してください。',
+    en: 'This PIN is too easy to guess and cannot be set. Please choose another one, avoiding repeated or consecutive digits, your birth date, parts of your My Number and commonly used PINs.',
+  },
+  PIN_SLOT_ABSENT: {
+    ja: 'このカードには、この種類の暗証番号が設定されていません(署名用電子証明書が搭載されていない場合など)。必要な場合は、お住まいの市区町村の窓口にご相談ください。',
+    en: 'This card has no PIN of this kind (for example, when no signing certificate is on the card). If you need one, please ask at your municipal office counter.',
+  },
+  CARD_REJECTED: {
+    ja: 'カードを確認できませんでした。入力内容をご確認のうえ、もう一度お試しください。解決しない場合は、お住まいの市区町村の窓口にお問い合わせください。',
+    en: 'The card could not be verified. Please check what you entered and try again. If this keeps happening, please contact your municipal office.',
+  },
+  CARD_SUSPENDED: {
+    ja: 'このカードは一時停止されています。暗証番号のロックではありません。紛失の届出をしたカードが見つかった場合は、お住まいの市区町村の窓口で一時停止の解除を申請してください。',
+    en: 'This card is suspended. This is not a PIN lock. If you reported the card lost and have found it, please ask your municipal office counter to lift the suspension.',
+  },
+  CARD_REVOKED: {
+    ja: 'このカードは廃止されているため、ご利用いただけません。暗証番号のロックではありません。再交付については、お住まいの市区町村の窓口にお問い合わせください。',
+    en: 'This card has been cancelled and can no longer be used. This is not a PIN lock. Please contact your municipal office about a new card.',
+  },
+  CARD_EXPIRED: {
+    ja: 'カードの有効期限が切れています。暗証番号のロックではありません。お住まいの市区町村の窓口でカードの更新手続きをしてください。',
+    en: 'The card has expired. This is not a PIN lock. Please renew the card at your municipal office counter.',
+  },
+  CERT_EXPIRED: {
+    ja: '電子証明書の有効期限が切れています。暗証番号のロックではありません。お住まいの市区町村の窓口で電子証明書の更新手続きをしてください。更新に手数料はかかりません。',
+    en: 'The electronic certificate has expired. This is not a PIN lock. Please renew the certificate at your municipal office counter; renewal is free.',
+  },
+  CERT_REVOKED: {
+    ja: '電子証明書が失効しています。暗証番号のロックではありません。署名用電子証明書は、転居などで氏名・住所・生年月日・性別が変わると失効します。お住まいの市区町村の窓口で新しい電子証明書の発行を申請してください。',
+    en: 'The electronic certificate has been revoked. This is not a PIN lock. A signing certificate is revoked when your name, address, birth date or sex changes, for example when you move. Please apply for a new certificate at your municipal office counter.',
+  },
+  CERT_SUSPENDED: {
+    ja: '電子証明書が一時保留されています。暗証番号のロックではありません。紛失の届出をしたカードが見つかった場合は、お住まいの市区町村の窓口で一時保留の解除を申請してください。',
+    en: 'The electronic certificate is suspended. This is not a PIN lock. If you reported the card lost and have found it, please ask your municipal office counter to lift the suspension.',
+  },
+  RISK_HOLD: {
+    ja: 'セキュリティ上の理由で、オンラインのアカウントを一時的に保留しています。カードや暗証番号のロックではありません。時間をおいてもう一度お試しいただくか、お問い合わせ窓口にご連絡ください。',
+    en: 'Your online account is on a temporary security hold. Your card and PINs are not locked. Please try again later or contact our help desk.',
+  },
+  SERVICE_BUSY: {
+    ja: 'ただいまシステムが混み合っているため、処理できませんでした。こちら側の問題であり、暗証番号のロックではありません。しばらく時間をおいてから、もう一度お試しください。',
+    en: 'Our system is busy and could not handle your request. This is our problem, not a PIN lock. Please try again in a little while.',
+  },
+  INVALID_REQUEST: {
+    ja: '入力内容に誤りがあります。内容をご確認のうえ、もう一度お試しください。',
+    en: 'Something in the request is not valid. Please check it and try again.',
+  },
+  INVALID_MY_NUMBER: {
+    ja: '個人番号(マイナンバー)が正しくありません。12桁の数字をご確認ください。',
+    en: 'The My Number is not valid. Please check the 12 digits.',
+  },
+  INVALID_MUNICIPALITY: {
+    ja: '市区町村コードが正しくありません。6桁の全国地方公共団体コードをご確認ください。',
+    en: 'The municipality code is not valid. Please check the 6-digit local government code.',
+  },
+  DUPLICATE_MY_NUMBER: {
+    ja: '入力された個人番号は既に登録されています。登録内容をご確認ください。',
+    en: 'This My Number is already registered. Please check the existing record.',
+  },
+  NOT_FOUND: {
+    ja: 'お探しの情報が見つかりませんでした。入力内容をご確認ください。',
+    en: 'What you asked for was not found. Please check what you entered.',
+  },
+  UNAUTHENTICATED: {
+    ja: 'ログインが必要です。もう一度ログインしてください。',
+    en: 'You need to sign in. Please sign in again.',
+  },
+  FORBIDDEN: {
+    ja: 'この操作を行う権限がありません。',
+    en: 'You are not allowed to do this.',
+  },
+  CONFLICT: {
+    ja: '別の操作と重なったため、処理できませんでした。最新の状態をご確認のうえ、もう一度お試しください。',
+    en: 'This clashed with another change and was not done. Please check the current state and try again.',
+  },
+  INTERNAL: {
+    ja: '申し訳ありません。システム内部でエラーが発生しました。こちら側の問題であり、暗証番号のロックではありません。しばらくしてから、もう一度お試しください。',
+    en: 'Sorry, something went wrong on our side. This is our problem, not a PIN lock. Please try again later.',
+  },
+});
+
+/** An error that maps to one ErrorCode; `message` is for logs only and defaults to the English text. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly details: Readonly<Record<string, unknown>> = {},
+    message?: string,
+  ) {
+    super(message ?? ERROR_MESSAGES[code].en);
+    this.name = 'AppError';
+  }
+}

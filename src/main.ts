@@ -1,0 +1,77 @@
+import { serve } from '@hono/node-server';
+import { pino } from 'pino';
+import { demoManifestPath, seedDemoData, seedMunicipalities, type DemoManifest } from './adapters/cli/demo-data.js';
+import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createSystem } from './system.js';
+
+
+function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null) {
+  const lines = [
+    '',
+    `鍵屋 Kagiya が起動しました / Kagiya is running: ${url}`,
+    `  OpenAPI: ${url}/api/openapi.json`,
+  ];
+  if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
+  if (manifest) {
+    for (const t of manifest.staffTokens) lines.push(`  職員トークン / staff token, ${t.label}: ${t.token}`);
+    lines.push('', 'デモ用カード / demo cards (header X-Card-Key: cardKey):');
+    for (const c of manifest.cards) {
+      lines.push(`  ■ ${c.name} — ${c.story} / ${c.storyEn}`);
+      lines.push(`    cardId ${c.cardId}  cardKey ${c.cardKey}`);
+      lines.push(`    PIN: ${Object.entries(c.pins).map(([slot, pin]) => `${slot}=${pin}`).join('  ')}`);
+    }
+    const first = manifest.cards[0];
+    if (first) {
+      lines.push('', '試す / try:');
+      lines.push(`  curl -s ${url}/api/v1/cards/${first.cardId}/status -H 'X-Card-Key: ${first.cardKey}'`);
+    }
+  }
+  console.log(lines.join('\n') + '\n');
+}
+
+async function main() {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel, base: undefined });
+  const warnings: string[] = [];
+  const dev = loadOrCreateDevSecrets(config.dataDir);
+  // DESIGN.md: loud warnings for every development default still in force.
+  if (config.database.kind === 'pglite') warnings.push(`embedded PGlite database in ${config.database.dataDir} (set DATABASE_URL for PostgreSQL)`);
+  if (!config.pepper) warnings.push('generated development PIN pepper (set KAGIYA_PEPPER)');
+  if (!config.masterKey) warnings.push('generated development master key for private keys and My Numbers (set KAGIYA_MASTER_KEY)');
+  const bootstrapToken = config.bootstrapToken ?? (config.demo ? dev.bootstrapToken : null);
+  if (!config.bootstrapToken && config.demo) warnings.push('generated development admin token (set KAGIYA_BOOTSTRAP_TOKEN)');
+
+  const system = await createSystem({
+    database: config.database,
+    pepper: config.pepper ?? dev.pepper,
+    masterKey: config.masterKey ?? dev.masterKey,
+    keyAlgorithm: config.keyAlgorithm,
+    bootstrapToken,
+    logger,
+  });
+  if (system.caCreated) warnings.push('a new development CA was generated and stored (sealed) in the database');
+  await seedMunicipalities(system.db, new Date());
+  let manifest: DemoManifest | null = null;
+  if (config.demo) {
+    warnings.push('demo data seeded (set KAGIYA_DEMO=0 to start empty)');
+    manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir));
+  }
+  for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
+
+  const server = serve({ fetch: system.app.fetch, port: config.port, hostname: config.host }, (info) => {
+    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, bootstrapToken, manifest);
+  });
+  const shutdown = () => {
+    server.close();
+    void system.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`設定エラー / configuration error: ${error.message}`);
+  else console.error('起動に失敗しました / start-up failed:', error);
+  process.exit(1);
+});
