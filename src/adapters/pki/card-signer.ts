@@ -7,7 +7,6 @@
 import {
   X509Certificate,
   constants,
-  createHash,
   createPrivateKey,
   privateEncrypt,
   sign,
@@ -24,7 +23,13 @@ const SHA256_BYTES = 32;
 const SHA256_DIGEST_INFO_PREFIX = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 
 function loadPrivateKey(keyPkcs8: Uint8Array, algorithm: KeyAlgorithm): KeyObject {
-  const key = createPrivateKey({ key: Buffer.from(keyPkcs8), format: 'der', type: 'pkcs8' });
+  const der = Buffer.from(keyPkcs8);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } finally {
+    der.fill(0); // do not leave a second clear copy of the key on the heap
+  }
   const expected = nodeKeyType(algorithm);
   if (key.asymmetricKeyType !== expected) {
     throw new TypeError(`key is ${key.asymmetricKeyType ?? 'unknown'}, expected ${expected} for ${algorithm}`);

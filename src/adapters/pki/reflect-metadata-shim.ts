@@ -3,7 +3,8 @@
 // "Reflect Polyfill Required"). None is installed, and x509 emits no design-type metadata, so a
 // minimal in-memory implementation of the calls tsyringe makes is enough. It installs nothing if a
 // real polyfill is already present. Import this module BEFORE '@peculiar/x509' (ESM evaluates
-// imports in order).
+// imports in order). The certificate builders here do not use @peculiar/x509 (they build DER with
+// @peculiar/asn1-x509), so only tests and relying-party code that parse with x509 need this.
 
 type MetadataKey = unknown;
 type Target = object;

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { pino } from 'pino';
+import type { PinHasher } from '../../src/app/ports.js';
+import type { DbConfig } from '../../src/adapters/db/create-db.js';
+import { seedMunicipalities } from '../../src/adapters/cli/demo-data.js';
+import { createSystem, type System } from '../../src/system.js';
+
+export type StoreKind = 'pglite' | 'postgres';
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * Every storage test runs on both stores (kysely's DIALECTS idea). KAGIYA_TEST_STORES=pglite narrows it for a
+ * machine without PostgreSQL; by default a missing PostgreSQL fails the run rather than skipping silently.
+ */
+export const STORES: StoreKind[] = (process.env.KAGIYA_TEST_STORES ?? 'pglite,postgres')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s): s is StoreKind => s === 'pglite' || s === 'postgres');
+
+export const POSTGRES_ENABLED = STORES.includes('postgres');
+
+/** A fresh, empty PostgreSQL database for one test file; dropped by the returned function. */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `kagiya_test_${randomBytes(6).toString('hex')}`;
+  // immich / domain-driven-hexagon guard: never point a test at a database not named for tests.
+  if (!name.includes('test')) throw new Error('refusing a non-test database');
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${ADMIN_URL} (${(error as Error).message}). Start it, set TEST_DATABASE_URL, ` +
+        'or set KAGIYA_TEST_STORES=pglite to run the embedded store only.',
+    );
+  }
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export type TestSystem = System & { store: StoreKind; adminToken: string; pepper: Buffer; masterKey: Buffer; dispose(): Promise<void> };
+
+export async function createTestSystem(
+  store: StoreKind,
+  options: { clock?: () => Date; wrapPinHasher?: (h: PinHasher) => PinHasher; poolSize?: number } = {},
+): Promise<TestSystem & { databaseUrl: string | null }> {
+  let database: DbConfig;
+  let drop = async () => {};
+  let databaseUrl: string | null = null;
+  if (store === 'postgres') {
+    const fresh = await freshPostgresDatabase();
+    database = { kind: 'postgres', url: fresh.url, poolSize: options.poolSize ?? 20 };
+    drop = fresh.drop;
+    databaseUrl = fresh.url;
+  } else {
+    database = { kind: 'pglite', dataDir: null };
+  }
+  const adminToken = `test-admin-${randomBytes(12).toString('hex')}`;
+  const pepper = randomBytes(32);
+  const masterKey = randomBytes(32);
+  const system = await createSystem({
+    database,
+    pepper,
+    masterKey,
+    keyAlgorithm: 'ECDSA-P256',
+    bootstrapToken: adminToken,
+    logger: pino({ level: 'silent' }),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.wrapPinHasher ? { wrapPinHasher: options.wrapPinHasher } : {}),
+  });
+  await seedMunicipalities(system.db, new Date());
+  return {
+    ...system,
+    store,
+    adminToken,
+    pepper,
+    masterKey,
+    databaseUrl,
+    async dispose() {
+      await system.close();
+      await drop();
+    },
+  };
+}
