@@ -1,0 +1,46 @@
+// The real Kagiya HTTP server, started by run-bench.ts as a child process so that its memory and CPU can be
+// measured on their own. Configuration comes from the environment the driver sets (never from argv, so the
+// secrets do not show in `ps`). Prints one JSON line `{"ready":true,"port":…}` on stdout once listening.
+import { serve } from '@hono/node-server';
+import { pino } from 'pino';
+import { createSystem } from '../src/system.js';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`bench server: ${name} is not set`);
+  return value;
+}
+
+async function main() {
+  const url = required('BENCH_DB_URL');
+  const poolSize = Number(process.env.BENCH_POOL_SIZE ?? 64);
+  if (!Number.isInteger(poolSize) || poolSize < 1) throw new Error(`bench server: bad BENCH_POOL_SIZE ${process.env.BENCH_POOL_SIZE}`);
+  const logger = pino({ level: 'warn', base: undefined });
+  const system = await createSystem({
+    database: { kind: 'postgres', url, poolSize },
+    pepper: Buffer.from(required('BENCH_PEPPER_HEX'), 'hex'),
+    masterKey: Buffer.from(required('BENCH_MASTER_KEY_HEX'), 'hex'),
+    keyAlgorithm: 'ECDSA-P256',
+    bootstrapToken: required('BENCH_BOOTSTRAP_TOKEN'),
+    logger,
+  });
+  const server = serve({ fetch: system.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+    process.stdout.write(`${JSON.stringify({ ready: true, port: info.port, pid: process.pid, poolSize })}\n`);
+  });
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    server.close();
+    // process.exit (not a signal death) so that --cpu-prof / --heap-prof can write their files.
+    void system.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error('bench server failed to start:', error);
+  process.exit(1);
+});
