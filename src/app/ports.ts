@@ -130,7 +130,7 @@ export interface CardStore {
   setCardStatus(input: { cardId: string; status: CardStatus; certStatus: CertStatus; fromCertStatus: readonly CertStatus[]; reason: string; now: Date; event: NewCardEvent }): Promise<void>;
   revokeCertificate(input: { cardId: string; kind: CertKind; reason: string; now: Date; event: NewCardEvent }): Promise<boolean>;
   /** The sealed private key and DER of the card's current certificate of `kind`. */
-  certificateKey(cardId: string, kind: CertKind): Promise<{ id: string; der: Uint8Array; sealedKey: Uint8Array; algorithm: string } | null>;
+  certificateKey(cardId: string, kind: CertKind): Promise<{ id: string; der: Uint8Array; sealedKey: Uint8Array; algorithm: string; serialHex: string } | null>;
   cardIdsOfResident(residentId: string): Promise<string[]>;
 }
 
@@ -170,7 +170,7 @@ export type CertificateHolder = Readonly<{
 }>;
 
 /** A card's sealed private key and the algorithm it was made with. */
-export type CardKey = Readonly<{ sealedKey: Uint8Array; algorithm: string }>;
+export type CardKey = Readonly<{ sealedKey: Uint8Array; algorithm: string; serialHex: string }>;
 
 export interface CardPki {
   readonly algorithm: string;

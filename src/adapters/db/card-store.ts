@@ -248,12 +248,12 @@ export function createCardStore(db: Db): CardStore {
       const row = await db
         .selectFrom('certificates')
         .innerJoin('cards', 'cards.id', 'certificates.card_id')
-        .select(['certificates.id', 'certificates.der', 'certificates.private_key_enc', 'cards.key_algorithm'])
+        .select(['certificates.id', 'certificates.der', 'certificates.private_key_enc', 'certificates.serial_hex', 'cards.key_algorithm'])
         .where('certificates.card_id', '=', cardId)
         .where('certificates.kind', '=', kind)
         .where('certificates.current', '=', true)
         .executeTakeFirst();
-      return row ? { id: row.id, der: row.der, sealedKey: row.private_key_enc, algorithm: row.key_algorithm } : null;
+      return row ? { id: row.id, der: row.der, sealedKey: row.private_key_enc, algorithm: row.key_algorithm, serialHex: row.serial_hex } : null;
     },
 
     async cardIdsOfResident(residentId) {

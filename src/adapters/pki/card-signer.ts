@@ -45,7 +45,8 @@ function loadPrivateKey(keyPkcs8: Uint8Array, algorithm: KeyAlgorithm): KeyObjec
  * SHA-256(challenge). ECDSA signatures are DER-encoded (RFC 5758 §3.2 Ecdsa-Sig-Value), the form
  * X.509 verifiers expect. Equivalent to `signDigest(key, alg, sha256(challenge))` (byte-identical
  * for RSA, whose PKCS#1 v1.5 signatures are deterministic) but uses node:crypto's native signer,
- * ~50x faster than the pure-JS ECDSA path: logins (health-insurance checks) are the hot path.
+ * about twice as fast as the pure-JS ECDSA path (0.4 vs 0.85 ms measured, key parsing included):
+ * logins (health-insurance checks) are the hot path.
  */
 export async function signChallenge(
   keyPkcs8: Uint8Array,

@@ -1,7 +1,7 @@
 // Key algorithms a card (or the CA) may use.
 // The real My Number Card holds RSA-2048 keys and signs with PKCS#1 v1.5 (jpki-facts §3.2, §6.3);
-// Kagiya defaults to ECDSA P-256 because generating RSA keys for every simulated card is ~50x
-// slower, while relying services verify both the same way (X.509 public key + SHA-256).
+// Kagiya defaults to ECDSA P-256 because issuing a card with RSA keys is ~70x slower (key
+// generation dominates: ~2.5 ms vs ~180 ms per card measured on 2 cores), while relying services verify both the same way (X.509 public key + SHA-256).
 
 export type KeyAlgorithm = 'ECDSA-P256' | 'RSA-2048';
 

@@ -1,4 +1,6 @@
 // Shared fixtures for the PKI tests (not a test file itself).
+import 'reflect-metadata'; // must precede @peculiar/x509
+import * as x509 from '@peculiar/x509';
 import type { Holder } from './card-certificates.js';
 import { createCertificateAuthority, type CaMaterial } from './certificate-authority.js';
 import type { KeyAlgorithm } from './key-algorithm.js';
@@ -26,4 +28,9 @@ export function caFor(algorithm: KeyAlgorithm): Promise<CaMaterial> {
     cas.set(algorithm, ca);
   }
   return ca;
+}
+
+/** Parses DER with @peculiar/x509 (whose typings refuse a Buffer that may sit on a SharedArrayBuffer). */
+export function x509Of(der: Uint8Array): x509.X509Certificate {
+  return new x509.X509Certificate(new Uint8Array(der));
 }
