@@ -54,7 +54,7 @@ export type TestSystem = System & { store: StoreKind; adminToken: string; pepper
 
 export async function createTestSystem(
   store: StoreKind,
-  options: { clock?: () => Date; wrapPinHasher?: (h: PinHasher) => PinHasher; poolSize?: number } = {},
+  options: { clock?: () => Date; wrapPinHasher?: (h: PinHasher) => PinHasher; poolSize?: number; keyAlgorithm?: 'ECDSA-P256' | 'RSA-2048' } = {},
 ): Promise<TestSystem & { databaseUrl: string | null }> {
   let database: DbConfig;
   let drop = async () => {};
@@ -74,7 +74,7 @@ export async function createTestSystem(
     database,
     pepper,
     masterKey,
-    keyAlgorithm: 'ECDSA-P256',
+    keyAlgorithm: options.keyAlgorithm ?? 'ECDSA-P256',
     bootstrapToken: adminToken,
     logger: pino({ level: 'silent' }),
     ...(options.clock ? { clock: options.clock } : {}),
@@ -89,7 +89,8 @@ export async function createTestSystem(
     masterKey,
     databaseUrl,
     async dispose() {
-      await system.close();
+      // A test may have closed the database already (fail-closed tests); the drop must still happen.
+      await system.close().catch(() => undefined);
       await drop();
     },
   };
