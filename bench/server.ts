@@ -31,10 +31,10 @@ async function main() {
   const shutdown = () => {
     if (closing) return;
     closing = true;
-    server.close();
-    // process.exit (not a signal death) so that --cpu-prof / --heap-prof can write their files.
-    void system.close().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 3000).unref();
+    // Stop accepting, let open requests finish, then close the pool. process.exit (not a signal death) so that
+    // --cpu-prof / --heap-prof can write their files.
+    server.close(() => void system.close().finally(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

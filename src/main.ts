@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
-import { demoManifestPath, seedDemoData, seedMunicipalities, type DemoManifest } from './adapters/cli/demo-data.js';
+import { demoManifestPath, seedDemoData, seedReferenceData, type DemoManifest } from './adapters/cli/demo-data.js';
 import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createSystem } from './system.js';
@@ -15,6 +15,10 @@ function printBanner(url: string, bootstrapToken: string | null, manifest: DemoM
   if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
   if (manifest) {
     for (const t of manifest.staffTokens) lines.push(`  職員トークン / staff token, ${t.label}: ${t.token}`);
+    lines.push('', `窓口コンソール / counter console: ${url}/counter/`);
+    lines.push(`  職員 / staff (password ${manifest.staff[0]?.password ?? ''}; TOTP code: npm run totp -- <loginId>):`);
+    lines.push(`  ${manifest.staff.map((s) => `${s.loginId} (${s.role}${s.municipalityCode ? ` ${s.municipalityCode}` : ''})`).join(', ')}`);
+    lines.push(`  案内ページ / guidance: ${url}/guidance/111007  (?lang=en)`);
     lines.push('', 'デモ用カード / demo cards (header X-Card-Key: cardKey):');
     for (const c of manifest.cards) {
       lines.push(`  ■ ${c.name} — ${c.story} / ${c.storyEn}`);
@@ -51,7 +55,7 @@ async function main() {
     logger,
   });
   if (system.caCreated) warnings.push('a new development CA was generated and stored (sealed) in the database');
-  await seedMunicipalities(system.db, new Date());
+  await seedReferenceData(system.deps, system.db);
   let manifest: DemoManifest | null = null;
   if (config.demo) {
     warnings.push('demo data seeded (set KAGIYA_DEMO=0 to start empty)');

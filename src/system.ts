@@ -16,6 +16,14 @@ import type { HttpDeps } from './adapters/http/http-context.js';
 import { createCardPki } from './adapters/pki/card-pki.js';
 import type { KeyAlgorithm } from './adapters/pki/key-algorithm.js';
 import { createSecretBox, deriveKey } from './adapters/pki/secret-box.js';
+import { createCounterSecrets } from './adapters/crypto/counter-secrets.js';
+import { createPasswordHasher } from './adapters/crypto/password-hasher.js';
+import { createTotpVerifier } from './adapters/crypto/totp.js';
+import { createCounterUnitOfWork } from './adapters/db/counter-unit-of-work.js';
+import { createStaffStore } from './adapters/db/staff-store.js';
+import { renderInquiryLetter } from './adapters/pdf/inquiry-letter.js';
+import { staffFromSession } from './app/staff-sign-in.js';
+import type { CounterDeps } from './app/counter-ports.js';
 
 export type SystemOptions = Readonly<{
   database: DbConfig;
@@ -57,15 +65,33 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     secrets: createSecrets(),
     pki: createCardPki(ca, options.keyAlgorithm, keyBox),
   };
+  const counterDeps: CounterDeps = {
+    ...deps,
+    staff: createStaffStore(db),
+    counter: createCounterUnitOfWork(db),
+    passwords: createPasswordHasher(),
+    totp: createTotpVerifier(),
+    letters: { render: renderInquiryLetter },
+    counterSecrets: createCounterSecrets(options.masterKey),
+    async municipalityName(code) {
+      const row = await db.selectFrom('municipalities').select(['name_ja', 'name_en', 'prefecture_ja']).where('code', '=', code).executeTakeFirst();
+      return row ? { nameJa: row.name_ja, nameEn: row.name_en, prefectureJa: row.prefecture_ja } : null;
+    },
+    async listMunicipalities() {
+      const rows = await db.selectFrom('municipalities').select(['code', 'name_ja', 'name_en', 'prefecture_ja']).orderBy('code').execute();
+      return rows.map((r) => ({ code: r.code, nameJa: r.name_ja, nameEn: r.name_en, prefectureJa: r.prefecture_ja }));
+    },
+  };
   const tokens = createTokenStore(db);
   const bootstrap = options.bootstrapToken ? digest(options.bootstrapToken) : null;
   const bootstrapActor: Actor = { id: 'bootstrap', label: 'bootstrap national admin', role: 'national_admin', municipalityCode: null };
   const httpDeps: HttpDeps = {
-    ...deps,
+    ...counterDeps,
     async authenticate(token) {
       if (bootstrap && timingSafeEqual(digest(token), bootstrap)) return bootstrapActor;
       return tokens.find(token);
     },
+    authenticateSession: (token) => staffFromSession(counterDeps, token),
   };
   const app = createApp(httpDeps, options.logger);
   return { db, deps: httpDeps, app, tokens, caCreated: created, close: () => db.destroy() };

@@ -8,9 +8,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { machineCpuSeconds, trackPostgresCpu } from './proc.js';
 
-/** Picks a seeded card; also yields the constant parameters (slot, operation, …) as bindable variables. */
-const PICK_CARD = `\\set n random(1, :ncards)
+/**
+ * Picks a seeded card from this client's own share (client k gets cards k+1, k+1+clients, …), so that, as in the
+ * HTTP scenario, no two requests work on the same card at once; also yields the constant parameters (slot,
+ * operation, …) as bindable variables.
+ */
+const PICK_CARD = `\\set n 1 + :client_id + :clients * random(0, :ncards / :clients - 1)
 select card_id, key_hash, now()::text as now, 'auth' as slot, 'auth' as cert_kind, 'verify' as operation,
        'true' as spend, 'incorrect' as incorrect, 'true' as yes
 from bench_cards where n = :n \\gset
@@ -112,6 +117,9 @@ export type PgbenchResult = Readonly<{
   latencyMs: Readonly<{ avg: number | null; p50: number | null; p99: number | null; max: number | null }>;
   /** Per-statement average latency (ms) from `-r`, in script order. */
   statementLatencyMs: readonly { ms: number; statement: string }[];
+  /** CPU cores used by PostgreSQL processes, and the whole machine's busy share, during the run. */
+  postgresCores: number;
+  machineBusyPercent: number;
   exitCode: number | null;
   aborted: boolean;
   stderrTail: string;
@@ -165,6 +173,7 @@ export async function runPgbench(input: {
   seconds: number;
   ncards: number;
 }): Promise<PgbenchResult> {
+  if (input.ncards < input.clients) throw new Error(`pgbench needs at least as many cards (${input.ncards}) as clients (${input.clients})`);
   const dir = mkdtempSync(join(tmpdir(), 'kagiya-pgbench-'));
   try {
     const scriptFile = join(dir, `${input.name}.sql`);
@@ -177,13 +186,20 @@ export async function runPgbench(input: {
       `--jobs=${input.threads}`,
       `--time=${input.seconds}`,
       `--define=ncards=${input.ncards}`,
+      `--define=clients=${input.clients}`,
       `--file=${scriptFile}`,
       '--report-per-command',
       '--log',
       `--log-prefix=${join(dir, prefix)}`,
       input.url,
     ];
+    const pgTracker = trackPostgresCpu();
+    const machineBefore = machineCpuSeconds();
+    const t0 = Date.now();
     const { code, stdout, stderr } = await run(input.bin, args);
+    const wall = (Date.now() - t0) / 1000;
+    const pgCpu = pgTracker.stop();
+    const machineAfter = machineCpuSeconds();
     const latencies = readLogLatencies(dir, prefix);
     const statementLatencyMs: { ms: number; statement: string }[] = [];
     const perCommand = stdout.split(/statement latencies in milliseconds[^\n]*\n/)[1] ?? '';
@@ -209,6 +225,8 @@ export async function runPgbench(input: {
         max: latencies.length ? latencies[latencies.length - 1]! : null,
       },
       statementLatencyMs,
+      postgresCores: Math.round((pgCpu / wall) * 100) / 100,
+      machineBusyPercent: Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)),
       exitCode: code,
       aborted,
       stderrTail: stderr.split('\n').filter(Boolean).slice(-5).join('\n'),

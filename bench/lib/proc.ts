@@ -1,6 +1,6 @@
 // Linux /proc readings: a process's peak RSS and CPU time, the machine's CPU time, machine facts.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 const CLK_TCK = (() => {
@@ -38,16 +38,21 @@ export function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** User + system CPU seconds a process has used so far. */
-export function processCpuSeconds(pid: number): number | null {
+/** User and system (kernel) CPU seconds a process has used so far. */
+export function processCpu(pid: number): { user: number; system: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the ")" that closes the command name; utime and stime are fields 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
   } catch {
     return null;
   }
+}
+
+export function processCpuSeconds(pid: number): number | null {
+  const cpu = processCpu(pid);
+  return cpu ? cpu.user + cpu.system : null;
 }
 
 /** Busy and total CPU seconds of the whole machine (all cores) since boot. */
@@ -58,18 +63,82 @@ export function machineCpuSeconds(): { busy: number; total: number } {
   return { busy: busy / CLK_TCK, total: (busy + idle + iowait) / CLK_TCK };
 }
 
-export type CpuSample = Readonly<{ server: number | null; driver: number; machine: { busy: number; total: number } }>;
-
-export function sampleCpu(serverPid: number): CpuSample {
-  const usage = process.cpuUsage();
-  return { server: processCpuSeconds(serverPid), driver: (usage.user + usage.system) / 1e6, machine: machineCpuSeconds() };
+/** CPU seconds of every live process named `postgres` (postmaster and backends), by pid. */
+export function postgresCpuByPid(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / CLK_TCK);
+    } catch {
+      // the process went away
+    }
+  }
+  return out;
 }
 
 /**
- * Where the CPU went between two samples, in cores (CPU seconds per wall second). "rest" is the machine's busy
- * time less the server and this driver (autocannon): on a bench box that is essentially PostgreSQL.
+ * Tracks PostgreSQL CPU over an interval by sampling every `everyMs`: backends that start and exit inside the
+ * interval (pgbench's connections) are counted up to their last sample.
  */
-export function cpuBreakdown(a: CpuSample, b: CpuSample, wallSeconds: number) {
+export function trackPostgresCpu(everyMs = 250): { stop(): number } {
+  const first = postgresCpuByPid();
+  const last = new Map(first);
+  const sample = () => {
+    for (const [pid, cpu] of postgresCpuByPid()) last.set(pid, cpu);
+  };
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      let total = 0;
+      for (const [pid, cpu] of last) total += cpu - (first.get(pid) ?? 0);
+      return total;
+    },
+  };
+}
+
+/** Context switches of a process so far: voluntary (it waited) and involuntary (it was preempted). */
+export function contextSwitches(pid: number): { voluntary: number; involuntary: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const get = (name: string) => Number(new RegExp(`^${name}:[ \t]+([0-9]+)`, 'm').exec(text)?.[1] ?? NaN);
+    return { voluntary: get('voluntary_ctxt_switches'), involuntary: get('nonvoluntary_ctxt_switches') };
+  } catch {
+    return null;
+  }
+}
+
+export type CpuSample = Readonly<{
+  server: number | null;
+  serverKernel: number | null;
+  serverSwitches: { voluntary: number; involuntary: number } | null;
+  driver: number;
+  machine: { busy: number; total: number };
+}>;
+
+export function sampleCpu(serverPid: number): CpuSample {
+  const usage = process.cpuUsage();
+  return {
+    server: processCpuSeconds(serverPid),
+    serverKernel: processCpu(serverPid)?.system ?? null,
+    serverSwitches: contextSwitches(serverPid),
+    driver: (usage.user + usage.system) / 1e6,
+    machine: machineCpuSeconds(),
+  };
+}
+
+/**
+ * Where the CPU went between two samples, in cores (CPU seconds per wall second): the server child, this driver
+ * (autocannon), PostgreSQL processes (see trackPostgresCpu), and everything else on the
+ * machine (other users' work, kernel threads), which shows when the measurement was disturbed.
+ */
+export function cpuBreakdown(a: CpuSample, b: CpuSample, wallSeconds: number, postgres: number) {
   const server = a.server !== null && b.server !== null ? b.server - a.server : NaN;
   const driver = b.driver - a.driver;
   const busy = b.machine.busy - a.machine.busy;
@@ -77,9 +146,17 @@ export function cpuBreakdown(a: CpuSample, b: CpuSample, wallSeconds: number) {
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
     serverCores: round(server / wallSeconds),
+    /** Share of the server's CPU spent in the kernel (sockets: HTTP in, PostgreSQL out). */
+    serverKernelPercent: a.serverKernel !== null && b.serverKernel !== null ? Math.round((100 * (b.serverKernel - a.serverKernel)) / server) : null,
     loadGeneratorCores: round(driver / wallSeconds),
-    restCores: round((busy - server - driver) / wallSeconds),
+    postgresCores: round(postgres / wallSeconds),
+    otherCores: round((busy - server - driver - postgres) / wallSeconds),
     machineBusyPercent: round((100 * busy) / total),
+    /** How often per second the server's thread was preempted (involuntary) or went to wait (voluntary). */
+    serverInvoluntarySwitchesPerSecond:
+      a.serverSwitches && b.serverSwitches ? Math.round((b.serverSwitches.involuntary - a.serverSwitches.involuntary) / wallSeconds) : null,
+    serverVoluntarySwitchesPerSecond:
+      a.serverSwitches && b.serverSwitches ? Math.round((b.serverSwitches.voluntary - a.serverSwitches.voluntary) / wallSeconds) : null,
   };
 }
 
@@ -98,5 +175,6 @@ export function machineInfo() {
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     hostname: os.hostname(),
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }

@@ -140,6 +140,9 @@ export interface ResidentStore {
   sealedMyNumber(id: string): Promise<Uint8Array | null>;
   updateAddress(input: { id: string; address: string; municipalityCode: string; now: Date }): Promise<void>;
   municipalityExists(code: string): Promise<boolean>;
+  /** Name or kana contains `query`; scoped to one municipality unless null. */
+  search(input: { query: string; municipalityCode: string | null; limit: number }): Promise<Resident[]>;
+  findByMyNumberIndex(index: Uint8Array): Promise<Resident | null>;
 }
 
 export interface PinHasher {

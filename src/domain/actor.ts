@@ -1,6 +1,7 @@
-// Who is acting through an administrative API, and where they may act.
+// Who is acting through an administrative API or the counter console, and what they may do where.
 
 export type StaffRole = 'national_admin' | 'municipal_admin' | 'supervisor' | 'clerk' | 'auditor';
+export const STAFF_ROLES: readonly StaffRole[] = ['clerk', 'supervisor', 'municipal_admin', 'national_admin', 'auditor'];
 
 export type Actor = Readonly<{
   id: string;
@@ -10,12 +11,32 @@ export type Actor = Readonly<{
   municipalityCode: string | null;
 }>;
 
+export type Permission =
+  | 'cards.operate' // register residents, issue, suspend, restore, revoke cards
+  | 'counter.read' // search residents, diagnose cards, list procedures and letters
+  | 'counter.act' // run PIN re-setting procedures, manage letters
+  | 'policy.write' // publish a new version of a municipal policy
+  | 'audit.read';
+
+// Least privilege: auditors read the record of what was done, never act; only admins change policy.
+const PERMISSIONS: Readonly<Record<StaffRole, readonly Permission[]>> = {
+  clerk: ['cards.operate', 'counter.read', 'counter.act'],
+  supervisor: ['cards.operate', 'counter.read', 'counter.act', 'audit.read'],
+  municipal_admin: ['cards.operate', 'counter.read', 'counter.act', 'policy.write', 'audit.read'],
+  national_admin: ['cards.operate', 'counter.read', 'counter.act', 'policy.write', 'audit.read'],
+  auditor: ['audit.read'],
+};
+
+export function can(actor: Actor, permission: Permission): boolean {
+  return PERMISSIONS[actor.role].includes(permission);
+}
+
 /** Staff see and act only on residents registered in their municipality (DESIGN.md, Security). */
 export function actsIn(actor: Actor, municipalityCode: string): boolean {
   return actor.municipalityCode === null || actor.municipalityCode === municipalityCode;
 }
 
-/** Roles that may register residents, issue cards and change card status. Auditors only read. */
+/** Roles that may register residents, issue cards and change card status. */
 export function mayOperateCards(actor: Actor): boolean {
-  return actor.role !== 'auditor';
+  return can(actor, 'cards.operate');
 }

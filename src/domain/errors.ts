@@ -25,6 +25,15 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'CONFLICT',
   'INTERNAL',
+  'STAFF_LOGIN_FAILED',
+  'STAFF_LOCKED',
+  'MAINTENANCE_DAY',
+  'PROCEDURE_INVALID_TRANSITION',
+  'DOCUMENTS_MISSING',
+  'LETTER_CODE_INVALID',
+  'DEADLINE_PASSED',
+  'PIN_PAD_EXPIRED',
+  'POLICY_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -125,6 +134,42 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, ErrorMessage>> = Object.
   INTERNAL: {
     ja: '申し訳ありません。システム内部でエラーが発生しました。こちら側の問題であり、暗証番号のロックではありません。しばらくしてから、もう一度お試しください。',
     en: 'Sorry, something went wrong on our side. This is our problem, not a PIN lock. Please try again later.',
+  },
+  STAFF_LOGIN_FAILED: {
+    ja: 'ログインできませんでした。ログインID、パスワード、確認コード（TOTP）を確認してください。',
+    en: 'Sign-in failed. Check your login ID, password and one-time code (TOTP).',
+  },
+  STAFF_LOCKED: {
+    ja: 'ログインの失敗が続いたため、このアカウントは一時的にロックされています。しばらく待つか、管理者に連絡してください。',
+    en: 'This account is temporarily locked after repeated failed sign-ins. Wait, or contact your administrator.',
+  },
+  MAINTENANCE_DAY: {
+    ja: '本日は全国一斉のシステムメンテナンス日（第3土曜日の翌日の日曜日）のため、カードの手続はできません。',
+    en: 'Today is the national maintenance day (the Sunday after the third Saturday): no card procedures can be done.',
+  },
+  PROCEDURE_INVALID_TRANSITION: {
+    ja: 'この手続の現在の段階では、その操作はできません。手続の状態を確認してください。',
+    en: 'That step is not possible at the procedure\'s current stage. Check the procedure\'s state.',
+  },
+  DOCUMENTS_MISSING: {
+    ja: 'この市区町村の基準を満たす本人確認書類がそろっていません。不足している書類を確認してください。',
+    en: 'The identity documents do not meet this municipality\'s requirements. See what is missing.',
+  },
+  LETTER_CODE_INVALID: {
+    ja: '照合コードが一致しません。回答書に記載されたコードを確認してください。',
+    en: 'The one-time code does not match. Check the code printed on the answer form.',
+  },
+  DEADLINE_PASSED: {
+    ja: '回答期限を過ぎています。最初から手続をやり直してください。',
+    en: 'The answer deadline has passed. The procedure must be started again.',
+  },
+  PIN_PAD_EXPIRED: {
+    ja: 'この暗証番号入力画面は使用済みか、有効期限が切れています。窓口職員にお知らせください。',
+    en: 'This PIN entry screen has been used or has expired. Please tell the counter staff.',
+  },
+  POLICY_INVALID: {
+    ja: '手続方針の内容に誤りがあります。指摘された項目を修正してください。',
+    en: 'The municipal policy is not valid. Correct the items listed.',
   },
 });
 

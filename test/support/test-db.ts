@@ -3,7 +3,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import type { PinHasher } from '../../src/app/ports.js';
 import type { DbConfig } from '../../src/adapters/db/create-db.js';
-import { seedMunicipalities } from '../../src/adapters/cli/demo-data.js';
+import { seedReferenceData } from '../../src/adapters/cli/demo-data.js';
 import { createSystem, type System } from '../../src/system.js';
 
 export type StoreKind = 'pglite' | 'postgres';
@@ -80,7 +80,7 @@ export async function createTestSystem(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.wrapPinHasher ? { wrapPinHasher: options.wrapPinHasher } : {}),
   });
-  await seedMunicipalities(system.db, new Date());
+  await seedReferenceData(system.deps, system.db);
   return {
     ...system,
     store,

@@ -7,7 +7,11 @@ import { issueCard } from '../../app/issue-card.js';
 import { suspendCard } from '../../app/change-card-status.js';
 import { verifyPin } from '../../app/verify-pin.js';
 import type { AppDeps, EventContext } from '../../app/ports.js';
-import type { Actor } from '../../domain/actor.js';
+import type { Actor, StaffRole } from '../../domain/actor.js';
+import { SEEDED_POLICIES } from '../../domain/municipal-policy.js';
+import type { CounterDeps } from '../../app/counter-ports.js';
+import { createStaff } from '../../app/create-staff.js';
+import { seedMunicipalPolicy } from '../../app/municipal-policies.js';
 import { completeMyNumber } from '../../domain/my-number.js';
 import type { PinSlot } from '../../domain/pin-slot.js';
 import type { Db } from '../db/create-db.js';
@@ -29,7 +33,8 @@ export type DemoCard = Readonly<{
   cardKey: string;
   pins: Readonly<Partial<Record<PinSlot, string>>>;
 }>;
-export type DemoManifest = Readonly<{ cards: DemoCard[]; staffTokens: { label: string; token: string }[] }>;
+export type DemoStaff = Readonly<{ loginId: string; name: string; role: StaffRole; municipalityCode: string | null; password: string; totpSecret: string }>;
+export type DemoManifest = Readonly<{ cards: DemoCard[]; staffTokens: { label: string; token: string }[]; staff: DemoStaff[] }>;
 
 const DAY = 86_400_000;
 const demoActor: Actor = { id: 'demo-seed', label: 'demo seed', role: 'national_admin', municipalityCode: null };
@@ -127,15 +132,44 @@ export async function seedMunicipalities(db: Db, now: Date): Promise<void> {
   }
 }
 
+/** Municipalities and their initial policies: reference data, seeded on every start, never duplicated. */
+export async function seedReferenceData(deps: CounterDeps, db: Db): Promise<void> {
+  await seedMunicipalities(db, deps.clock());
+  for (const policy of Object.values(SEEDED_POLICIES)) await seedMunicipalPolicy(deps, policy);
+}
+
+const DEMO_STAFF_PASSWORD = 'kagiya-demo-2026';
+const DEMO_STAFF: ReadonlyArray<{ loginId: string; name: string; role: StaffRole; municipalityCode: string | null }> = [
+  { loginId: 'clerk.saitama', name: '浦和 窓口（さいたま市）', role: 'clerk', municipalityCode: '111007' },
+  { loginId: 'admin.saitama', name: '大宮 管理者（さいたま市）', role: 'municipal_admin', municipalityCode: '111007' },
+  { loginId: 'clerk.yokohama', name: '中 窓口（横浜市）', role: 'clerk', municipalityCode: '141003' },
+  { loginId: 'clerk.kawasaki', name: '宮本 窓口（川崎市）', role: 'clerk', municipalityCode: '141305' },
+  { loginId: 'clerk.sayama', name: '入間川 窓口（狭山市）', role: 'clerk', municipalityCode: '112151' },
+  { loginId: 'clerk.chiyoda', name: '九段 窓口（千代田区）', role: 'clerk', municipalityCode: '131016' },
+  { loginId: 'admin', name: '全国 管理者', role: 'national_admin', municipalityCode: null },
+  { loginId: 'auditor', name: '監査 担当', role: 'auditor', municipalityCode: null },
+];
+
+async function seedDemoStaff(deps: CounterDeps): Promise<DemoStaff[]> {
+  const seeder: Actor = { id: 'demo-seed', label: 'demo seed', role: 'national_admin', municipalityCode: null };
+  const staff: DemoStaff[] = [];
+  for (const s of DEMO_STAFF) {
+    const created = await createStaff(deps, seeder, { ...s, password: DEMO_STAFF_PASSWORD });
+    if (!created.ok) throw new Error(`demo staff ${s.loginId}: ${created.code}`);
+    staff.push({ ...s, password: DEMO_STAFF_PASSWORD, totpSecret: created.value.totpSecret });
+  }
+  return staff;
+}
+
 /** Residents and cards in every interesting state, made through the real use cases, on a database without any. */
 export async function seedDemoData(
-  deps: AppDeps,
+  deps: CounterDeps,
   db: Db,
   tokens: ReturnType<typeof createTokenStore>,
   manifestFile: string,
 ): Promise<DemoManifest | null> {
   const now = deps.clock();
-  await seedMunicipalities(db, now);
+  await seedReferenceData(deps, db);
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from residents`.execute(db);
   if ((rows[0]?.n ?? 0) > 0) return existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as DemoManifest) : null;
 
@@ -153,7 +187,8 @@ export async function seedDemoData(
     cards.push({ story: c.story, storyEn: c.storyEn, name: c.resident.name, ...card.value, pins });
   }
   const clerk = await tokens.create({ id: deps.secrets.newId(), label: 'さいたま市 窓口 (demo clerk)', role: 'clerk', municipalityCode: '111007', now });
-  const manifest: DemoManifest = { cards, staffTokens: [{ label: 'さいたま市 clerk / 窓口職員', token: clerk }] };
+  const staff = await seedDemoStaff(deps);
+  const manifest: DemoManifest = { cards, staffTokens: [{ label: 'さいたま市 clerk / 窓口職員', token: clerk }], staff };
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2), { mode: 0o600 });
   return manifest;
 }

@@ -13,6 +13,32 @@ function dateString(value: Date | string): string {
   return typeof value === 'string' ? value : value.toISOString().slice(0, 10);
 }
 
+type ResidentRow = {
+  id: string;
+  municipality_code: string;
+  name: string;
+  name_kana: string;
+  birth_date: Date | string;
+  sex: Resident['sex'];
+  address: string;
+  adult_ward: boolean;
+  my_number_masked: string;
+};
+
+function toResident(row: ResidentRow): Resident {
+  return {
+    id: row.id,
+    municipalityCode: row.municipality_code,
+    name: row.name,
+    nameKana: row.name_kana,
+    birthDate: dateString(row.birth_date),
+    sex: row.sex,
+    address: row.address,
+    adultWard: row.adult_ward,
+    myNumberMasked: row.my_number_masked,
+  };
+}
+
 export function createResidentStore(db: Db): ResidentStore {
   return {
     async insert(r) {
@@ -44,19 +70,25 @@ export function createResidentStore(db: Db): ResidentStore {
 
     async findById(id) {
       const row = await db.selectFrom('residents').select(RESIDENT_COLUMNS).where('id', '=', id).executeTakeFirst();
-      if (!row) return null;
-      const resident: Resident = {
-        id: row.id,
-        municipalityCode: row.municipality_code,
-        name: row.name,
-        nameKana: row.name_kana,
-        birthDate: dateString(row.birth_date),
-        sex: row.sex,
-        address: row.address,
-        adultWard: row.adult_ward,
-        myNumberMasked: row.my_number_masked,
-      };
-      return resident;
+      return row ? toResident(row) : null;
+    },
+
+    async search({ query, municipalityCode, limit }) {
+      // LIKE wildcards in the query are escaped: a search for "%" finds a literal "%".
+      const pattern = `%${query.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      let q = db
+        .selectFrom('residents')
+        .select(RESIDENT_COLUMNS)
+        .where((eb) => eb.or([eb('name', 'like', pattern), eb('name_kana', 'like', pattern)]))
+        .orderBy('name_kana')
+        .limit(limit);
+      if (municipalityCode !== null) q = q.where('municipality_code', '=', municipalityCode);
+      return (await q.execute()).map(toResident);
+    },
+
+    async findByMyNumberIndex(index) {
+      const row = await db.selectFrom('residents').select(RESIDENT_COLUMNS).where('my_number_index', '=', index).executeTakeFirst();
+      return row ? toResident(row) : null;
     },
 
     async sealedMyNumber(id) {

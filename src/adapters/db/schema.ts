@@ -105,6 +105,98 @@ export interface ApiTokenTable {
   revoked_at: Timestamp | null;
 }
 
+export interface StaffTable {
+  id: string;
+  login_id: string;
+  name: string;
+  role: string;
+  municipality_code: string | null;
+  password_hash: string;
+  totp_secret_enc: Bytes;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  last_totp_step: number | null;
+  created_at: Timestamp;
+  disabled_at: Timestamp | null;
+}
+
+export interface StaffSessionTable {
+  id_hash: Bytes;
+  staff_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+type Json = ColumnType<unknown, string, string>;
+
+export interface MunicipalPolicyTable {
+  municipality_code: string;
+  version: number;
+  policy: Json;
+  created_at: Timestamp;
+  created_by: string;
+  reason: string;
+}
+
+export interface ProcedureTable {
+  id: string;
+  municipality_code: string;
+  resident_id: string;
+  card_id: string | null;
+  applicant_type: 'self' | 'legal_proxy' | 'voluntary_proxy';
+  proxy_name: string | null;
+  same_day: boolean;
+  slots: Json;
+  state: string;
+  deadline: Timestamp | null;
+  opened_at: Timestamp;
+  opened_by: string;
+  updated_at: Timestamp;
+  history: Json;
+  documents: Json;
+  revision: number;
+}
+
+export interface InquiryLetterTable {
+  id: string;
+  procedure_id: string;
+  municipality_code: string;
+  reference_number: string;
+  code_hash: Bytes;
+  status: 'queued' | 'mailed' | 'answered' | 'expired' | 'cancelled' | 'undeliverable';
+  address: string;
+  holder_name: string;
+  issued_at: Timestamp;
+  deadline: Timestamp;
+  status_changed_at: Timestamp;
+  code_failures: Generated<number>;
+  pdf: Bytes;
+}
+
+export interface PinPadSessionTable {
+  token_hash: Bytes;
+  procedure_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  occurred_at: Timestamp;
+  actor_id: string;
+  actor_role: string;
+  municipality_code: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  reason: string | null;
+  detail: Json | null;
+  prev_hash: Bytes;
+  hash: Bytes;
+}
+
 export interface Database {
   municipalities: MunicipalityTable;
   residents: ResidentTable;
@@ -114,4 +206,11 @@ export interface Database {
   card_events: CardEventTable;
   certificate_authorities: CertificateAuthorityTable;
   api_tokens: ApiTokenTable;
+  staff: StaffTable;
+  staff_sessions: StaffSessionTable;
+  municipal_policies: MunicipalPolicyTable;
+  procedures: ProcedureTable;
+  inquiry_letters: InquiryLetterTable;
+  pin_pad_sessions: PinPadSessionTable;
+  audit_log: AuditLogTable;
 }

@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import { errorJson, type Env, type HttpDeps } from './http-context.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerCardRoutes } from './routes/card-routes.js';
+import { registerStaffRoutes } from './routes/staff-routes.js';
+import { registerCounterRoutes } from './routes/counter-routes.js';
+import { registerPolicyRoutes } from './routes/policy-routes.js';
 
 export function createApp(deps: HttpDeps, logger: Logger) {
   const app = new OpenAPIHono<Env>({
@@ -24,6 +27,9 @@ export function createApp(deps: HttpDeps, logger: Logger) {
 
   registerCardRoutes(app);
   registerAdminRoutes(app);
+  registerStaffRoutes(app);
+  registerCounterRoutes(app);
+  registerPolicyRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

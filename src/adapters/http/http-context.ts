@@ -1,15 +1,34 @@
 import type { Context } from 'hono';
 import type { ErrorCode } from '../../domain/errors.js';
 import type { Outcome } from '../../app/outcome.js';
-import type { AppDeps, EventContext } from '../../app/ports.js';
+import type { EventContext } from '../../app/ports.js';
+import type { CounterDeps } from '../../app/counter-ports.js';
 import type { Actor } from '../../domain/actor.js';
+import { getCookie } from 'hono/cookie';
 import { errorBody, HTTP_STATUS, pickLang } from './error-response.js';
 
-export type HttpDeps = AppDeps &
+export type HttpDeps = CounterDeps &
   Readonly<{
     /** Resolves a bearer token to the staff or integration acting, or null. */
     authenticate(token: string): Promise<Actor | null>;
+    /** Resolves a console session cookie to the staff member signed in, or null. */
+    authenticateSession(token: string): Promise<Actor | null>;
   }>;
+
+export const SESSION_COOKIE = 'kagiya_session';
+
+/**
+ * The acting staff member or integration: a bearer token (integrations, API) or the console's session
+ * cookie (HttpOnly, SameSite=Strict, so no other site can ride on it).
+ */
+export async function resolveActor(c: Context<Env>): Promise<Actor | null> {
+  const header = c.req.header('authorization') ?? '';
+  const match = /^Bearer\s+(\S{16,256})$/i.exec(header);
+  if (match) return c.var.deps.authenticate(match[1]!);
+  if (header) return null;
+  const session = getCookie(c, SESSION_COOKIE);
+  return session && session.length <= 128 ? c.var.deps.authenticateSession(session) : null;
+}
 
 export type Env = { Variables: { deps: HttpDeps } };
 

@@ -6,18 +6,14 @@ import { issueCard } from '../../../app/issue-card.js';
 import { moveResident } from '../../../app/move-resident.js';
 import type { Actor } from '../../../domain/actor.js';
 import { CardIdParam, errorResponses } from '../schemas.js';
-import { errorJson, eventContext, respond, type Env } from '../http-context.js';
+import { errorJson, eventContext, resolveActor, respond, type Env } from '../http-context.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const security = [{ bearer: [] as string[] }];
 const tag = ['Administration (staff token)'];
 
-async function actorOf(c: Context<Env>): Promise<Actor | null> {
-  const header = c.req.header('authorization') ?? '';
-  const match = /^Bearer\s+(\S{16,256})$/i.exec(header);
-  return match ? c.var.deps.authenticate(match[1]!) : null;
-}
+const actorOf = (c: Context<Env>): Promise<Actor | null> => resolveActor(c);
 
 const NewResidentBody = z
   .object({

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { AuditEntry, AuditRecord, AuditStore } from '../../app/counter-ports.js';
+import type { Database } from './schema.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+const GENESIS = Buffer.alloc(32);
+
+// jsonb reorders object keys, so the hashed form sorts them: the chain re-checks from the table alone.
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+// The content a row's hash covers, in a fixed order.
+function canonical(e: AuditEntry & { occurredAt: Date }): string {
+  return stable([
+    e.occurredAt.toISOString(),
+    e.actorId,
+    e.actorRole,
+    e.municipalityCode,
+    e.action,
+    e.targetType,
+    e.targetId,
+    e.reason,
+    e.detail ?? null,
+  ]);
+}
+
+export function chainHash(prev: Uint8Array, entry: AuditEntry & { occurredAt: Date }): Buffer {
+  return createHash('sha256').update(prev).update(canonical(entry)).digest();
+}
+
+/** Append-only, hash-chained audit log. Appends serialise on an advisory lock so the chain never forks. */
+export function createAuditStore(db: Executor): AuditStore {
+  return {
+    async append(entry) {
+      // Transaction-scoped: released at the commit of the action being audited.
+      await sql`select pg_advisory_xact_lock(7202611)`.execute(db);
+      const last = await db.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const prev = last ? Buffer.from(last.hash) : GENESIS;
+      const hash = chainHash(prev, entry);
+      await db
+        .insertInto('audit_log')
+        .values({
+          occurred_at: entry.occurredAt,
+          actor_id: entry.actorId,
+          actor_role: entry.actorRole,
+          municipality_code: entry.municipalityCode,
+          action: entry.action,
+          target_type: entry.targetType,
+          target_id: entry.targetId,
+          reason: entry.reason,
+          detail: entry.detail === undefined || entry.detail === null ? null : JSON.stringify(entry.detail),
+          prev_hash: prev,
+          hash,
+        })
+        .execute();
+    },
+
+    async list({ municipalityCode, targetId, limit, beforeSeq }) {
+      let q = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(limit);
+      if (municipalityCode !== undefined) q = q.where('municipality_code', '=', municipalityCode);
+      if (targetId !== undefined) q = q.where('target_id', '=', targetId);
+      if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq);
+      const rows = await q.execute();
+      return rows.map(
+        (r): AuditRecord => ({
+          seq: Number(r.seq),
+          occurredAt: r.occurred_at,
+          actorId: r.actor_id,
+          actorRole: r.actor_role,
+          municipalityCode: r.municipality_code,
+          action: r.action,
+          targetType: r.target_type,
+          targetId: r.target_id,
+          reason: r.reason,
+          detail: (r.detail as Record<string, unknown> | null) ?? null,
+          hash: Buffer.from(r.hash).toString('hex'),
+        }),
+      );
+    },
+
+    async verifyChain() {
+      let prev: Buffer = GENESIS;
+      let checked = 0;
+      let after = 0;
+      for (;;) {
+        const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(1000).execute();
+        if (rows.length === 0) return { ok: true, checked };
+        for (const r of rows) {
+          const entry = {
+            occurredAt: r.occurred_at,
+            actorId: r.actor_id,
+            actorRole: r.actor_role,
+            municipalityCode: r.municipality_code,
+            action: r.action,
+            targetType: r.target_type,
+            targetId: r.target_id,
+            reason: r.reason,
+            detail: (r.detail as Record<string, unknown> | null) ?? null,
+          };
+          if (!Buffer.from(r.prev_hash).equals(prev) || !chainHash(prev, entry).equals(Buffer.from(r.hash))) {
+            return { ok: false, checked, brokenAt: Number(r.seq) };
+          }
+          prev = Buffer.from(r.hash);
+          checked += 1;
+          after = Number(r.seq);
+        }
+      }
+    },
+  };
+}

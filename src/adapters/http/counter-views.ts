@@ -1,0 +1,77 @@
+import type { CardDiagnosis } from '../../app/diagnose-card.js';
+import type { InquiryLetter, ProcedureRecord } from '../../app/counter-ports.js';
+import type { Resident } from '../../app/ports.js';
+import { allowedEvents } from '../../domain/procedure.js';
+
+// JSON shapes of the counter API: dates as ISO strings, never a My Number in clear.
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export function residentView(r: Resident) {
+  return {
+    id: r.id,
+    municipalityCode: r.municipalityCode,
+    name: r.name,
+    nameKana: r.nameKana,
+    birthDate: r.birthDate,
+    sex: r.sex,
+    address: r.address,
+    myNumberMasked: r.myNumberMasked,
+  };
+}
+
+export function letterView(l: InquiryLetter) {
+  return {
+    id: l.id,
+    procedureId: l.procedureId,
+    municipalityCode: l.municipalityCode,
+    referenceNumber: l.referenceNumber,
+    status: l.status,
+    holderName: l.holderName,
+    address: l.address,
+    issuedAt: iso(l.issuedAt),
+    deadline: iso(l.deadline),
+    statusChangedAt: iso(l.statusChangedAt),
+    pdfUrl: `/api/v1/counter/letters/${l.id}/pdf`,
+  };
+}
+
+export function procedureView(record: ProcedureRecord, extra: { letter?: InquiryLetter | null; resident?: Resident | null } = {}) {
+  const p = record.procedure;
+  return {
+    id: p.id,
+    municipalityCode: p.municipalityCode,
+    residentId: p.residentId,
+    applicantType: p.applicantType,
+    proxyName: record.proxyName,
+    sameDay: p.sameDay,
+    slots: p.slots,
+    state: p.state,
+    allowedSteps: allowedEvents(p),
+    openedAt: iso(p.openedAt),
+    openedBy: p.openedBy,
+    deadline: iso(p.deadline),
+    cardId: record.cardId,
+    documents: record.documents,
+    history: p.history.map((h) => ({ from: h.from, to: h.to, step: h.event.type, at: iso(h.at), by: h.by, policyVersion: h.policyVersion })),
+    ...(extra.letter !== undefined ? { letter: extra.letter ? letterView(extra.letter) : null } : {}),
+    ...(extra.resident ? { resident: residentView(extra.resident) } : {}),
+  };
+}
+
+export function diagnosisView(d: CardDiagnosis) {
+  const { diagnosis, status } = d;
+  const slot = (s: (typeof status.pins)['auth']) => (s ? { remaining: s.remaining, max: s.max, locked: s.locked, lockedAt: iso(s.lockedAt) } : null);
+  const cert = (c: (typeof status.certificates)['auth']) => ({ ...c, notAfter: iso(c.notAfter), statusChangedAt: iso(c.statusChangedAt) });
+  return {
+    verdict: { code: diagnosis.code, text: diagnosis.text },
+    findings: diagnosis.findings,
+    lastSuccess: iso(diagnosis.lastSuccess),
+    failuresBySource: diagnosis.failuresBySource.map((f) => ({ ...f, lastAt: iso(f.lastAt) })),
+    card: { cardId: status.cardId, status: status.status, issuedAt: iso(status.issuedAt), expiresAt: iso(status.expiresAt) },
+    pins: { auth: slot(status.pins.auth), sign: slot(status.pins.sign), assist: slot(status.pins.assist), juki: slot(status.pins.juki) },
+    certificates: { auth: cert(status.certificates.auth), sign: cert(status.certificates.sign) },
+    attempts: d.attempts.map((a) => ({ ...a, occurredAt: iso(a.occurredAt) })),
+    resident: residentView(d.resident),
+  };
+}

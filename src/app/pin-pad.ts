@@ -1,0 +1,62 @@
+import type { Actor } from '../domain/actor.js';
+import { SLOT_SPECS, type PinSlot } from '../domain/pin-slot.js';
+import type { CounterDeps, ProcedureRecord } from './counter-ports.js';
+import { applyStep, withProcedure } from './counter-step.js';
+import { fail, ok, type Outcome } from './outcome.js';
+import { resetProcedurePins } from './reset-procedure-pins.js';
+
+export const PIN_PAD_MINUTES = 15;
+
+/**
+ * Opens the customer-facing PIN pad for the holder (DOMAIN.md §4: staff never see the new PINs). The token is
+ * shown once, as the pad's address; only its hash is kept, and it works once, for 15 minutes.
+ */
+export function openPinPad(deps: CounterDeps, actor: Actor, procedureId: string): Promise<Outcome<{ record: ProcedureRecord; token: string; expiresAt: Date }>> {
+  return withProcedure(deps, actor, procedureId, async (ctx) => {
+    const stepped = await applyStep(ctx, { type: 'open_pin_pad' });
+    if (!stepped.ok) return stepped;
+    const token = deps.counterSecrets.newToken();
+    const expiresAt = new Date(ctx.now.getTime() + PIN_PAD_MINUTES * 60_000);
+    await ctx.stores.pinPads.create({ tokenHash: deps.counterSecrets.hashToken(token), procedureId, now: ctx.now, expiresAt });
+    return ok({ record: stepped.value, token, expiresAt });
+  });
+}
+
+export type PinPadView = Readonly<{ slots: ReadonlyArray<{ slot: PinSlot; nameJa: string; nameEn: string; digitsOnly: boolean }>; holderName: string; expiresAt?: Date }>;
+
+/** What the PIN pad shows: the slots to set and the holder's name, nothing else. */
+export async function viewPinPad(deps: CounterDeps, token: string): Promise<Outcome<PinPadView>> {
+  const now = deps.clock();
+  return deps.counter.run(async (stores) => {
+    const procedureId = await stores.pinPads.find(deps.counterSecrets.hashToken(token), now);
+    const record = procedureId ? await stores.procedures.get(procedureId) : null;
+    if (!record || record.procedure.state !== 'awaiting_pins') return fail('PIN_PAD_EXPIRED');
+    const resident = await deps.residents.findById(record.procedure.residentId);
+    return ok({
+      holderName: resident?.name ?? '',
+      slots: record.procedure.slots.map((slot) => ({ slot, nameJa: SLOT_SPECS[slot].nameJa, nameEn: SLOT_SPECS[slot].nameEn, digitsOnly: slot !== 'sign' })),
+    });
+  });
+}
+
+/** The holder types the new PINs; they are reset atomically with the procedure's completion. */
+export async function submitPinPad(deps: CounterDeps, token: string, pins: Readonly<Partial<Record<PinSlot, string>>>): Promise<Outcome<{ procedureId: string }>> {
+  const now = deps.clock();
+  const tokenHash = deps.counterSecrets.hashToken(token);
+  const procedureId = await deps.counter.run((stores) => stores.pinPads.find(tokenHash, now));
+  if (!procedureId) return fail('PIN_PAD_EXPIRED');
+  const record = await deps.counter.run((stores) => stores.procedures.get(procedureId));
+  if (!record) return fail('PIN_PAD_EXPIRED');
+  // The pad acts for the clerk who opened the procedure; the audit names the pad as the channel.
+  const lastStep = record.procedure.history.at(-1);
+  const opener: Actor = { id: lastStep?.by ?? record.procedure.openedBy, label: 'PIN pad', role: 'clerk', municipalityCode: record.procedure.municipalityCode };
+  const result = await withProcedure(deps, opener, procedureId, async (ctx) => {
+    // A weak PIN writes nothing and leaves the pad usable, so the holder can choose again.
+    const reset = await resetProcedurePins(deps, ctx, pins, 'pin_pad');
+    if (!reset.ok) return reset;
+    // The procedure row is locked, so a second submission waits here and then finds the token used.
+    if (!(await ctx.stores.pinPads.markUsed(tokenHash, now))) throw new Error('PIN pad token used concurrently');
+    return reset;
+  });
+  return result.ok ? ok({ procedureId }) : result;
+}
