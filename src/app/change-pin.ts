@@ -15,7 +15,7 @@ export async function changePin(
 ): Promise<Outcome<{ slot: PinSlot; remaining: number }>> {
   const card = await deps.cards.findCardByKey(input.cardId, deps.secrets.hashCardKey(input.cardKey));
   if (!card) return fail('CARD_REJECTED');
-  const holder = await loadHolder(deps, card.residentId);
+  const holder = await loadHolder(deps.vault, deps.residents, card.residentId);
   if (!holder) return fail('CARD_REJECTED');
   const next = validateNewPin(input.slot, input.newPin, holder.pinContext);
   if (next.kind === 'format') return fail('PIN_FORMAT', { slot: input.slot, reason: next.reason, triesSpent: 0, field: 'newPin' });

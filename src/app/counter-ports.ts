@@ -3,7 +3,7 @@ import type { MunicipalPolicy } from '../domain/municipal-policy.js';
 import type { Procedure } from '../domain/procedure.js';
 import type { DocumentKind } from '../domain/identity-document.js';
 import type { PinSlot } from '../domain/pin-slot.js';
-import type { AppDeps, EventContext } from './ports.js';
+import type { AppDeps, CardStore, EventContext, ResidentStore } from './ports.js';
 
 // Ports of the municipal counter (DOMAIN.md §3–4). Everything a counter step writes goes through one
 // CounterUnitOfWork.run, so the step, the PIN reset and its audit entry commit together or not at all.
@@ -117,7 +117,15 @@ export interface PinResetStore {
   resetPins(input: { cardId: string; pins: ReadonlyArray<{ slot: PinSlot; pinHash: Uint8Array }>; now: Date; context: EventContext; procedureId: string }): Promise<void>;
 }
 
+/**
+ * Stores bound to one transaction. Reads inside a counter step go through these, never through the app-wide
+ * stores: the embedded database has a single connection, which the transaction holds until it ends.
+ */
 export type CounterStores = Readonly<{
+  /** Reads only: the card store's own writes open transactions of their own. */
+  cards: Pick<CardStore, 'findCardByKey' | 'findCard' | 'overview'>;
+  residents: Pick<ResidentStore, 'findById' | 'sealedMyNumber'>;
+  municipality(code: string): Promise<{ nameJa: string; nameEn: string; prefectureJa: string } | null>;
   procedures: ProcedureStore;
   letters: LetterStore;
   pinPads: PinPadStore;

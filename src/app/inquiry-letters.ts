@@ -19,7 +19,8 @@ export function issueInquiryLetter(deps: CounterDeps, actor: Actor, procedureId:
     const stepped = await applyStep(ctx, { type: 'issue_letter' });
     if (!stepped.ok) return stepped;
     const { procedure } = stepped.value;
-    const [resident, municipality] = await Promise.all([deps.residents.findById(procedure.residentId), deps.municipalityName(procedure.municipalityCode)]);
+    const resident = await ctx.stores.residents.findById(procedure.residentId);
+    const municipality = await ctx.stores.municipality(procedure.municipalityCode);
     if (!resident || !municipality) return fail('NOT_FOUND', { resource: 'resident' });
     const year = Number(jstDate(ctx.now).slice(0, 4));
     const serial = await ctx.stores.letters.nextReferenceSerial(procedure.municipalityCode, year);

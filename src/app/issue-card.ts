@@ -17,7 +17,7 @@ export type CardFile = Readonly<{ cardId: string; cardKey: string }>;
  */
 export async function issueCard(deps: AppDeps, actor: Actor, input: IssueCardInput, context: EventContext): Promise<Outcome<CardFile>> {
   if (!mayOperateCards(actor)) return fail('FORBIDDEN');
-  const holder = await loadHolder(deps, input.residentId);
+  const holder = await loadHolder(deps.vault, deps.residents, input.residentId);
   // Another municipality's resident is reported as absent, not forbidden: staff must not learn who lives elsewhere.
   if (!holder || !actsIn(actor, holder.resident.municipalityCode)) return fail('NOT_FOUND', { resource: 'resident' });
   const { resident, pinContext } = holder;

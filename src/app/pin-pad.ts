@@ -31,7 +31,7 @@ export async function viewPinPad(deps: CounterDeps, token: string): Promise<Outc
     const procedureId = await stores.pinPads.find(deps.counterSecrets.hashToken(token), now);
     const record = procedureId ? await stores.procedures.get(procedureId) : null;
     if (!record || record.procedure.state !== 'awaiting_pins') return fail('PIN_PAD_EXPIRED');
-    const resident = await deps.residents.findById(record.procedure.residentId);
+    const resident = await stores.residents.findById(record.procedure.residentId);
     return ok({
       holderName: resident?.name ?? '',
       slots: record.procedure.slots.map((slot) => ({ slot, nameJa: SLOT_SPECS[slot].nameJa, nameEn: SLOT_SPECS[slot].nameEn, digitsOnly: slot !== 'sign' })),

@@ -15,13 +15,13 @@ export function presentCard(
   input: { cardId: string; cardKey: string },
 ): Promise<Outcome<ProcedureRecord>> {
   return withProcedure(deps, actor, procedureId, async (ctx) => {
-    const card = await deps.cards.findCardByKey(input.cardId, deps.secrets.hashCardKey(input.cardKey));
+    const card = await ctx.stores.cards.findCardByKey(input.cardId, deps.secrets.hashCardKey(input.cardKey));
     if (!card || card.residentId !== ctx.record.procedure.residentId) return fail('CARD_REJECTED');
     const state = cardState(card.status, card.expiresAt, ctx.now);
     if (state === 'revoked') return fail('CARD_REVOKED');
     if (state === 'expired') return fail('CARD_EXPIRED');
     if (state === 'suspended') return fail('CARD_SUSPENDED');
-    const overview = await deps.cards.overview(card.id);
+    const overview = await ctx.stores.cards.overview(card.id);
     const missing = ctx.record.procedure.slots.find((slot) => !overview?.slots[slot]);
     if (missing) return fail('PIN_SLOT_ABSENT', { slot: missing });
     return applyStep(ctx, { type: 'present_card' }, { cardId: card.id }, { cardId: card.id });

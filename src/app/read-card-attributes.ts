@@ -13,7 +13,7 @@ export async function readCardAttributes(
   const verified = await attemptPin(deps, { ...input, slot: 'assist', operation: 'read_attributes' });
   if (!verified.ok) return verified;
   const card = await deps.cards.findCard(input.cardId);
-  const holder = card && (await loadHolder(deps, card.residentId));
+  const holder = card && (await loadHolder(deps.vault, deps.residents, card.residentId));
   if (!holder) return fail('CARD_REJECTED');
   const { resident, myNumber } = holder;
   return ok({ myNumber, name: resident.name, address: resident.address, birthDate: resident.birthDate, sex: resident.sex });

@@ -19,7 +19,7 @@ export async function resetProcedurePins(
   const { record, now, actor, stores } = ctx;
   const { procedure, cardId } = record;
   if (!cardId) return fail('PROCEDURE_INVALID_TRANSITION', { state: procedure.state, step: 'complete' });
-  const holder = await loadHolder(deps, procedure.residentId);
+  const holder = await loadHolder(deps.vault, stores.residents, procedure.residentId);
   if (!holder) return fail('NOT_FOUND', { resource: 'resident' });
   const hashed: { slot: PinSlot; pinHash: Uint8Array }[] = [];
   for (const slot of procedure.slots) {

@@ -2,6 +2,8 @@ import type { CounterStores, CounterUnitOfWork } from '../../app/counter-ports.j
 import { createAuditStore } from './audit-store.js';
 import type { Db } from './create-db.js';
 import { createPolicyStore } from './policy-store.js';
+import { createCardStore } from './card-store.js';
+import { createResidentStore } from './resident-store.js';
 import { createLetterStore, createPinPadStore, createPinResetStore, createProcedureStore } from './procedure-store.js';
 
 /** One transaction per counter step: the step, any PIN reset and the audit entry commit together. */
@@ -9,7 +11,15 @@ export function createCounterUnitOfWork(db: Db): CounterUnitOfWork {
   return {
     run: (work) =>
       db.transaction().execute((trx) => {
+        const cards = createCardStore(trx);
+        const residents = createResidentStore(trx);
         const stores: CounterStores = {
+          cards: { findCardByKey: cards.findCardByKey, findCard: cards.findCard, overview: cards.overview },
+          residents: { findById: residents.findById, sealedMyNumber: residents.sealedMyNumber },
+          async municipality(code) {
+            const row = await trx.selectFrom('municipalities').select(['name_ja', 'name_en', 'prefecture_ja']).where('code', '=', code).executeTakeFirst();
+            return row ? { nameJa: row.name_ja, nameEn: row.name_en, prefectureJa: row.prefecture_ja } : null;
+          },
           procedures: createProcedureStore(trx),
           letters: createLetterStore(trx),
           pinPads: createPinPadStore(trx),
