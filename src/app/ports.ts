@@ -123,6 +123,8 @@ export interface CardStore {
   /** Applies a match: the counter returns to max less the tries spent after this one. Returns remaining. */
   finishSuccess(input: { cardId: string; slot: PinSlot; seq: number; pinHash: Uint8Array; eventId: number; now: Date }): Promise<number>;
   finishFailure(input: { eventId: number; remaining: number }): Promise<void>;
+  /** The slot's tries left now, and whether tries spent since `since` are still being compared (pending). */
+  lockState(cardId: string, slot: PinSlot, since: Date): Promise<{ remaining: number; inFlight: boolean }>;
   /** Writes a new PIN and restores the counter in one step; tries in flight stay spent. */
   setPin(input: { cardId: string; slot: PinSlot; pinHash: Uint8Array; now: Date; event: NewCardEvent }): Promise<void>;
   recordEvent(event: NewCardEvent): Promise<void>;

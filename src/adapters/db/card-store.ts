@@ -157,6 +157,29 @@ export function createCardStore(db: Db): CardStore {
       await db.updateTable('card_events').set({ result: 'incorrect', remaining_after: remaining }).where('id', '=', eventId).execute();
     },
 
+    async lockState(cardId, slot, since) {
+      const row = await db
+        .selectFrom('pin_slots')
+        .select((eb) => [
+          'remaining',
+          eb
+            .exists(
+              eb
+                .selectFrom('card_events')
+                .select('id')
+                .where('card_id', '=', cardId)
+                .where('slot', '=', slot)
+                .where('result', '=', 'pending')
+                .where('occurred_at', '>', since),
+            )
+            .as('in_flight'),
+        ])
+        .where('card_id', '=', cardId)
+        .where('slot', '=', slot)
+        .executeTakeFirst();
+      return { remaining: row?.remaining ?? 0, inFlight: Boolean(row?.in_flight) };
+    },
+
     async setPin({ cardId, slot, pinHash, now, event }) {
       await db.transaction().execute(async (trx) => {
         // Re-setting is the only unlock (DOMAIN.md §4): new PIN and full counter in one step. Moving
