@@ -51,9 +51,7 @@ export function statusView(overview: CardOverview, now: Date): CardStatusView {
 
 /** The card's empty VERIFY (jpki-facts §6.3): every counter and certificate, spending no try. */
 export async function getCardStatus(deps: AppDeps, input: CardAccess): Promise<Outcome<CardStatusView>> {
-  const card = await deps.cards.findCardByKey(input.cardId, deps.secrets.hashCardKey(input.cardKey));
-  if (!card) return fail('CARD_REJECTED');
-  const overview = await deps.cards.overview(card.id);
+  const overview = await deps.cards.overviewByKey(input.cardId, deps.secrets.hashCardKey(input.cardKey));
   if (!overview) return fail('CARD_REJECTED');
   return ok(statusView(overview, deps.clock()));
 }

@@ -106,6 +106,8 @@ export interface CardStore {
   findCardByKey(cardId: string, keyHash: Uint8Array): Promise<CardRecord | null>;
   findCard(cardId: string): Promise<CardRecord | null>;
   overview(cardId: string): Promise<CardOverview | null>;
+  /** The overview in one round trip, if `keyHash` is the card's key (the status read, a hot path). */
+  overviewByKey(cardId: string, keyHash: Uint8Array): Promise<CardOverview | null>;
   /**
    * One atomic statement: checks the card key, reads the card, slot and certificate state, and — when
    * `spend` is true and the card, certificate and slot all allow it — decrements the slot and records a

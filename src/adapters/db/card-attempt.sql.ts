@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { CardSnapshot, CertStatus } from '../../domain/card.js';
 import type { CertKind, PinSlot } from '../../domain/pin-slot.js';
-import type { EventContext, SpentTry } from '../../app/ports.js';
+import type { CardOverview, EventContext, SpentTry } from '../../app/ports.js';
 import type { Db } from './create-db.js';
 
 type AttemptRow = {
@@ -33,7 +33,7 @@ export async function beginAttemptSql(
   input: { cardId: string; keyHash: Uint8Array; slot: PinSlot; certKind: CertKind | null; operation: string; context: EventContext; now: Date; spend: boolean },
 ): Promise<{ snapshot: CardSnapshot; spent: SpentTry | null } | null> {
   const { cardId, keyHash, slot, certKind, operation, context, now, spend } = input;
-  const result = await sql<AttemptRow>`
+  const result = await sql<AttemptRow>`/* prepared:begin_attempt */
     with card as (
       select c.id, c.status, c.expires_at from cards c where c.id = ${cardId} and c.key_hash = ${keyHash}
     ),
@@ -117,7 +117,7 @@ export async function finishSuccessSql(
   input: { cardId: string; slot: PinSlot; seq: number; pinHash: Uint8Array; eventId: number; now: Date },
 ): Promise<number> {
   const { cardId, slot, seq, pinHash, eventId, now } = input;
-  const result = await sql<{ remaining_after: number }>`
+  const result = await sql<{ remaining_after: number }>`/* prepared:finish_success */
     with restored as (
       update pin_slots
       set remaining = greatest(max_tries - (attempt_seq - ${seq}::integer), 0),
@@ -135,4 +135,62 @@ export async function finishSuccessSql(
     returning remaining_after
   `.execute(db);
   return result.rows[0]?.remaining_after ?? 0;
+}
+
+type OverviewRow = {
+  id: string;
+  resident_id: string;
+  status: 'active' | 'suspended' | 'revoked';
+  issued_at: Date;
+  expires_at: Date;
+  key_algorithm: string;
+  status_changed_at: Date | null;
+  status_reason: string | null;
+  slots: Array<{ slot: PinSlot; remaining: number; max: number; locked_at: string | null }> | null;
+  certs: Array<{ id: string; kind: CertKind; status: CertStatus; not_before: string; not_after: string; serial_hex: string; status_changed_at: string | null; revocation_reason: string | null }> | null;
+};
+
+const date = (value: string | null) => (value === null ? null : new Date(value));
+
+/** The status read (the card's empty VERIFY) in one statement: card, slots and current certificates. */
+export async function overviewByKeySql(db: Db, cardId: string, keyHash: Uint8Array): Promise<CardOverview | null> {
+  const result = await sql<OverviewRow>`/* prepared:card_overview */
+    select c.id, c.resident_id, c.status, c.issued_at, c.expires_at, c.key_algorithm, c.status_changed_at, c.status_reason,
+      (select json_agg(json_build_object('slot', s.slot, 'remaining', s.remaining, 'max', s.max_tries, 'locked_at', s.locked_at))
+         from pin_slots s where s.card_id = c.id) as slots,
+      (select json_agg(json_build_object('id', ce.id, 'kind', ce.kind, 'status', ce.status, 'not_before', ce.not_before,
+              'not_after', ce.not_after, 'serial_hex', ce.serial_hex, 'status_changed_at', ce.status_changed_at,
+              'revocation_reason', ce.revocation_reason))
+         from certificates ce where ce.card_id = c.id and ce.current) as certs
+    from cards c where c.id = ${cardId} and c.key_hash = ${keyHash}
+  `.execute(db);
+  const row = result.rows[0];
+  if (!row) return null;
+  return {
+    card: {
+      id: row.id,
+      residentId: row.resident_id,
+      status: row.status,
+      issuedAt: row.issued_at,
+      expiresAt: row.expires_at,
+      keyAlgorithm: row.key_algorithm,
+      statusChangedAt: row.status_changed_at,
+      statusReason: row.status_reason,
+    },
+    slots: Object.fromEntries((row.slots ?? []).map((s) => [s.slot, { remaining: s.remaining, max: s.max, lockedAt: date(s.locked_at) }])),
+    certificates: Object.fromEntries(
+      (row.certs ?? []).map((c) => [
+        c.kind,
+        {
+          id: c.id,
+          status: c.status,
+          notBefore: new Date(c.not_before),
+          notAfter: new Date(c.not_after),
+          serialHex: c.serial_hex,
+          statusChangedAt: date(c.status_changed_at),
+          revocationReason: c.revocation_reason,
+        },
+      ]),
+    ),
+  };
 }

@@ -4,7 +4,7 @@ import { certKindOf } from '../../domain/card.js';
 import type { CardEvent, CardOverview, CardRecord, CardStore, NewCardEvent } from '../../app/ports.js';
 import type { Db } from './create-db.js';
 import type { CardTable } from './schema.js';
-import { beginAttemptSql, finishSuccessSql } from './card-attempt.sql.js';
+import { beginAttemptSql, finishSuccessSql, overviewByKeySql } from './card-attempt.sql.js';
 
 type CardRow = Pick<CardTable, 'id' | 'resident_id' | 'status' | 'issued_at' | 'expires_at' | 'key_algorithm' | 'status_changed_at' | 'status_reason'>;
 const CARD_COLUMNS = ['id', 'resident_id', 'status', 'issued_at', 'expires_at', 'key_algorithm', 'status_changed_at', 'status_reason'] as const;
@@ -154,8 +154,10 @@ export function createCardStore(db: Db): CardStore {
     },
 
     async finishFailure({ eventId, remaining }) {
-      await db.updateTable('card_events').set({ result: 'incorrect', remaining_after: remaining }).where('id', '=', eventId).execute();
+      await sql`/* prepared:finish_failure */ update card_events set result = 'incorrect', remaining_after = ${remaining}::smallint where id = ${eventId}::bigint`.execute(db);
     },
+
+    overviewByKey: (cardId, keyHash) => overviewByKeySql(db, cardId, keyHash),
 
     async lockState(cardId, slot, since) {
       const row = await db

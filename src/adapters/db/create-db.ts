@@ -21,10 +21,34 @@ const pgTypes = {
   },
 };
 
+/** Marks a hot statement for a named prepared statement on PostgreSQL: `${prepared('begin_attempt')} with …`. */
+export const PREPARED_MARK = /^\/\* prepared:([a-z_]+) \*\//;
+
+/**
+ * Hot statements run as named prepared statements, so PostgreSQL parses and plans them once per connection
+ * instead of on every call (half the database time of a PIN verify). Only statements carrying the marker
+ * are named, so the set of prepared statements stays small and fixed.
+ */
+function namingPool(pool: pg.Pool) {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query(text: string, values: unknown[]) {
+          const name = PREPARED_MARK.exec(text)?.[1];
+          return name ? client.query({ name, text, values }) : client.query(text, values);
+        },
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
 export async function createDb(config: DbConfig): Promise<Db> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, types: pgTypes });
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) as never }) });
   }
   if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
   const pglite = await PGlite.create(config.dataDir ?? undefined, {
