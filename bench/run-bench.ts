@@ -43,7 +43,7 @@ const config = {
   connections: intEnv('BENCH_CONNECTIONS', 64),
   seconds: intEnv('BENCH_SECONDS', 15),
   warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', 3, 0),
-  poolSize: intEnv('BENCH_POOL_SIZE', 64),
+  poolSize: intEnv('BENCH_POOL_SIZE', 16),
   seedConcurrency: intEnv('BENCH_SEED_CONCURRENCY', 8),
   pgbench: process.env.BENCH_PGBENCH !== '0',
   pgbenchClients: intEnv('BENCH_PGBENCH_CLIENTS', intEnv('BENCH_CONNECTIONS', 64)),

@@ -13,7 +13,7 @@ function required(name: string): string {
 
 async function main() {
   const url = required('BENCH_DB_URL');
-  const poolSize = Number(process.env.BENCH_POOL_SIZE ?? 64);
+  const poolSize = Number(process.env.BENCH_POOL_SIZE ?? 16);
   if (!Number.isInteger(poolSize) || poolSize < 1) throw new Error(`bench server: bad BENCH_POOL_SIZE ${process.env.BENCH_POOL_SIZE}`);
   const logger = pino({ level: 'warn', base: undefined });
   const system = await createSystem({

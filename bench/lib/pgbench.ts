@@ -1,7 +1,6 @@
 // pgbench scripts that send PostgreSQL the same SQL the server sends per request, to separate the database's
 // cost from the Node server's. The statement texts are copied from src/adapters/db/card-attempt.sql.ts
-// (beginAttemptSql, finishSuccessSql) and the Kysely queries in src/adapters/db/card-store.ts (findCardByKey,
-// overview, finishFailure); only `${x}` became `:x`. Values the server binds as parameters are bound as
+// (beginAttemptSql, finishSuccessSql, overviewByKeySql) and finishFailure in src/adapters/db/card-store.ts; only `${x}` became `:x`. Values the server binds as parameters are bound as
 // parameters here too (taken with \gset from a helper-table lookup), except the EventContext nulls, which
 // pgbench cannot bind, written as NULL.
 import { spawn } from 'node:child_process';
@@ -85,7 +84,7 @@ const FINISH_SUCCESS = `with restored as (
     returning remaining_after;
 `;
 
-const FINISH_FAILURE = `update "card_events" set "result" = :incorrect, "remaining_after" = :spent_remaining where "id" = :event_id;
+const FINISH_FAILURE = `update card_events set result = 'incorrect', remaining_after = :spent_remaining::smallint where id = :event_id::bigint;
 `;
 
 /**
@@ -98,11 +97,8 @@ ${FINISH_FAILURE}\\else
 ${FINISH_SUCCESS}\\endif
 `;
 
-/** One GET …/status as the server does it: findCardByKey, then overview (card; slots and certificates). */
-export const STATUS_SCRIPT = `${PICK_CARD}select "id", "resident_id", "status", "issued_at", "expires_at", "key_algorithm", "status_changed_at", "status_reason" from "cards" where "id" = :card_id and "key_hash" = :key_hash;
-select "id", "resident_id", "status", "issued_at", "expires_at", "key_algorithm", "status_changed_at", "status_reason" from "cards" where "id" = :card_id;
-select "slot", "remaining", "max_tries", "locked_at" from "pin_slots" where "card_id" = :card_id;
-select "id", "kind", "status", "not_before", "not_after", "serial_hex", "status_changed_at", "revocation_reason" from "certificates" where "card_id" = :card_id and "current" = :yes;
+/** One GET …/status as the server does it: overviewByKeySql, one statement (card, slots, certificates). */
+export const STATUS_SCRIPT = `${PICK_CARD}select c.id, c.resident_id, c.status, c.issued_at, c.expires_at, c.key_algorithm, c.status_changed_at, c.status_reason, (select json_agg(json_build_object('slot', s.slot, 'remaining', s.remaining, 'max', s.max_tries, 'locked_at', s.locked_at)) from pin_slots s where s.card_id = c.id) as slots, (select json_agg(json_build_object('id', ce.id, 'kind', ce.kind, 'status', ce.status, 'not_before', ce.not_before, 'not_after', ce.not_after, 'serial_hex', ce.serial_hex, 'status_changed_at', ce.status_changed_at, 'revocation_reason', ce.revocation_reason)) from certificates ce where ce.card_id = c.id and ce.current) as certs from cards c where c.id = :card_id and c.key_hash = :key_hash;
 `;
 
 export type PgbenchResult = Readonly<{
