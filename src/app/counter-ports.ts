@@ -19,7 +19,7 @@ export type AuditEntry = Readonly<{
   reason: string | null;
   detail?: Readonly<Record<string, unknown>> | null;
 }>;
-export type AuditRecord = AuditEntry & Readonly<{ seq: number; hash: string }>;
+export type AuditRecord = AuditEntry & Readonly<{ seq: number; hash: string; intact: boolean }>;
 
 export interface AuditStore {
   append(entry: AuditEntry): Promise<void>;

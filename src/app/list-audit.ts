@@ -3,20 +3,29 @@ import type { AuditRecord, CounterDeps } from './counter-ports.js';
 import { permitted } from './counter-step.js';
 import { fail, ok, type Outcome } from './outcome.js';
 
-/** The audit trail of the staff member's municipality (all of it for national roles), with the chain checked. */
+/** The audit trail of the staff member's municipality (all of it for national roles); each row re-hashed. */
 export async function listAudit(
   deps: CounterDeps,
   actor: Actor,
   input: { limit: number; beforeSeq?: number; targetId?: string },
-): Promise<Outcome<{ entries: AuditRecord[]; chain: { ok: boolean; checked: number; brokenAt?: number } }>> {
+): Promise<Outcome<{ entries: AuditRecord[] }>> {
   if (!permitted(actor, 'audit.read', null)) return fail('FORBIDDEN');
-  return deps.counter.run(async (s) => {
-    const entries = await s.audit.list({
+  const entries = await deps.counter.run((s) =>
+    s.audit.list({
       limit: input.limit,
       ...(actor.municipalityCode !== null ? { municipalityCode: actor.municipalityCode } : {}),
       ...(input.beforeSeq !== undefined ? { beforeSeq: input.beforeSeq } : {}),
       ...(input.targetId !== undefined ? { targetId: input.targetId } : {}),
-    });
-    return ok({ entries, chain: await s.audit.verifyChain() });
-  });
+    }),
+  );
+  return ok({ entries });
+}
+
+/**
+ * Walks the whole chain from the first row: a rewritten, removed or inserted row breaks it. National roles only,
+ * since the chain spans every municipality; it reads the whole table, so it is a deliberate call, not a listing.
+ */
+export async function verifyAuditChain(deps: CounterDeps, actor: Actor): Promise<Outcome<{ ok: boolean; checked: number; brokenAt?: number }>> {
+  if (!permitted(actor, 'audit.read', null) || actor.municipalityCode !== null) return fail('FORBIDDEN');
+  return ok(await deps.counter.run((s) => s.audit.verifyChain()));
 }

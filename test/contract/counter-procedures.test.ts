@@ -172,16 +172,20 @@ describe.each(STORES)('counter procedures on %s', (store) => {
 
   it('audits every step in a hash chain that verifies, and detects tampering', async () => {
     const admin = await signIn(system, await newStaff(system, 'municipal_admin', '111007'));
+    const auditor = await signIn(system, await newStaff(system, 'auditor', null));
     const audit = await counter('GET', '/api/v1/audit?limit=500', undefined, admin);
     expect(audit.status).toBe(200);
-    expect(audit.body.chain.ok).toBe(true);
+    expect(audit.body.entries.every((e: { intact: boolean }) => e.intact)).toBe(true);
+    expect((await counter('GET', '/api/v1/audit/verify', undefined, auditor)).body).toMatchObject({ ok: true });
+    expect((await counter('GET', '/api/v1/audit/verify', undefined, admin)).status).toBe(403);
     const actions = new Set(audit.body.entries.map((e: { action: string }) => e.action));
     for (const action of ['procedure.opened', 'procedure.check_documents', 'procedure.present_card', 'procedure.open_pin_pad', 'procedure.complete', 'letter.issued', 'card.diagnosed', 'staff.signed_in']) {
       expect(actions).toContain(action);
     }
     expect(JSON.stringify(audit.body)).not.toMatch(/"\d{12}"/);
     await system.db.updateTable('audit_log').set({ reason: 'rewritten' }).where('action', '=', 'procedure.opened').execute();
-    const tampered = await counter('GET', '/api/v1/audit?limit=1', undefined, admin);
-    expect(tampered.body.chain.ok).toBe(false);
+    const tampered = await counter('GET', '/api/v1/audit?limit=500', undefined, admin);
+    expect(tampered.body.entries.find((e: { action: string }) => e.action === 'procedure.opened').intact).toBe(false);
+    expect((await counter('GET', '/api/v1/audit/verify', undefined, auditor)).body).toMatchObject({ ok: false });
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AuditEntry, AuditRecord, AuditStore } from '../../app/counter-ports.js';
-import type { Database } from './schema.js';
+import type { AuditLogTable, Database } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 const GENESIS = Buffer.alloc(32);
@@ -33,6 +33,20 @@ function canonical(e: AuditEntry & { occurredAt: Date }): string {
 
 export function chainHash(prev: Uint8Array, entry: AuditEntry & { occurredAt: Date }): Buffer {
   return createHash('sha256').update(prev).update(canonical(entry)).digest();
+}
+
+function rowToEntry(r: Selectable<AuditLogTable>): AuditEntry & { occurredAt: Date } {
+  return {
+    occurredAt: r.occurred_at,
+    actorId: r.actor_id,
+    actorRole: r.actor_role,
+    municipalityCode: r.municipality_code,
+    action: r.action,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    reason: r.reason,
+    detail: (r.detail as Record<string, unknown> | null) ?? null,
+  };
 }
 
 /** Append-only, hash-chained audit log. Appends serialise on an advisory lock so the chain never forks. */
@@ -70,17 +84,11 @@ export function createAuditStore(db: Executor): AuditStore {
       const rows = await q.execute();
       return rows.map(
         (r): AuditRecord => ({
+          ...rowToEntry(r),
           seq: Number(r.seq),
-          occurredAt: r.occurred_at,
-          actorId: r.actor_id,
-          actorRole: r.actor_role,
-          municipalityCode: r.municipality_code,
-          action: r.action,
-          targetType: r.target_type,
-          targetId: r.target_id,
-          reason: r.reason,
-          detail: (r.detail as Record<string, unknown> | null) ?? null,
           hash: Buffer.from(r.hash).toString('hex'),
+          // Row-local check: the row still hashes to its stored hash over its stored predecessor.
+          intact: chainHash(r.prev_hash, rowToEntry(r)).equals(Buffer.from(r.hash)),
         }),
       );
     },
@@ -93,18 +101,7 @@ export function createAuditStore(db: Executor): AuditStore {
         const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(1000).execute();
         if (rows.length === 0) return { ok: true, checked };
         for (const r of rows) {
-          const entry = {
-            occurredAt: r.occurred_at,
-            actorId: r.actor_id,
-            actorRole: r.actor_role,
-            municipalityCode: r.municipality_code,
-            action: r.action,
-            targetType: r.target_type,
-            targetId: r.target_id,
-            reason: r.reason,
-            detail: (r.detail as Record<string, unknown> | null) ?? null,
-          };
-          if (!Buffer.from(r.prev_hash).equals(prev) || !chainHash(prev, entry).equals(Buffer.from(r.hash))) {
+          if (!Buffer.from(r.prev_hash).equals(prev) || !chainHash(prev, rowToEntry(r)).equals(Buffer.from(r.hash))) {
             return { ok: false, checked, brokenAt: Number(r.seq) };
           }
           prev = Buffer.from(r.hash);

@@ -1,3 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import { errorJson, type Env, type HttpDeps } from './http-context.js';
@@ -40,6 +44,8 @@ export function createApp(deps: HttpDeps, logger: Logger) {
     },
   });
 
+  registerCounterConsole(app);
+
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.notFound((c) => errorJson(c, 'NOT_FOUND'));
   app.onError((error, c) => {
@@ -49,4 +55,58 @@ export function createApp(deps: HttpDeps, logger: Logger) {
     return errorJson(c, 'SERVICE_BUSY');
   });
   return app;
+}
+
+// The counter console (web/, a React app built to web/dist by `npm run build:web`, which `npm start` runs first).
+// Resolved from this file, not the working directory.
+const CONSOLE_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+const CONSOLE_INDEX = join(CONSOLE_DIR, 'index.html');
+
+// The console's page: never cached (a new build must show at once), no referrer (the PIN pad's address is its
+// one-time credential), no framing, and only its own scripts.
+const CONSOLE_PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+};
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>窓口コンソールが未ビルドです / Counter console not built</title>
+<style>body{font-family:system-ui,'Hiragino Sans','Noto Sans JP',sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.7;color:#1b2533}code{background:#eef2f6;padding:.1em .4em;border-radius:4px}</style>
+</head><body>
+<h1>窓口コンソールはまだビルドされていません</h1>
+<p>リポジトリのフォルダで <code>npm run build:web</code> を実行してから、このページを再読み込みしてください（<code>npm start</code> は起動前に自動でビルドします）。</p>
+<h1 lang="en">The counter console has not been built</h1>
+<p lang="en">Run <code>npm run build:web</code> in the repository folder, then reload this page (<code>npm start</code> builds it before starting).</p>
+</body></html>`;
+
+function registerCounterConsole(app: OpenAPIHono<Env>) {
+  app.get('/counter', (c) => c.redirect('/counter/', 301));
+  // Built files. The request path is checked by serveStatic (no '..', no '%') before it is mapped into the folder.
+  app.use(
+    '/counter/*',
+    serveStatic({
+      rewriteRequestPath: (path) => join(CONSOLE_DIR, path.slice('/counter'.length)),
+      onFound: (path, c) => {
+        if (path.endsWith('index.html')) {
+          for (const [name, value] of Object.entries(CONSOLE_PAGE_HEADERS)) c.header(name, value);
+        } else {
+          // Hashed file names under assets/ never change; anything else is checked on each use.
+          c.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+          c.header('X-Content-Type-Options', 'nosniff');
+        }
+      },
+    }),
+  );
+  // Client routes (/counter/cards/…, /counter/pinpad/…) are the same page; a missing build says what to do.
+  app.get('/counter/*', (c) => {
+    if (c.req.path.startsWith('/counter/assets/')) return errorJson(c, 'NOT_FOUND');
+    if (!existsSync(CONSOLE_INDEX)) return c.html(NOT_BUILT_PAGE, 503, { 'Cache-Control': 'no-store', 'Retry-After': '30' });
+    return c.body(readFileSync(CONSOLE_INDEX), 200, CONSOLE_PAGE_HEADERS);
+  });
 }

@@ -7,7 +7,7 @@ import { cancelProcedure, completeFromAnswer, issueInquiryLetter, letterPdf, lis
 import { openCounterProcedure } from '../../../app/open-counter-procedure.js';
 import { openPinPad, submitPinPad, viewPinPad } from '../../../app/pin-pad.js';
 import { presentCard } from '../../../app/present-card.js';
-import { listAudit } from '../../../app/list-audit.js';
+import { listAudit, verifyAuditChain } from '../../../app/list-audit.js';
 import type { Actor } from '../../../domain/actor.js';
 import { DOCUMENT_KINDS } from '../../../domain/identity-document.js';
 import { APPLICANT_TYPES } from '../../../domain/municipal-policy.js';
@@ -134,10 +134,13 @@ export function registerCounterRoutes(app: OpenAPIHono<Env>) {
     async (c, actor) => {
       const q = valid(c, 'query');
       return respond(c, await listAudit(c.var.deps, actor, { limit: q.limit, ...(q.before !== undefined ? { beforeSeq: q.before } : {}), ...(q.target ? { targetId: q.target } : {}) }), (v) => ({
-        chain: v.chain,
         entries: v.entries.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })),
       }));
     },
+  );
+  reg(
+    { method: 'get', path: '/api/v1/audit/verify', summary: 'Re-check the whole hash chain (national admin, auditor)', responses: ok('Chain check') },
+    async (c, actor) => respond(c, await verifyAuditChain(c.var.deps, actor), (v) => v),
   );
 
   // The customer-facing PIN pad: no staff login; the one-time token is the credential.
