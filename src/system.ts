@@ -56,8 +56,23 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const keyBox = createSecretBox(deriveKey(options.masterKey, 'private-keys'));
   const { ca, created } = await loadOrCreateCa(db, keyBox, options.keyAlgorithm, clock());
   const basePinHasher = createPinHasher(options.pepper);
+  const counter = createCounterUnitOfWork(db);
   const deps: AppDeps = {
     clock,
+    audit: ({ actor, action, target, reason, detail }) =>
+      counter.run((s) =>
+        s.audit.append({
+          occurredAt: clock(),
+          actorId: actor.id,
+          actorRole: actor.role,
+          municipalityCode: target.municipalityCode,
+          action,
+          targetType: target.type,
+          targetId: target.id,
+          reason: reason ?? null,
+          detail: detail ?? {},
+        }),
+      ),
     cards: createCardStore(db),
     residents: createResidentStore(db),
     pinHasher: options.wrapPinHasher ? options.wrapPinHasher(basePinHasher) : basePinHasher,
@@ -68,7 +83,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const counterDeps: CounterDeps = {
     ...deps,
     staff: createStaffStore(db),
-    counter: createCounterUnitOfWork(db),
+    counter,
     passwords: createPasswordHasher(),
     totp: createTotpVerifier(),
     letters: { render: renderInquiryLetter },

@@ -49,6 +49,13 @@ async function transition(
       detail: { reason: input.reason },
     },
   });
+  await deps.audit({
+    actor,
+    action: `card.${t.operation}`,
+    target: { type: 'card', id: card.id, municipalityCode: resident.municipalityCode },
+    reason: input.reason,
+    detail: { from: card.status, to: t.to },
+  });
   return ok({ cardId: card.id, status: t.to });
 }
 

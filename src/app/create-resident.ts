@@ -41,5 +41,6 @@ export async function createResident(deps: AppDeps, actor: Actor, input: NewResi
     createdAt: now,
   });
   if (inserted === 'duplicate_my_number') return fail('DUPLICATE_MY_NUMBER');
+  await deps.audit({ actor, action: 'resident.registered', target: { type: 'resident', id, municipalityCode: input.municipalityCode } });
   return ok({ id });
 }

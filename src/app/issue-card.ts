@@ -65,6 +65,12 @@ export async function issueCard(deps: AppDeps, actor: Actor, input: IssueCardInp
     },
     { cardId, occurredAt: now, operation: 'issue', slot: null, result: 'done', code: null, context: { ...context, actor: actor.id } },
   );
+  await deps.audit({
+    actor,
+    action: 'card.issued',
+    target: { type: 'card', id: cardId, municipalityCode: resident.municipalityCode },
+    detail: { residentId: resident.id, slots, reissueOf: earlierCards },
+  });
   for (const earlier of earlierCards) {
     await revokeCard(deps, actor, { cardId: earlier, reason: 'reissued' }, context);
   }

@@ -41,5 +41,12 @@ export async function moveResident(
     });
     if (done) revoked += 1;
   }
+  await deps.audit({
+    actor,
+    action: 'resident.moved',
+    target: { type: 'resident', id: resident.id, municipalityCode: resident.municipalityCode },
+    reason: 'address changed',
+    detail: { toMunicipality: input.municipalityCode, revokedSigningCertificates: revoked },
+  });
   return ok({ residentId: resident.id, revokedSigningCertificates: revoked });
 }

@@ -190,8 +190,18 @@ export interface CardPki {
   signDigest(key: CardKey, digest: Uint8Array): Promise<Uint8Array>;
 }
 
+/** Records a staff action in the audit trail (who, what, when, why). */
+export type AuditLog = (entry: {
+  actor: { id: string; role: string };
+  action: string;
+  target: { type: string; id: string; municipalityCode: string | null };
+  reason?: string | null;
+  detail?: Readonly<Record<string, unknown>>;
+}) => Promise<void>;
+
 export type AppDeps = Readonly<{
   clock: Clock;
+  audit: AuditLog;
   cards: CardStore;
   residents: ResidentStore;
   pinHasher: PinHasher;

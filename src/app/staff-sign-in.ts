@@ -66,7 +66,9 @@ export async function staffFromSession(deps: CounterDeps, sessionToken: string):
 }
 
 export async function staffSignOut(deps: CounterDeps, sessionToken: string): Promise<void> {
+  const actor = await staffFromSession(deps, sessionToken);
   await deps.staff.revokeSession(deps.counterSecrets.hashToken(sessionToken), deps.clock());
+  if (actor) await deps.audit({ actor, action: 'staff.signed_out', target: { type: 'staff', id: actor.id, municipalityCode: actor.municipalityCode } });
 }
 
 // A valid scrypt string for a random password nobody knows.

@@ -179,7 +179,7 @@ describe.each(STORES)('counter procedures on %s', (store) => {
     expect((await counter('GET', '/api/v1/audit/verify', undefined, auditor)).body).toMatchObject({ ok: true });
     expect((await counter('GET', '/api/v1/audit/verify', undefined, admin)).status).toBe(403);
     const actions = new Set(audit.body.entries.map((e: { action: string }) => e.action));
-    for (const action of ['procedure.opened', 'procedure.check_documents', 'procedure.present_card', 'procedure.open_pin_pad', 'procedure.complete', 'letter.issued', 'card.diagnosed', 'staff.signed_in']) {
+    for (const action of ['resident.registered', 'card.issued', 'procedure.opened', 'procedure.check_documents', 'procedure.present_card', 'procedure.open_pin_pad', 'procedure.complete', 'letter.issued', 'card.diagnosed', 'staff.signed_in']) {
       expect(actions).toContain(action);
     }
     expect(JSON.stringify(audit.body)).not.toMatch(/"\d{12}"/);

@@ -1,0 +1,48 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describeApplicant, SEEDED_POLICIES } from '../../src/domain/municipal-policy.js';
+import { LANGS, launchBrowser, RUN_E2E, snap, type Browser } from './support/browser.js';
+import { startConsoleServer, type ConsoleServer } from './support/console-server.js';
+
+// The public guidance page: what to bring, per applicant, from the same policy as the counter's checklist.
+const EXPECT = {
+  ja: { path: '/guidance/111007', title: 'さいたま市', bring: '持ち物', free: '無料', other: 'English' },
+  en: { path: '/guidance/111007?lang=en', title: 'Saitama City', bring: 'What to bring', free: 'free', other: '日本語' },
+} as const;
+
+describe.runIf(RUN_E2E)('public guidance page', () => {
+  let server: ConsoleServer;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    server = await startConsoleServer();
+  });
+  afterEach(async () => {
+    await browser?.close();
+    browser = null;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  for (const lang of LANGS) {
+    it(`lists what to bring and says it is free (${lang})`, { timeout: 60_000 }, async () => {
+      const e = EXPECT[lang];
+      browser = await launchBrowser();
+      const page = await browser.context.newPage();
+      const response = await page.goto(`${server.base}${e.path}`);
+      expect(response?.status()).toBe(200);
+      expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+      expect(await page.locator('h1').textContent()).toContain(e.title);
+      const text = (await page.locator('body').innerText()).replace(/\s+/g, ' ');
+      expect(text).toContain(e.bring);
+      expect(text).toContain(e.free);
+      // Every applicant type's rule, in the words the counter's checklist shows (describeApplicant).
+      const policy = SEEDED_POLICIES['111007']!;
+      for (const type of ['self', 'legal_proxy', 'voluntary_proxy'] as const) expect(text).toContain(describeApplicant(policy, type)[lang]);
+      await snap(page, lang, '30-guidance');
+      await page.getByRole('link', { name: e.other }).click();
+      await page.waitForURL(/lang=/);
+      expect(await page.locator('html').getAttribute('lang')).toBe(lang === 'ja' ? 'en' : 'ja');
+    });
+  }
+});

@@ -1,0 +1,62 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { DICTIONARY, type Key } from '../../../web/src/i18n/dictionary.js';
+
+// Debian's Chromium, driven by playwright-core (no browser download). In CI it must run; elsewhere the e2e suite is
+// skipped only when no Chromium is installed.
+const CANDIDATES = [process.env.KAGIYA_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+export const CHROMIUM = CANDIDATES.find((p) => existsSync(p)) ?? null;
+export const RUN_E2E = CHROMIUM !== null || !!process.env.CI;
+
+// The closed network: without these Chromium stalls on lookups it can never complete.
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export type Lang = 'ja' | 'en';
+export const LANGS: readonly Lang[] = ['ja', 'en'];
+
+/** A label of the console in one language, from the console's own dictionary. */
+export const label = (lang: Lang, key: Key) => DICTIONARY[key][lang === 'ja' ? 0 : 1];
+
+export type Browser = Readonly<{ context: BrowserContext; close(): Promise<void> }>;
+
+/** Chromium with a fresh profile folder, removed on close. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!CHROMIUM) throw new Error('Chromium not found: install it (apt-get install -y chromium) or set KAGIYA_CHROMIUM');
+  const profile = mkdtempSync(join(tmpdir(), 'kagiya-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 900 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+  });
+  context.setDefaultTimeout(15_000);
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+const ARTIFACTS = join(import.meta.dirname, '..', '..', '..', 'test-artifacts', 'e2e');
+
+/** Saves test-artifacts/e2e/<lang>/<nn>-<step>.png (the whole page). */
+export async function snap(page: Page, lang: Lang, name: string): Promise<void> {
+  const dir = join(ARTIFACTS, lang);
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,68 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { currentTotp } from '../../../src/adapters/crypto/totp.js';
+import { createStaff } from '../../../src/app/create-staff.js';
+import type { LetterRenderer } from '../../../src/app/counter-ports.js';
+import type { Actor } from '../../../src/domain/actor.js';
+import { isMaintenanceInstant } from '../../../src/domain/maintenance-day.js';
+import { api } from '../../support/api.js';
+import { createTestSystem, POSTGRES_ENABLED, type TestSystem } from '../../support/test-db.js';
+
+export const STAFF_PASSWORD = 'e2e-password-2026';
+const DAY_MS = 24 * 3_600_000;
+const ADMIN: Actor = { id: 'e2e-admin', label: 'e2e admin', role: 'national_admin', municipalityCode: null };
+
+/**
+ * The whole system on a real socket (PostgreSQL, or PGlite on a machine without it). Its clock skips the national
+ * maintenance day, when no card procedure may run, so the suite passes on any date.
+ */
+export async function startConsoleServer() {
+  let offset = 0;
+  while ([0, 1, 2].some((h) => isMaintenanceInstant(new Date(Date.now() + offset + h * 3_600_000)))) offset += DAY_MS;
+  const clock = () => new Date(Date.now() + offset);
+  const system: TestSystem = await createTestSystem(POSTGRES_ENABLED ? 'postgres' : 'pglite', { clock });
+
+  // The letter's one-time code is kept only as a hash; the test reads it where the letter is rendered.
+  const letterCodes: string[] = [];
+  const letters = system.deps.letters as { render: LetterRenderer['render'] };
+  const render = letters.render.bind(letters);
+  letters.render = (input) => {
+    letterCodes.push(input.oneTimeCode);
+    return render(input);
+  };
+
+  let server!: ServerType;
+  const base = await new Promise<string>((resolve) => {
+    server = serve({ fetch: system.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
+  });
+  const http = api(system);
+
+  return {
+    base,
+    system,
+    http,
+    clock,
+    letterCodes,
+    /** A clerk of Saitama city; returns the login and a function for the current TOTP code. */
+    async newClerk(loginId: string, name: string) {
+      const created = await createStaff(system.deps, ADMIN, { loginId, name, role: 'clerk', municipalityCode: '111007', password: STAFF_PASSWORD });
+      if (!created.ok) throw new Error(`staff: ${created.code}`);
+      return { loginId, totp: () => currentTotp(created.value.totpSecret, clock()) };
+    },
+    /** A resident with a card whose `auth` PIN was locked by three wrong entries through the smartphone app. */
+    async lockedCard(resident: Record<string, unknown>) {
+      const card = await http.newCard(resident);
+      const context = { 'x-kagiya-channel': 'smartphone', 'x-kagiya-service': 'e-tax', 'x-kagiya-terminal': 'iPhone app' };
+      for (let i = 0; i < 3; i += 1) await http.verify(card, 'auth', '0000', context);
+      const status = await http.status(card);
+      if (!status.body.pins?.auth?.locked) throw new Error('card did not lock');
+      return card;
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await system.dispose();
+    },
+  };
+}
+
+export type ConsoleServer = Awaited<ReturnType<typeof startConsoleServer>>;

@@ -1,0 +1,35 @@
+import type { Page } from 'playwright-core';
+import { label, snap, type Lang } from './browser.js';
+import { STAFF_PASSWORD } from './console-server.js';
+
+/** Opens the console, switches to the run's language (Japanese is the default), and signs in. */
+export async function signIn(page: Page, base: string, lang: Lang, clerk: { loginId: string; totp(): string }, shot: string) {
+  await page.goto(`${base}/counter/`);
+  await page.getByRole('heading', { name: label('ja', 'signInTitle') }).waitFor();
+  if (lang === 'en') {
+    await page.getByTestId('lang-switch').click();
+    await page.getByRole('heading', { name: label('en', 'signInTitle') }).waitFor();
+  }
+  await page.getByLabel(label(lang, 'loginId'), { exact: true }).fill(clerk.loginId);
+  await page.getByLabel(label(lang, 'password'), { exact: true }).fill(STAFF_PASSWORD);
+  await page.getByLabel(label(lang, 'totp'), { exact: true }).fill(clerk.totp());
+  await snap(page, lang, shot);
+  await page.getByRole('button', { name: label(lang, 'signIn'), exact: true }).click();
+  await page.getByTestId('staff-name').waitFor();
+}
+
+/** Types a 4-digit PIN twice on the customer pad's on-screen keys. */
+export async function padDigits(pad: Page, pin: string) {
+  for (let round = 0; round < 2; round += 1) {
+    for (const d of pin) await pad.locator(`.keypad [data-key="${d}"]`).click();
+    await pad.getByTestId('pad-ok').click();
+  }
+}
+
+/** Types the signing password twice in the customer pad's text field. */
+export async function padText(pad: Page, password: string) {
+  for (let round = 0; round < 2; round += 1) {
+    await pad.getByTestId('sign-input').fill(password);
+    await pad.getByTestId('pad-ok').click();
+  }
+}
