@@ -94,6 +94,25 @@ describe.each(STORES)('counter procedures on %s', (store) => {
     expect((await http().verify(card, 'auth', PINS.auth)).status).toBe(200);
   });
 
+  it('serves a legal proxy the same day with photo ID and proof of authority, and by letter where Yokohama wants the holder present', async () => {
+    // a child's card: no signing slot under 15
+    const r = await http().createResident({ municipalityCode: '111007', birthDate: '2016-07-20', name: '山田 蓮' });
+    const { sign: _sign, ...pins } = PINS;
+    const card = (await http().issueCard(r.body.id, pins)).body;
+    const id = (await counter('POST', '/api/v1/counter/procedures', { residentId: r.body.id, applicantType: 'legal_proxy', slots: ['auth'], proxyName: '山田 花子（母）' })).body.id;
+    const noAuthority = await counter('POST', `/api/v1/counter/procedures/${id}/documents`, { presented: ['my_number_card', 'driving_licence'], holderPresent: false });
+    expect(noAuthority.body.error.code).toBe('DOCUMENTS_MISSING');
+    const checked = await counter('POST', `/api/v1/counter/procedures/${id}/documents`, { presented: ['my_number_card', 'driving_licence', 'family_register'], holderPresent: false });
+    expect(checked.body).toMatchObject({ sameDay: true, allowedSteps: expect.arrayContaining(['present_card']) });
+    expect((await counter('POST', `/api/v1/counter/procedures/${id}/card`, { cardId: card.cardId, cardKey: card.cardKey })).body.state).toBe('card_presented');
+
+    const yokohamaClerk = await signIn(system, await newStaff(system, 'clerk', '141003'));
+    const y = await http().newCard({ municipalityCode: '141003' });
+    const yid = (await counter('POST', '/api/v1/counter/procedures', { residentId: y.residentId, applicantType: 'legal_proxy', slots: ['juki'], proxyName: '後見 人' }, yokohamaClerk)).body.id;
+    const ydocs = await counter('POST', `/api/v1/counter/procedures/${yid}/documents`, { presented: ['my_number_card', 'passport', 'guardianship_registry'], holderPresent: false }, yokohamaClerk);
+    expect(ydocs.body).toMatchObject({ sameDay: false, allowedSteps: expect.arrayContaining(['issue_letter']) });
+  });
+
   it('runs a voluntary proxy across two visits with an inquiry letter', async () => {
     const card = await lockedCard();
     const opened = await counter('POST', '/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'voluntary_proxy', slots: ['auth'], proxyName: '佐藤 一郎' });
