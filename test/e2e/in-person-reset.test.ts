@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PINS } from '../support/factories.js';
-import { label, LANGS, launchBrowser, RUN_E2E, snap, type Browser } from './support/browser.js';
+import { label, LANGS, launchBrowser, RUN_E2E, snap, watchConsole, type Browser } from './support/browser.js';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.js';
 import { padDigits, padText, signIn } from './support/flows.js';
 
@@ -37,8 +37,9 @@ describe.runIf(RUN_E2E)('counter console: in-person re-setting through the custo
       browser = await launchBrowser();
       const { context } = browser;
       const page = await context.newPage();
+      const logs = watchConsole(page);
 
-      await signIn(page, server.base, lang, clerk, '01-sign-in');
+      await signIn(page, server.base, lang, clerk, '01-sign-in', { wrongCodeFirst: true });
       await snap(page, lang, '02-search');
 
       await page.getByLabel(t('nameQuery'), { exact: true }).fill(resident.nameKana.split(' ')[0]!);
@@ -90,8 +91,11 @@ describe.runIf(RUN_E2E)('counter console: in-person re-setting through the custo
 
       // The holder's screen: a new window, no staff login.
       const [pad] = await Promise.all([context.waitForEvent('page'), link.click()]);
+      const padLogs = watchConsole(pad);
       await pad.setViewportSize({ width: 900, height: 1100 });
       await pad.getByText(resident.name).waitFor();
+      // The language chosen at the console (kept in localStorage) carries over to the pad.
+      expect(await pad.locator('.pad-brand').textContent()).toContain(t('padTitle'));
       await snap(pad, lang, '09-pad');
       await padDigits(pad, '1234');
       await padText(pad, NEW_SIGN);
@@ -117,6 +121,7 @@ describe.runIf(RUN_E2E)('counter console: in-person re-setting through the custo
 
       await page.getByRole('button', { name: t('signOut') }).click();
       await page.getByRole('heading', { name: t('signInTitle') }).waitFor();
+      expect([...logs.errors, ...padLogs.errors]).toEqual([]);
     });
   }
 });

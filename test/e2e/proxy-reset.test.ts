@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { residentBody } from '../support/factories.js';
-import { label, LANGS, launchBrowser, RUN_E2E, snap, type Browser } from './support/browser.js';
+import { label, LANGS, launchBrowser, RUN_E2E, snap, watchConsole, type Browser } from './support/browser.js';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.js';
 import { signIn } from './support/flows.js';
 
@@ -37,6 +37,7 @@ describe.runIf(RUN_E2E)('counter console: voluntary proxy over two visits with t
       const clerk = await server.newClerk(`clerk.proxy.${lang}`, lang === 'ja' ? '窓口 二郎' : 'Proxy Desk');
       browser = await launchBrowser();
       const page = await browser.context.newPage();
+      const logs = watchConsole(page);
       await signIn(page, server.base, lang, clerk, '20-sign-in');
 
       // Visit 1. The proxy brings the holder's My Number: searched in the body, never in a URL.
@@ -122,6 +123,8 @@ describe.runIf(RUN_E2E)('counter console: voluntary proxy over two visits with t
       const view = await server.http.call('GET', `/api/v1/counter/procedures?open=false`, { headers: server.http.admin });
       const done = view.body.procedures.find((p: { residentId: string }) => p.residentId === card.residentId);
       expect(done).toMatchObject({ state: 'completed', applicantType: 'voluntary_proxy', sameDay: false, proxyName: PROXY[lang] });
+      expect(logs.errors).toEqual([]);
+      expect(logs.messages.some((m) => m.includes(body.myNumber))).toBe(false);
     });
   }
 });

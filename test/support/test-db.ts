@@ -44,6 +44,13 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
     drop: async () => {
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
+      // pg's pool.end() resolves before its sockets have closed; a forced drop at that moment kills them, and their
+      // FATAL 57P01 surfaces as an uncaught error that fails the run. Give them up to 2 s to go first.
+      for (let i = 0; i < 100; i += 1) {
+        const r = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (r.rows[0]!.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },

@@ -48,6 +48,9 @@ function namingPool(pool: pg.Pool) {
 export async function createDb(config: DbConfig): Promise<Db> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, types: pgTypes });
+    // An idle connection that the server drops (a restart, a terminated backend) must not crash the process: the
+    // pool discards it, and the next query fails or reconnects. Unhandled, pg would raise it as an uncaught error.
+    pool.on('error', () => undefined);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) as never }) });
   }
   if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });

@@ -60,3 +60,18 @@ export async function snap(page: Page, lang: Lang, name: string): Promise<void> 
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Everything a page writes to its console, and its uncaught errors. The tests assert there are no errors (a
+ * Content-Security-Policy violation shows up here too) and that no My Number ever appears. Failed loads are the
+ * API's expected refusals (401 before sign-in, the errors the tests provoke), shown on screen instead.
+ */
+export function watchConsole(page: Page): { messages: string[]; errors: string[] } {
+  const seen = { messages: [] as string[], errors: [] as string[] };
+  page.on('console', (m) => {
+    seen.messages.push(m.text());
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) seen.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  return seen;
+}

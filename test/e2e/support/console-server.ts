@@ -1,12 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import pg from 'pg';
 import { currentTotp } from '../../../src/adapters/crypto/totp.js';
 import { createStaff } from '../../../src/app/create-staff.js';
 import type { LetterRenderer } from '../../../src/app/counter-ports.js';
 import type { Actor } from '../../../src/domain/actor.js';
 import { isMaintenanceInstant } from '../../../src/domain/maintenance-day.js';
 import { api } from '../../support/api.js';
-import { createTestSystem, POSTGRES_ENABLED, type TestSystem } from '../../support/test-db.js';
+import { createTestSystem, POSTGRES_ENABLED } from '../../support/test-db.js';
 
 export const STAFF_PASSWORD = 'e2e-password-2026';
 const DAY_MS = 24 * 3_600_000;
@@ -20,7 +21,7 @@ export async function startConsoleServer() {
   let offset = 0;
   while ([0, 1, 2].some((h) => isMaintenanceInstant(new Date(Date.now() + offset + h * 3_600_000)))) offset += DAY_MS;
   const clock = () => new Date(Date.now() + offset);
-  const system: TestSystem = await createTestSystem(POSTGRES_ENABLED ? 'postgres' : 'pglite', { clock });
+  const system = await createTestSystem(POSTGRES_ENABLED ? 'postgres' : 'pglite', { clock });
 
   // The letter's one-time code is kept only as a hash; the test reads it where the letter is rendered.
   const letterCodes: string[] = [];
@@ -60,9 +61,32 @@ export async function startConsoleServer() {
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      await system.close();
+      if (system.databaseUrl) await connectionsClosed(system.databaseUrl);
       await system.dispose();
     },
   };
+}
+
+/**
+ * pg's pool.end() resolves before its sockets have closed; dropping the database `with (force)` at that moment kills
+ * the closing connections, and their FATAL surfaces as an uncaught error. Wait until the server sees none left.
+ */
+async function connectionsClosed(databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const adminUrl = new URL(databaseUrl);
+  adminUrl.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  await admin.connect();
+  try {
+    for (let i = 0; i < 50; i += 1) {
+      const r = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+      if (r.rows[0]!.n === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await admin.end();
+  }
 }
 
 export type ConsoleServer = Awaited<ReturnType<typeof startConsoleServer>>;

@@ -2,8 +2,11 @@ import type { Page } from 'playwright-core';
 import { label, snap, type Lang } from './browser.js';
 import { STAFF_PASSWORD } from './console-server.js';
 
-/** Opens the console, switches to the run's language (Japanese is the default), and signs in. */
-export async function signIn(page: Page, base: string, lang: Lang, clerk: { loginId: string; totp(): string }, shot: string) {
+/**
+ * Opens the console, switches to the run's language (Japanese is the default), and signs in; with `wrongCodeFirst`,
+ * a wrong one-time code is refused first, in the language on screen.
+ */
+export async function signIn(page: Page, base: string, lang: Lang, clerk: { loginId: string; totp(): string }, shot: string, options: { wrongCodeFirst?: boolean } = {}) {
   await page.goto(`${base}/counter/`);
   await page.getByRole('heading', { name: label('ja', 'signInTitle') }).waitFor();
   if (lang === 'en') {
@@ -12,6 +15,16 @@ export async function signIn(page: Page, base: string, lang: Lang, clerk: { logi
   }
   await page.getByLabel(label(lang, 'loginId'), { exact: true }).fill(clerk.loginId);
   await page.getByLabel(label(lang, 'password'), { exact: true }).fill(STAFF_PASSWORD);
+  if (options.wrongCodeFirst) {
+    const wrong = clerk.totp() === '000000' ? '111111' : '000000';
+    await page.getByLabel(label(lang, 'totp'), { exact: true }).fill(wrong);
+    await page.getByRole('button', { name: label(lang, 'signIn'), exact: true }).click();
+    const refused = page.locator('[data-error-code="STAFF_LOGIN_FAILED"]');
+    await refused.waitFor();
+    const text = (await refused.textContent()) ?? '';
+    if (!text.includes(lang === 'ja' ? 'ログインできませんでした' : 'Sign-in failed')) throw new Error(`sign-in refusal not in ${lang}: ${text}`);
+    await snap(page, lang, `${shot}-refused`);
+  }
   await page.getByLabel(label(lang, 'totp'), { exact: true }).fill(clerk.totp());
   await snap(page, lang, shot);
   await page.getByRole('button', { name: label(lang, 'signIn'), exact: true }).click();

@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { post } from '../../api/client';
+import type { Procedure } from '../../api/types';
+import { ErrorBox } from '../../components/error-box';
+import { formatTime } from '../../format';
+import { useLang } from '../../i18n/lang';
+import { rememberedPad, rememberPad, type RememberedPad } from './remembered';
+
+/**
+ * Same-day path: the clerk opens the customer-facing PIN pad; the holder types the PINs there, never the clerk.
+ * This screen waits (the procedure screen polls) until the procedure is completed.
+ */
+export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onChange(p: Procedure): void }) {
+  const { t } = useLang();
+  const [pad, setPad] = useState<RememberedPad | null>(() => rememberedPad(procedure.id));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const open = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await post<{ procedure: Procedure; pinPadUrl: string; expiresAt: string }>(`/api/v1/counter/procedures/${procedure.id}/pin-pad`);
+      const next = { url: r.pinPadUrl, expiresAt: r.expiresAt };
+      rememberPad(procedure.id, next);
+      setPad(next);
+      onChange(r.procedure);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const waiting = procedure.state === 'awaiting_pins';
+  return (
+    <section className="panel step-panel" aria-labelledby="pad-step-title">
+      <h2 id="pad-step-title" className="panel-title">
+        {t('pinPadStepTitle')}
+      </h2>
+      {!waiting && (
+        <>
+          <p className="lead">{t('pinPadInstructions')}</p>
+          <ErrorBox error={error} />
+          <div className="actions">
+            <button type="button" className="button button-primary button-large" onClick={open} disabled={busy} data-testid="open-pin-pad">
+              {t('openPinPad')}
+            </button>
+          </div>
+        </>
+      )}
+      {waiting && pad && (
+        <div className="pad-open">
+          <p className="alert alert-info">{t('pinPadOpened')}</p>
+          <p className="lead">{t('pinPadInstructions')}</p>
+          <p>
+            <a className="button button-primary button-large" href={pad.url} target="_blank" rel="noopener noreferrer" data-testid="pin-pad-link">
+              {t('pinPadLink')} ↗
+            </a>
+          </p>
+          <p className="small muted">{t('pinPadExpiresAt', { time: formatTime(pad.expiresAt) })}</p>
+        </div>
+      )}
+      {waiting && !pad && <p className="alert alert-warning">{t('pinPadLost')}</p>}
+      {waiting && (
+        <p className="waiting" role="status" aria-live="polite">
+          <span className="spinner" aria-hidden="true" /> {t('pinPadWaiting')}
+        </p>
+      )}
+    </section>
+  );
+}
