@@ -64,6 +64,22 @@ export function cardAccess(c: Context, cardId: string): { cardId: string; cardKe
   return { cardId: cardId.toLowerCase(), cardKey };
 }
 
+/**
+ * Runs a card operation with the card as presented and the caller's context; a malformed card or context is
+ * answered before anything is looked up, so it spends nothing.
+ */
+export async function withCard(
+  c: Context,
+  cardId: string,
+  run: (access: { cardId: string; cardKey: string }, context: EventContext) => Promise<AnyResponse>,
+): Promise<AnyResponse> {
+  const access = cardAccess(c, cardId);
+  if (!access) return errorJson(c, 'CARD_REJECTED');
+  const context = eventContext(c);
+  if (!context) return errorJson(c, 'INVALID_REQUEST', { field: 'headers' });
+  return run(access, context);
+}
+
 /** Channel, service and terminal as the caller states them, recorded with every attempt. */
 export function eventContext(c: Context): EventContext | null {
   const channel = c.req.header('x-kagiya-channel') ?? null;

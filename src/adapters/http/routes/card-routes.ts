@@ -7,7 +7,7 @@ import { readCardAttributes } from '../../../app/read-card-attributes.js';
 import { signDigest } from '../../../app/sign-digest.js';
 import { verifyPin } from '../../../app/verify-pin.js';
 import type { CardEvent } from '../../../app/ports.js';
-import { cardAccess, CONTEXT_HEADERS_DOC, errorJson, eventContext, respond, type Env } from '../http-context.js';
+import { cardAccess, CONTEXT_HEADERS_DOC, errorJson, respond, withCard, type Env } from '../http-context.js';
 import {
   CardEventSchema,
   CardIdParam,
@@ -38,6 +38,11 @@ function renderStatus(v: CardStatusView) {
   };
 }
 
+const renderSignature = (v: { signature: Uint8Array; certificate: Uint8Array; algorithm: string }) => ({
+  signature: b64(v.signature),
+  certificate: b64(v.certificate),
+  algorithm: v.algorithm,
+});
 const renderEvent = (e: CardEvent) => ({ ...e, occurredAt: e.occurredAt.toISOString() });
 const cardParams = z.object({ cardId: CardIdParam });
 const slotParams = z.object({ cardId: CardIdParam, slot: SlotParam });
@@ -72,12 +77,10 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
     }),
     async (c) => {
       const { cardId, slot } = c.req.valid('param');
-      const access = cardAccess(c, cardId);
-      if (!access) return errorJson(c, 'CARD_REJECTED');
-      const context = eventContext(c);
-      if (!context) return errorJson(c, 'INVALID_REQUEST', { field: 'headers' });
-      const outcome = await verifyPin(c.var.deps, { ...access, slot, pin: c.req.valid('json').pin, context });
-      return respond(c, outcome, (v) => v);
+      return withCard(c, cardId, async (access, context) => {
+        const outcome = await verifyPin(c.var.deps, { ...access, slot, pin: c.req.valid('json').pin, context });
+        return respond(c, outcome, (v) => v);
+      });
     },
   );
 
@@ -97,12 +100,10 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
     }),
     async (c) => {
       const { cardId, slot } = c.req.valid('param');
-      const access = cardAccess(c, cardId);
-      if (!access) return errorJson(c, 'CARD_REJECTED');
-      const context = eventContext(c);
-      if (!context) return errorJson(c, 'INVALID_REQUEST', { field: 'headers' });
-      const { currentPin, newPin } = c.req.valid('json');
-      return respond(c, await changePin(c.var.deps, { ...access, slot, currentPin, newPin, context }), (v) => v);
+      return withCard(c, cardId, async (access, context) => {
+        const { currentPin, newPin } = c.req.valid('json');
+        return respond(c, await changePin(c.var.deps, { ...access, slot, currentPin, newPin, context }), (v) => v);
+      });
     },
   );
 
@@ -121,13 +122,11 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       responses: { 200: json(SignatureResponse, 'Signed challenge and certificate'), ...errorResponses(400, 401, 409, 410, 423) },
     }),
     async (c) => {
-      const access = cardAccess(c, c.req.valid('param').cardId);
-      if (!access) return errorJson(c, 'CARD_REJECTED');
-      const context = eventContext(c);
-      if (!context) return errorJson(c, 'INVALID_REQUEST', { field: 'headers' });
-      const { pin, challenge } = c.req.valid('json');
-      const outcome = await authenticateCard(c.var.deps, { ...access, pin, challenge: Buffer.from(challenge, 'base64'), context });
-      return respond(c, outcome, (v) => ({ signature: b64(v.signature), certificate: b64(v.certificate), algorithm: v.algorithm }));
+      return withCard(c, c.req.valid('param').cardId, async (access, context) => {
+        const { pin, challenge } = c.req.valid('json');
+        const outcome = await authenticateCard(c.var.deps, { ...access, pin, challenge: Buffer.from(challenge, 'base64'), context });
+        return respond(c, outcome, (v) => ({ signature: b64(v.signature), certificate: b64(v.certificate), algorithm: v.algorithm }));
+      });
     },
   );
 
@@ -146,13 +145,11 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       responses: { 200: json(SignatureResponse, 'Signature and certificate'), ...errorResponses(400, 401, 409, 410, 423) },
     }),
     async (c) => {
-      const access = cardAccess(c, c.req.valid('param').cardId);
-      if (!access) return errorJson(c, 'CARD_REJECTED');
-      const context = eventContext(c);
-      if (!context) return errorJson(c, 'INVALID_REQUEST', { field: 'headers' });
-      const { pin, digest } = c.req.valid('json');
-      const outcome = await signDigest(c.var.deps, { ...access, pin, digest: Buffer.from(digest, 'base64'), context });
-      return respond(c, outcome, (v) => ({ signature: b64(v.signature), certificate: b64(v.certificate), algorithm: v.algorithm }));
+      return withCard(c, c.req.valid('param').cardId, async (access, context) => {
+        const { pin, digest } = c.req.valid('json');
+        const outcome = await signDigest(c.var.deps, { ...access, pin, digest: Buffer.from(digest, 'base64'), context });
+        return respond(c, outcome, (v) => ({ signature: b64(v.signature), certificate: b64(v.certificate), algorithm: v.algorithm }));
+      });
     },
   );
 
@@ -173,12 +170,10 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       },
     }),
     async (c) => {
-      const access = cardAccess(c, c.req.valid('param').cardId);
-      if (!access) return errorJson(c, 'CARD_REJECTED');
-      const context = eventContext(c);
-      if (!context) return errorJson(c, 'INVALID_REQUEST', { field: 'headers' });
-      c.header('Cache-Control', 'no-store');
-      return respond(c, await readCardAttributes(c.var.deps, { ...access, pin: c.req.valid('json').pin, context }), (v) => v);
+      return withCard(c, c.req.valid('param').cardId, async (access, context) => {
+        c.header('Cache-Control', 'no-store');
+        return respond(c, await readCardAttributes(c.var.deps, { ...access, pin: c.req.valid('json').pin, context }), (v) => v);
+      });
     },
   );
 
