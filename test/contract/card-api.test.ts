@@ -276,7 +276,15 @@ describe.each(STORES)('card API on %s', (store) => {
   it('publishes the OpenAPI document with the contract paths', async () => {
     const { status, body } = await http.call('GET', '/api/openapi.json');
     expect(status).toBe(200);
-    for (const path of ['/api/v1/residents', '/api/v1/cards', '/api/v1/cards/{cardId}/status', '/api/v1/cards/{cardId}/pins/{slot}/verify']) {
+    for (const path of [
+      '/api/v1/residents',
+      '/api/v1/cards',
+      '/api/v1/cards/{cardId}/status',
+      '/api/v1/cards/{cardId}/pins/{slot}/verify',
+      '/api/v1/counter/procedures',
+      '/api/v1/counter/cards/{cardId}/diagnosis',
+      '/api/v1/municipalities/{code}/policy',
+    ]) {
       expect(Object.keys(body.paths)).toContain(path);
     }
   });
