@@ -107,6 +107,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       return tokens.find(token);
     },
     authenticateSession: (token) => staffFromSession(counterDeps, token),
+    apiTokens: tokens,
   };
   const app = createApp(httpDeps, options.logger);
   return { db, deps: httpDeps, app, tokens, caCreated: created, close: () => db.destroy() };

@@ -87,6 +87,18 @@ describe.each(STORES)('counter authorization matrix on %s', (store) => {
     expect(res.body.residents.every((r: { municipalityCode: string }) => r.municipalityCode === OWN)).toBe(true);
   });
 
+  it('lets admins create integration tokens in their own municipality only, and the token acts there', async () => {
+    const create = (role: StaffRole, municipalityCode: string | null) =>
+      api(system).call('POST', '/api/v1/api-tokens', { headers: sessions[role]!, body: { label: 'municipal system', role: 'clerk', municipalityCode } });
+    expect((await create('clerk', OWN)).status).toBe(403);
+    expect((await create('municipal_admin', OTHER)).status).toBe(403);
+    const created = await create('municipal_admin', OWN);
+    expect(created.status).toBe(201);
+    const bearer = { authorization: `Bearer ${created.body.token}` };
+    expect((await api(system).call('GET', `/api/v1/counter/cards/${fixtures[OWN]!.cardId}/diagnosis`, { headers: bearer })).status).toBe(200);
+    expect((await api(system).call('GET', `/api/v1/counter/cards/${fixtures[OTHER]!.cardId}/diagnosis`, { headers: bearer })).status).toBe(404);
+  });
+
   it('refuses every counter endpoint without a session', async () => {
     for (const endpoint of ENDPOINTS) {
       const { method, path, body } = endpoint.request(fixtures[OWN]!, OWN);

@@ -4,6 +4,7 @@ import type { Outcome } from '../../app/outcome.js';
 import type { EventContext } from '../../app/ports.js';
 import type { CounterDeps } from '../../app/counter-ports.js';
 import type { Actor } from '../../domain/actor.js';
+import type { ApiTokenIssuer } from '../../app/create-api-token.js';
 import { getCookie } from 'hono/cookie';
 import { errorBody, HTTP_STATUS, pickLang } from './error-response.js';
 
@@ -13,6 +14,7 @@ export type HttpDeps = CounterDeps &
     authenticate(token: string): Promise<Actor | null>;
     /** Resolves a console session cookie to the staff member signed in, or null. */
     authenticateSession(token: string): Promise<Actor | null>;
+    apiTokens: ApiTokenIssuer;
   }>;
 
 export const SESSION_COOKIE = 'kagiya_session';

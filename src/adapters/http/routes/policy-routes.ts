@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createStaff } from '../../../app/create-staff.js';
+import { createApiToken } from '../../../app/create-api-token.js';
 import { getMunicipalPolicy, updateMunicipalPolicy } from '../../../app/municipal-policies.js';
 import { STAFF_ROLES } from '../../../domain/actor.js';
 import { APPLICANT_TYPES } from '../../../domain/municipal-policy.js';
@@ -72,6 +73,24 @@ export function registerPolicyRoutes(app: OpenAPIHono<Env>) {
       if (!actor) return errorJson(c, 'UNAUTHENTICATED');
       c.header('Cache-Control', 'no-store');
       return respond(c, await createStaff(c.var.deps, actor, valid(c, 'json')), (v) => v, 201);
+    }) as never,
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/api-tokens',
+      tags: ['Staff sign-in'],
+      security: [{ bearer: [] }, { cookie: [] }],
+      summary: 'Create a bearer token for an integration (admins); shown once',
+      request: { body: { required: true, content: { 'application/json': { schema: z.object({ label: z.string().min(1).max(100), role: z.enum(STAFF_ROLES as [string, ...string[]]), municipalityCode: z.string().regex(/^\d{6}$/).nullable() }) } } } },
+      responses: { 201: { description: 'Created', content: { 'application/json': { schema: Obj } } }, ...errorResponses(400, 401, 403) },
+    }),
+    (async (c: Context<Env>) => {
+      const actor = await resolveActor(c);
+      if (!actor) return errorJson(c, 'UNAUTHENTICATED');
+      c.header('Cache-Control', 'no-store');
+      return respond(c, await createApiToken(c.var.deps, c.var.deps.apiTokens, actor, valid(c, 'json')), (v) => v, 201);
     }) as never,
   );
 
