@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeApplicant, SEEDED_POLICIES } from '../../src/domain/municipal-policy.js';
-import { LANGS, launchBrowser, RUN_E2E, snap, type Browser } from './support/browser.js';
-import { startConsoleServer, type ConsoleServer } from './support/console-server.js';
+import { LANGS, RUN_E2E, snap } from './support/browser.js';
+import { useConsoleSuite } from './support/suite.js';
 
 // The public guidance page: what to bring, per applicant, from the same policy as the counter's checklist.
 const EXPECT = {
@@ -10,26 +10,14 @@ const EXPECT = {
 } as const;
 
 describe.runIf(RUN_E2E)('public guidance page', () => {
-  let server: ConsoleServer;
-  let browser: Browser | null = null;
-
-  beforeAll(async () => {
-    server = await startConsoleServer();
-  });
-  afterEach(async () => {
-    await browser?.close();
-    browser = null;
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const suite = useConsoleSuite();
 
   for (const lang of LANGS) {
     it(`lists what to bring and says it is free (${lang})`, { timeout: 60_000 }, async () => {
       const e = EXPECT[lang];
-      browser = await launchBrowser();
+      const browser = await suite.launch();
       const page = await browser.context.newPage();
-      const response = await page.goto(`${server.base}${e.path}`);
+      const response = await page.goto(`${suite.server.base}${e.path}`);
       expect(response?.status()).toBe(200);
       expect(await page.locator('html').getAttribute('lang')).toBe(lang);
       expect(await page.locator('h1').textContent()).toContain(e.title);

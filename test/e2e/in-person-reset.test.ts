@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PINS } from '../support/factories.js';
-import { label, LANGS, launchBrowser, RUN_E2E, snap, watchConsole, type Browser } from './support/browser.js';
-import { startConsoleServer, type ConsoleServer } from './support/console-server.js';
+import { label, LANGS, RUN_E2E, snap, watchConsole } from './support/browser.js';
+import { useConsoleSuite } from './support/suite.js';
 import { padDigits, padText, signIn } from './support/flows.js';
 
 // A holder whose `auth` PIN the smartphone app locked comes to the counter: the clerk signs in, finds her, sees
@@ -14,32 +14,20 @@ const NEW_AUTH = '4829';
 const NEW_SIGN = 'KAGI7Q3X';
 
 describe.runIf(RUN_E2E)('counter console: in-person re-setting through the customer PIN pad', () => {
-  let server: ConsoleServer;
-  let browser: Browser | null = null;
-
-  beforeAll(async () => {
-    server = await startConsoleServer();
-  });
-  afterEach(async () => {
-    await browser?.close();
-    browser = null;
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const suite = useConsoleSuite();
 
   for (const lang of LANGS) {
     it(`diagnoses a locked card and re-sets it at the pad (${lang})`, { timeout: 120_000 }, async () => {
       const t = (key: Parameters<typeof label>[1]) => label(lang, key);
       const resident = RESIDENTS[lang];
-      const card = await server.lockedCard(resident);
-      const clerk = await server.newClerk(`clerk.reset.${lang}`, lang === 'ja' ? '窓口 一郎' : 'Counter Clerk');
-      browser = await launchBrowser();
+      const card = await suite.server.lockedCard(resident);
+      const clerk = await suite.server.newClerk(`clerk.reset.${lang}`, lang === 'ja' ? '窓口 一郎' : 'Counter Clerk');
+      const browser = await suite.launch();
       const { context } = browser;
       const page = await context.newPage();
       const logs = watchConsole(page);
 
-      await signIn(page, server.base, lang, clerk, '01-sign-in', { wrongCodeFirst: true });
+      await signIn(page, suite.server.base, lang, clerk, '01-sign-in', { wrongCodeFirst: true });
       await snap(page, lang, '02-search');
 
       await page.getByLabel(t('nameQuery'), { exact: true }).fill(resident.nameKana.split(' ')[0]!);
@@ -115,9 +103,9 @@ describe.runIf(RUN_E2E)('counter console: in-person re-setting through the custo
       await page.getByTestId('procedure-done').waitFor({ timeout: 20_000 });
       await snap(page, lang, '13-done');
 
-      expect((await server.http.verify(card, 'auth', NEW_AUTH)).status).toBe(200);
-      expect((await server.http.verify(card, 'sign', NEW_SIGN)).status).toBe(200);
-      expect((await server.http.verify(card, 'assist', PINS.assist)).status).toBe(200);
+      expect((await suite.server.http.verify(card, 'auth', NEW_AUTH)).status).toBe(200);
+      expect((await suite.server.http.verify(card, 'sign', NEW_SIGN)).status).toBe(200);
+      expect((await suite.server.http.verify(card, 'assist', PINS.assist)).status).toBe(200);
 
       await page.getByRole('button', { name: t('signOut') }).click();
       await page.getByRole('heading', { name: t('signInTitle') }).waitFor();

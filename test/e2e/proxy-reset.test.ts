@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { residentBody } from '../support/factories.js';
-import { label, LANGS, launchBrowser, RUN_E2E, snap, watchConsole, type Browser } from './support/browser.js';
-import { startConsoleServer, type ConsoleServer } from './support/console-server.js';
+import { label, LANGS, RUN_E2E, snap, watchConsole } from './support/browser.js';
+import { useConsoleSuite } from './support/suite.js';
 import { signIn } from './support/flows.js';
 
 // A voluntary proxy (任意代理人) across two visits: visit 1 records the request with the proxy's own ID and issues
@@ -15,30 +15,18 @@ const PROXY = { ja: '田中 花', en: 'Hana Tanaka' } as const;
 const NEW_AUTH = '3916';
 
 describe.runIf(RUN_E2E)('counter console: voluntary proxy over two visits with the inquiry letter', () => {
-  let server: ConsoleServer;
-  let browser: Browser | null = null;
-
-  beforeAll(async () => {
-    server = await startConsoleServer();
-  });
-  afterEach(async () => {
-    await browser?.close();
-    browser = null;
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const suite = useConsoleSuite();
 
   for (const lang of LANGS) {
     it(`issues the letter, then completes from the sealed answer (${lang})`, { timeout: 120_000 }, async () => {
       const t = (key: Parameters<typeof label>[1]) => label(lang, key);
       const body = residentBody(RESIDENTS[lang]);
-      const card = await server.lockedCard(body);
-      const clerk = await server.newClerk(`clerk.proxy.${lang}`, lang === 'ja' ? '窓口 二郎' : 'Proxy Desk');
-      browser = await launchBrowser();
+      const card = await suite.server.lockedCard(body);
+      const clerk = await suite.server.newClerk(`clerk.proxy.${lang}`, lang === 'ja' ? '窓口 二郎' : 'Proxy Desk');
+      const browser = await suite.launch();
       const page = await browser.context.newPage();
       const logs = watchConsole(page);
-      await signIn(page, server.base, lang, clerk, '20-sign-in');
+      await signIn(page, suite.server.base, lang, clerk, '20-sign-in');
 
       // Visit 1. The proxy brings the holder's My Number: searched in the body, never in a URL.
       await page.getByLabel(t('myNumber'), { exact: true }).fill(body.myNumber);
@@ -74,11 +62,11 @@ describe.runIf(RUN_E2E)('counter console: voluntary proxy over two visits with t
       await page.getByTestId('start-visit-2').waitFor();
       await snap(page, lang, '24-letter-issued');
       const pdfUrl = await page.getByTestId('letter-pdf').getAttribute('href');
-      const pdf = await browser.context.request.get(`${server.base}${pdfUrl}`);
+      const pdf = await browser.context.request.get(`${suite.server.base}${pdfUrl}`);
       expect(pdf.status()).toBe(200);
       expect(pdf.headers()['content-type']).toBe('application/pdf');
       expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
-      const code = server.letterCodes.at(-1)!;
+      const code = suite.server.letterCodes.at(-1)!;
       expect(code).toBeTruthy();
 
       // The mail room posts it.
@@ -119,8 +107,8 @@ describe.runIf(RUN_E2E)('counter console: voluntary proxy over two visits with t
       await page.getByTestId('procedure-done').waitFor();
       await snap(page, lang, '28-done');
 
-      expect((await server.http.verify(card, 'auth', NEW_AUTH)).status).toBe(200);
-      const view = await server.http.call('GET', `/api/v1/counter/procedures?open=false`, { headers: server.http.admin });
+      expect((await suite.server.http.verify(card, 'auth', NEW_AUTH)).status).toBe(200);
+      const view = await suite.server.http.call('GET', `/api/v1/counter/procedures?open=false`, { headers: suite.server.http.admin });
       const done = view.body.procedures.find((p: { residentId: string }) => p.residentId === card.residentId);
       expect(done).toMatchObject({ state: 'completed', applicantType: 'voluntary_proxy', sameDay: false, proxyName: PROXY[lang] });
       expect(logs.errors).toEqual([]);
