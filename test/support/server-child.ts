@@ -4,18 +4,18 @@ import { createInterface } from 'node:readline';
 
 const SERVER = fileURLToPath(new URL('../../bench/server.ts', import.meta.url));
 
-export type ServerProcess = Readonly<{ child: ChildProcess; pid: number; base: string; exited: Promise<void> }>;
+export type ServerChild = Readonly<{ child: ChildProcess; pid: number; base: string; exited: Promise<void> }>;
 
 /**
  * The real Kagiya HTTP server (bench/server.ts: createSystem + @hono/node-server) in its own process, on a
  * random free port, so tests can run several on one database and kill them with SIGKILL.
  */
-export async function startServerProcess(input: {
+export async function startServerChild(input: {
   databaseUrl: string;
   pepper: Buffer;
   masterKey: Buffer;
   poolSize?: number;
-}): Promise<ServerProcess> {
+}): Promise<ServerChild> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
     env: {
       ...process.env,
@@ -51,7 +51,7 @@ export async function startServerProcess(input: {
   return { child, pid: child.pid!, base: `http://127.0.0.1:${port}`, exited };
 }
 
-export async function stopServerProcess(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stopServerChild(server: ServerChild, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   server.child.kill(signal);
   await server.exited;
