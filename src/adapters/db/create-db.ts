@@ -95,6 +95,10 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
     // An idle connection that the server drops (a restart, a terminated backend) must not crash the process: the
     // pool discards it, and the next query reconnects. Unhandled, pg would raise it as an uncaught error.
     pool.on('error', (error) => onFault(error));
+    // Every client carries its own error listener for its whole life. pg-pool listens only while a client is idle,
+    // and pool.query only until its statement's callback: a terminated backend can still emit a second 'error'
+    // (the FATAL message, then the closed socket) when nobody else listens, and an unheard 'error' ends the process.
+    pool.on('connect', (client) => client.on('error', (error) => onFault(error)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool, onFault) as never }) });
     HOT.set(db, async (text, values) => {
       // pool.query checks a client out, listens for its errors while the statement runs, and destroys it on a
