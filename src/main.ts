@@ -1,9 +1,9 @@
-import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { demoManifestPath, seedDemoData, seedReferenceData, type DemoManifest } from './adapters/cli/demo-data.js';
 import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createSystem } from './system.js';
+import { startHttpServer } from './adapters/http/http-server.js';
 
 
 function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null) {
@@ -63,7 +63,7 @@ async function main() {
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
 
-  const server = serve({ fetch: system.app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = startHttpServer(system.app, { port: config.port, hostname: config.host }, (info) => {
     printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, bootstrapToken, manifest);
   });
   const shutdown = () => {
