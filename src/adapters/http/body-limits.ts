@@ -10,7 +10,7 @@ export const DEFAULT_BODY_LIMIT = 16 * KIB;
 const LIMITS: readonly Limit[] = [
   { method: 'POST', path: /^\/api\/v1\/staff\/session$/, bytes: 2 * KIB, why: 'login id, password and code; unauthenticated' },
   { method: 'POST', path: /^\/api\/v1\/cards\/[^/]+\/pins\/[^/]+\/[a-z-]+$/, bytes: 2 * KIB, why: 'one or two PINs' },
-  { method: 'POST', path: /^\/api\/v1\/pinpad\/[^/]+$/, bytes: 2 * KIB, why: 'up to four PINs' },
+  { method: 'POST', path: /^\/api\/v1\/pinpad\/[^/]+(\/check)?$/, bytes: 2 * KIB, why: 'up to four PINs' },
   { method: 'POST', path: /^\/api\/v1\/cards\/[^/]+\/sign$/, bytes: 4 * KIB, why: 'a PIN and a base64 digest' },
   { method: 'PUT', path: /^\/api\/v1\/municipalities\/[^/]+\/policy$/, bytes: 64 * KIB, why: 'a whole municipal policy' },
   { method: 'POST', path: /^\/api\/v1\/municipalities\/[^/]+\/policy$/, bytes: 64 * KIB, why: 'a whole municipal policy' },
