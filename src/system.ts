@@ -23,7 +23,6 @@ import { createPasswordHasher } from './adapters/crypto/password-hasher.js';
 import { createTotpVerifier } from './adapters/crypto/totp.js';
 import { createCounterUnitOfWork } from './adapters/db/counter-unit-of-work.js';
 import { createStaffStore } from './adapters/db/staff-store.js';
-import { renderInquiryLetter } from './adapters/pdf/inquiry-letter.js';
 import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
 
@@ -126,7 +125,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     counter,
     passwords: createPasswordHasher(),
     totp: createTotpVerifier(),
-    letters: { render: renderInquiryLetter },
+    // pdf-lib and fontkit load on the first letter, not at start-up (they are a large share of the start time).
+    letters: { render: async (input) => (await import('./adapters/pdf/inquiry-letter.js')).renderInquiryLetter(input) },
     counterSecrets: createCounterSecrets(options.masterKey),
     async municipalityName(code) {
       const row = await db.selectFrom('municipalities').select(['name_ja', 'name_en', 'prefecture_ja']).where('code', '=', code).executeTakeFirst();
