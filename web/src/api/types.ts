@@ -98,4 +98,4 @@ export type Procedure = Readonly<{
   resident?: Resident;
 }>;
 
-export type PinPadView = Readonly<{ holderName: string; slots: ReadonlyArray<{ slot: PinSlot; nameJa: string; nameEn: string; digitsOnly: boolean }> }>;
+export type PinPadView = Readonly<{ holderName: string; path: 'same_day' | 'letter'; slots: ReadonlyArray<{ slot: PinSlot; nameJa: string; nameEn: string; digitsOnly: boolean }> }>;

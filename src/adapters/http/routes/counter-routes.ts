@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { checkProcedureDocuments } from '../../../app/check-procedure-documents.js';
 import { getProcedure, listProcedures, searchResidents } from '../../../app/counter-queries.js';
 import { diagnoseCard } from '../../../app/diagnose-card.js';
-import { cancelProcedure, completeFromAnswer, issueInquiryLetter, letterPdf, listLetters, markLetter, verifyLetterAnswer } from '../../../app/inquiry-letters.js';
+import { cancelProcedure, refuseStaffPinEntry, issueInquiryLetter, letterPdf, listLetters, markLetter, verifyLetterAnswer } from '../../../app/inquiry-letters.js';
 import { openCounterProcedure } from '../../../app/open-counter-procedure.js';
 import { openPinPad, submitPinPad, viewPinPad } from '../../../app/pin-pad.js';
 import { presentCard } from '../../../app/present-card.js';
@@ -99,8 +99,16 @@ export function registerCounterRoutes(app: OpenAPIHono<Env>) {
     async (c, actor) => respond(c, await verifyLetterAnswer(c.var.deps, actor, valid(c, 'param').procedureId, valid(c, 'json')), (r) => procedureView(r)),
   );
   reg(
-    { method: 'post', path: procedurePath('/complete'), summary: 'Visit 2: set the PINs written in the sealed answer', request: { params: procParams, body: body(z.object({ pins: Pins })) }, responses: ok('Completed') },
-    async (c, actor) => respond(c, await completeFromAnswer(c.var.deps, actor, valid(c, 'param').procedureId, valid(c, 'json').pins), (r) => procedureView(r)),
+    {
+      method: 'post',
+      path: procedurePath('/complete'),
+      summary: 'Refused: staff never set PINs (403 PIN_PAD_REQUIRED). The holder, or the proxy with the sealed answer, types them at the PIN pad',
+      deprecated: true,
+      request: { params: procParams },
+      responses: { ...errorResponses(401, 403, 404) },
+    },
+    // The body (PINs typed by staff) is never parsed, let alone checked: nothing about it may depend on its content.
+    async (c, actor) => respond(c, await refuseStaffPinEntry(c.var.deps, actor, valid(c, 'param').procedureId), (r) => procedureView(r)),
   );
   reg(
     { method: 'post', path: procedurePath('/cancel'), summary: 'Cancel a procedure', request: { params: procParams, body: body(z.object({ reason: z.string().min(1).max(200) })) }, responses: ok('Cancelled') },
