@@ -12,12 +12,19 @@ const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 
 /**
  * Every storage test runs on both stores (kysely's DIALECTS idea). KAGIYA_TEST_STORES=pglite narrows it for a
- * machine without PostgreSQL; by default a missing PostgreSQL fails the run rather than skipping silently.
+ * machine without PostgreSQL; by default a missing PostgreSQL fails the run rather than skipping silently. A value
+ * that names no store, or an unknown one (a typo such as `postgress`), fails the run too: it would otherwise drop
+ * that store without a word.
  */
-export const STORES: StoreKind[] = (process.env.KAGIYA_TEST_STORES ?? 'pglite,postgres')
-  .split(',')
-  .map((s) => s.trim())
-  .filter((s): s is StoreKind => s === 'pglite' || s === 'postgres');
+export function parseStores(value: string | undefined): StoreKind[] {
+  const names = (value ?? 'pglite,postgres').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = names.filter((s) => s !== 'pglite' && s !== 'postgres');
+  if (unknown.length > 0) throw new Error(`KAGIYA_TEST_STORES: unknown store(s) ${unknown.map((u) => JSON.stringify(u)).join(', ')}; use pglite and/or postgres`);
+  if (names.length === 0) throw new Error('KAGIYA_TEST_STORES names no store; use pglite and/or postgres');
+  return [...new Set(names as StoreKind[])];
+}
+
+export const STORES: StoreKind[] = parseStores(process.env.KAGIYA_TEST_STORES);
 
 export const POSTGRES_ENABLED = STORES.includes('postgres');
 
