@@ -57,6 +57,9 @@ export async function submitPinPad(deps: CounterDeps, token: string, pins: Reado
   const lastStep = record.procedure.history.at(-1);
   const opener: Actor = { id: lastStep?.by ?? record.procedure.openedBy, label: 'PIN pad', role: 'clerk', municipalityCode: record.procedure.municipalityCode };
   const result = await withProcedure(deps, opener, procedureId, async (ctx) => {
+    // With the procedure row locked, the token is read again: a submission that waited on another one finds the
+    // token used (or expired meanwhile), and is told so, not that the procedure moved on.
+    if (!(await ctx.stores.pinPads.find(tokenHash, now))) return fail('PIN_PAD_EXPIRED');
     // A weak PIN writes nothing and leaves the pad usable, so the holder can choose again.
     const reset = await resetProcedurePins(deps, ctx, pins);
     if (!reset.ok) return reset;
