@@ -76,7 +76,7 @@ describe.each(STORES)('the audit chain on %s', (store) => {
       const before = all.at(-3)!;
       // Make room after `before` (two steps, so the primary key never collides), then forge the row.
       await system.db.updateTable('audit_log').set({ seq: sql`seq + 1000000` }).where('seq', '>', before.seq).execute();
-      await system.db.updateTable('audit_log').set({ seq: sql`seq - 999999` }).where('seq', '>', sql`${Number(before.seq)} + 1000000`).execute();
+      await system.db.updateTable('audit_log').set({ seq: sql`seq - 999999` }).where('seq', '>', Number(before.seq) + 1000000).execute();
       const forged: AuditEntry = { ...entry(999), action: 'staff.created', targetId: 'forged' };
       const hash = chainHash(before.hash, forged);
       await system.db
