@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { post } from '../../api/client';
-import type { Procedure } from '../../api/types';
+import type { Procedure, ResponseOf } from '../../api/types';
 import { ErrorBox } from '../../components/error-box';
 import { formatTime } from '../../format';
 import { useLang } from '../../i18n/lang';
@@ -21,7 +21,7 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
     setBusy(true);
     setError(null);
     try {
-      const r = await post<{ procedure: Procedure; pinPadUrl: string; expiresAt: string }>(`/api/v1/counter/procedures/${procedure.id}/pin-pad`);
+      const r = await post<ResponseOf<'/api/v1/counter/procedures/{procedureId}/pin-pad', 'post'>>(`/api/v1/counter/procedures/${procedure.id}/pin-pad`);
       const next = { url: r.pinPadUrl, expiresAt: r.expiresAt };
       rememberPad(procedure.id, next);
       setPad(next);
