@@ -32,7 +32,7 @@ describe.each(STORES)('RSA-2048 cards on %s', (store) => {
 
 // DESIGN.md: fail closed. With the database gone nothing is accepted, and the answer is our fault, not a lock.
 describe.each(STORES)('database unreachable on %s', (store) => {
-  it('refuses every card operation with SERVICE_BUSY (503), never PIN_LOCKED', async () => {
+  it('refuses every card operation with SERVICE_UNAVAILABLE (503), never PIN_LOCKED', async () => {
     const system = await createTestSystem(store);
     try {
       const http = api(system);
@@ -56,7 +56,7 @@ describe.each(STORES)('database unreachable on %s', (store) => {
       expect(operations).toHaveLength(12);
       for (const [name, operation] of operations) {
         const r = await operation();
-        expect([r.status, r.body.error?.code], name).toEqual([503, 'SERVICE_BUSY']);
+        expect([r.status, r.body.error?.code], name).toEqual([503, 'SERVICE_UNAVAILABLE']);
       }
     } finally {
       await system.dispose();

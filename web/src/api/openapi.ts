@@ -3423,6 +3423,135 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/healthz": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Same as /readyz (kept for existing monitors) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Ready to serve */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Readiness"];
+                    };
+                };
+                /** @description Not ready: the database does not answer or migrations are pending */
+                readonly 503: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Readiness"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/livez": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The process is alive (no dependency is checked) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Alive */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            /** @enum {string} */
+                            readonly status: "live";
+                        };
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/readyz": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The server can serve: the database answers and migrations are applied */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Ready to serve */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Readiness"];
+                    };
+                };
+                /** @description Not ready: the database does not answer or migrations are pending */
+                readonly 503: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Readiness"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3437,7 +3566,7 @@ export interface components {
             readonly operation: string;
             readonly remainingAfter: number | null;
             /** @enum {string} */
-            readonly result: "pending" | "success" | "incorrect" | "refused" | "done";
+            readonly result: "success" | "incorrect" | "refused" | "done";
             readonly service: string | null;
             /** @enum {string|null} */
             readonly slot: "auth" | "sign" | "assist" | "juki" | null;
@@ -3470,10 +3599,10 @@ export interface components {
             readonly operation: string;
             readonly remainingAfter: number | null;
             /**
-             * @description pending: the try was spent but no outcome was recorded (interrupted); it stays spent
+             * @description success: the slot was restored; incorrect: one try spent; refused: nothing spent (see code); done: a non-PIN step
              * @enum {string}
              */
-            readonly result: "pending" | "success" | "incorrect" | "refused" | "done";
+            readonly result: "success" | "incorrect" | "refused" | "done";
             readonly service: string | null;
             /** @enum {string|null} */
             readonly slot: "auth" | "sign" | "assist" | "juki" | null;
@@ -3574,7 +3703,6 @@ export interface components {
             readonly failuresBySource: readonly {
                 readonly channel: string | null;
                 readonly failures: number;
-                readonly interrupted: number;
                 /** Format: date-time */
                 readonly lastAt: string | null;
                 readonly service: string | null;
@@ -3606,7 +3734,7 @@ export interface components {
         readonly Error: {
             readonly error: {
                 /** @enum {string} */
-                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SERVICE_BUSY" | "INVALID_REQUEST" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID";
+                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID";
                 /** @description In the requested language (Japanese by default) */
                 readonly message: string;
                 readonly messages: {
@@ -3838,6 +3966,16 @@ export interface components {
             readonly slots: readonly ("auth" | "sign" | "assist" | "juki")[];
             /** @enum {string} */
             readonly state: "opened" | "documents_checked" | "letter_issued" | "answer_verified" | "card_presented" | "awaiting_pins" | "completed" | "cancelled" | "expired";
+        };
+        readonly Readiness: {
+            readonly checks: {
+                /** @enum {string} */
+                readonly database: "up" | "unreachable";
+                /** @enum {string} */
+                readonly migrations: "applied" | "pending" | "unknown";
+            };
+            /** @enum {string} */
+            readonly status: "ready" | "unavailable";
         };
         readonly Resident: {
             readonly address: string;
