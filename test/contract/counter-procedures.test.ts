@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { api } from '../support/api.js';
 import { captureLetterCodes } from '../support/counter.js';
 import { PINS } from '../support/factories.js';
+import { pdfPages } from '../support/pdf-text.js';
 import { newStaff, signIn } from '../support/staff.js';
 import { createTestSystem, STORES, type TestSystem } from '../support/test-db.js';
 
@@ -123,9 +124,16 @@ describe.each(STORES)('counter procedures on %s', (store) => {
     const pdf = await system.app.request(issued.body.letter.pdfUrl, { headers: clerk });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    const pdfBytes = Buffer.from(await pdf.arrayBuffer());
-    expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    expect(pdfBytes.length).toBeGreaterThan(10_000);
+    const pdfBytes = new Uint8Array(await pdf.arrayBuffer());
+    expect(Buffer.from(pdfBytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+    // What a PDF reader shows: this letter's reference number, one-time code, holder and registered address.
+    const text = (await pdfPages(pdfBytes)).join('').replace(/-/g, '');
+    expect(text).toContain(issued.body.letter.referenceNumber.replace(/-/g, ''));
+    expect(text).toContain(code.replace(/-/g, ''));
+    const holder = (await counter('GET', `/api/v1/counter/procedures/${id}`)).body.resident;
+    expect(text).toContain(holder.name.replace(/\s+/g, ''));
+    expect(text).toContain(holder.address.replace(/\s+/g, '').replace(/-/g, ''));
+    expect(text).toContain('佐藤一郎');
     expect((await counter('POST', `/api/v1/counter/letters/${issued.body.letter.id}/mailed`)).body.status).toBe('mailed');
     const letters = await counter('GET', '/api/v1/counter/letters?status=mailed');
     expect(letters.body.letters.map((l: { id: string }) => l.id)).toContain(issued.body.letter.id);
