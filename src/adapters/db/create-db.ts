@@ -6,7 +6,7 @@ import { classifyDbFault } from './db-faults.js';
 import type { Database } from './schema.js';
 
 export type DbConfig =
-  | { kind: 'pglite'; dataDir: string | null /* null: in memory */ }
+  | { kind: 'pglite'; dataDir: string | null /* null: in memory */; /** Start from this dumped data directory (tests' migrated template). */ loadDataDir?: Blob }
   | { kind: 'postgres'; url: string; poolSize: number };
 
 export type Db = Kysely<Database>;
@@ -113,6 +113,7 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
   const pglite = await PGlite.create(config.dataDir ?? undefined, {
     // dates as strings, matching the pg parser above
     parsers: { 1082: (value: string) => value },
+    ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
   });
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
 }
