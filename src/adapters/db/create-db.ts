@@ -6,7 +6,7 @@ import { classifyDbFault } from './db-faults.js';
 import type { Database } from './schema.js';
 
 export type DbConfig =
-  | { kind: 'pglite'; dataDir: string | null /* null: in memory */ }
+  | { kind: 'pglite'; dataDir: string | null /* null: in memory */; /** Start from this dumped data directory (tests' migrated template). */ loadDataDir?: Blob }
   | { kind: 'postgres'; url: string; poolSize: number };
 
 export type Db = Kysely<Database>;
@@ -30,32 +30,35 @@ export const PREPARED_MARK = /^\/\* prepared:([a-z_]+) \*\//;
  * are named, so the set of prepared statements stays small and fixed.
  */
 function namingPool(pool: pg.Pool, onFault: (error: Error) => void) {
+  // pg-pool listens for errors only on idle clients. A checked-out client whose backend dies between two statements
+  // (a terminated backend, a restart) emits 'error' with nobody listening, which ends the process. So does a new
+  // client whose backend dies in the same packet that completes its start-up: the pool hands it out synchronously,
+  // and a listener added after `await pool.connect()` comes one microtask too late. Every client therefore gets a
+  // listener of its own the moment the pool makes it ('connect' is emitted before it is handed out), for its whole
+  // life; a client that has failed is destroyed on release instead of going back to the pool.
+  const broken = new WeakMap<pg.PoolClient, Error>();
+  pool.on('connect', (client) => {
+    client.on('error', (error: Error) => {
+      if (!broken.has(client)) onFault(error);
+      broken.set(client, error);
+    });
+  });
   return {
     async connect() {
       const client = await pool.connect();
-      // pg-pool listens for errors only on idle clients. A checked-out client whose backend dies between two
-      // statements (a terminated backend, a restart) emits 'error' with nobody listening, which ends the process.
-      // Catch it here; the statement in flight fails on its own, and the broken client leaves the pool on release.
-      let broken: Error | undefined;
-      const onError = (error: Error) => {
-        broken = error;
-        onFault(error);
-      };
-      client.on('error', onError);
       return {
         async query(text: string, values: unknown[]) {
           const name = PREPARED_MARK.exec(text)?.[1];
           try {
             return await (name ? client.query({ name, text, values }) : client.query(text, values));
           } catch (error) {
-            if (classifyDbFault(error) === 'unavailable') broken ??= error as Error;
+            if (classifyDbFault(error) === 'unavailable' && !broken.has(client)) broken.set(client, error as Error);
             throw error;
           }
         },
         release: () => {
-          client.removeListener('error', onError);
           // Passing the error destroys the client instead of handing a dead connection to the next request.
-          client.release(broken);
+          client.release(broken.get(client));
         },
       };
     },
@@ -92,17 +95,13 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
       types: pgTypes,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
-    // An idle connection that the server drops (a restart, a terminated backend) must not crash the process: the
-    // pool discards it, and the next query reconnects. Unhandled, pg would raise it as an uncaught error.
-    pool.on('error', (error) => onFault(error));
-    // Every client carries its own error listener for its whole life. pg-pool listens only while a client is idle,
-    // and pool.query only until its statement's callback: a terminated backend can still emit a second 'error'
-    // (the FATAL message, then the closed socket) when nobody else listens, and an unheard 'error' ends the process.
-    pool.on('connect', (client) => client.on('error', (error) => onFault(error)));
+    // An idle connection that the server drops (a restart, a terminated backend): the pool discards it and the next
+    // query reconnects. The client's own listener (namingPool) has told onFault already.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool, onFault) as never }) });
     HOT.set(db, async (text, values) => {
       // pool.query checks a client out, listens for its errors while the statement runs, and destroys it on a
-      // connection fault, as namingPool does for Kysely's statements.
+      // connection fault; every client also has namingPool's listener from the moment the pool made it.
       const name = PREPARED_MARK.exec(text)?.[1];
       return (await pool.query(name ? { name, text, values } : { text, values })).rows;
     });
@@ -114,6 +113,7 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
   const pglite = await PGlite.create(config.dataDir ?? undefined, {
     // dates as strings, matching the pg parser above
     parsers: { 1082: (value: string) => value },
+    ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
   });
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
 }
