@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import { classifyDbFault } from './db-faults.js';
 import type { Database } from './schema.js';
 
 export type DbConfig =
-  | { kind: 'pglite'; dataDir: string | null /* null: in memory */ }
+  | { kind: 'pglite'; dataDir: string | null /* null: in memory */; /** Start from this dumped data directory (tests' migrated template). */ loadDataDir?: Blob }
   | { kind: 'postgres'; url: string; poolSize: number };
 
 export type Db = Kysely<Database>;
@@ -74,6 +74,18 @@ export type DbOptions = Readonly<{
 /** How long a request waits for a connection before it is told the service is unavailable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+export type HotQuery = <R>(text: string, values: unknown[]) => Promise<R[]>;
+const HOT = new WeakMap<Db, HotQuery>();
+
+/**
+ * The hot statements (a PIN entry, a status read) one call away from the driver: on PostgreSQL straight on the pg
+ * pool as named prepared statements, skipping Kysely's executor and connection wrapper (they do nothing for a raw
+ * statement); elsewhere (PGlite) through Kysely. Same SQL text either way.
+ */
+export function hotQuery(db: Db): HotQuery {
+  return HOT.get(db) ?? (async <R>(text: string, values: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[]);
+}
+
 export async function createDb(config: DbConfig, options: DbOptions = {}): Promise<Db> {
   const onFault = options.onFault ?? (() => undefined);
   if (config.kind === 'postgres') {
@@ -86,7 +98,14 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
     // An idle connection that the server drops (a restart, a terminated backend): the pool discards it and the next
     // query reconnects. The client's own listener (namingPool) has told onFault already.
     pool.on('error', () => undefined);
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool, onFault) as never }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool, onFault) as never }) });
+    HOT.set(db, async (text, values) => {
+      // pool.query checks a client out, listens for its errors while the statement runs, and destroys it on a
+      // connection fault; every client also has namingPool's listener from the moment the pool made it.
+      const name = PREPARED_MARK.exec(text)?.[1];
+      return (await pool.query(name ? { name, text, values } : { text, values })).rows;
+    });
+    return db;
   }
   if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
   // Loaded only when used: a PostgreSQL deployment never pays PGlite's start-up cost.
@@ -94,6 +113,7 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
   const pglite = await PGlite.create(config.dataDir ?? undefined, {
     // dates as strings, matching the pg parser above
     parsers: { 1082: (value: string) => value },
+    ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
   });
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
 }
