@@ -17,7 +17,7 @@ describe.runIf(POSTGRES_ENABLED)('the start banner and the national admin token'
     await database?.drop();
   });
 
-  it('never prints a token the operator supplied, with demo data off or on, yet the token works', async () => {
+  it('never prints a token the operator supplied, with demo data off or on, yet the token works', { timeout: 240_000 }, async () => {
     for (const demo of ['0', '1']) {
       const token = `operator-${randomBytes(16).toString('hex')}`;
       server = await startServerProcess({ ...keys, DATABASE_URL: database.url, KAGIYA_BOOTSTRAP_TOKEN: token, KAGIYA_DEMO: demo });
@@ -31,7 +31,7 @@ describe.runIf(POSTGRES_ENABLED)('the start banner and the national admin token'
     }
   });
 
-  it('prints only a generated development token (demo on, none supplied), and it works', async () => {
+  it('prints only a generated development token (demo on, none supplied), and it works', { timeout: 240_000 }, async () => {
     // A database of its own: the demo is seeded into an empty one.
     const fresh = await freshPostgresDatabase();
     try {
