@@ -23,6 +23,7 @@ export function createApp(deps: HttpDeps, logger: Logger) {
     defaultHook: (result, c) => {
       if (!result.success) {
         const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || result.target))];
+        logClientMistake(logger, c, 'INVALID_REQUEST', { field: fields[0], fields });
         return errorJson(c, 'INVALID_REQUEST', { field: fields[0], fields });
       }
       return undefined;
