@@ -51,6 +51,7 @@ async function main() {
     pepper: config.pepper ?? dev.pepper,
     masterKey: config.masterKey ?? dev.masterKey,
     keyAlgorithm: config.keyAlgorithm,
+    publicUrl: config.publicUrl,
     bootstrapToken,
     logger,
   });

@@ -5,7 +5,8 @@ import type { Actor } from './domain/actor.js';
 import { createMyNumberVault } from './adapters/crypto/my-number-vault.js';
 import { createPinHasher } from './adapters/crypto/pin-hasher.js';
 import { createSecrets } from './adapters/crypto/secrets.js';
-import { loadOrCreateCa } from './adapters/db/ca-store.js';
+import { createCaDirectory, loadOrCreateIssuingCas, type CaDirectory } from './adapters/db/ca-store.js';
+import { createCertificateStatusStore } from './adapters/db/certificate-status-store.js';
 import { createCardStore } from './adapters/db/card-store.js';
 import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
 import { migrateToLatest } from './adapters/db/migrate.js';
@@ -30,6 +31,8 @@ export type SystemOptions = Readonly<{
   pepper: Uint8Array;
   masterKey: Uint8Array;
   keyAlgorithm: KeyAlgorithm;
+  /** Kagiya's origin, named in certificates' AIA and CRLDP (Config.publicUrl). */
+  publicUrl?: string;
   bootstrapToken: string | null;
   logger: Logger;
   clock?: Clock;
@@ -43,6 +46,8 @@ export type System = Readonly<{
   app: ReturnType<typeof createApp>;
   tokens: ReturnType<typeof createTokenStore>;
   caCreated: boolean;
+  /** Every CA, issuing or retired, for CRL and OCSP. */
+  cas: CaDirectory;
   close(): Promise<void>;
 }>;
 
@@ -54,7 +59,9 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const db = await createDb(options.database);
   await migrateToLatest(db);
   const keyBox = createSecretBox(deriveKey(options.masterKey, 'private-keys'));
-  const { ca, created } = await loadOrCreateCa(db, keyBox, options.keyAlgorithm, clock());
+  const { issuing, created } = await loadOrCreateIssuingCas(db, keyBox, options.keyAlgorithm, clock());
+  const cas = createCaDirectory(db, keyBox);
+  const publicUrl = options.publicUrl ?? 'http://127.0.0.1:3000';
   const basePinHasher = createPinHasher(options.pepper);
   const counter = createCounterUnitOfWork(db);
   const deps: AppDeps = {
@@ -78,7 +85,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     pinHasher: options.wrapPinHasher ? options.wrapPinHasher(basePinHasher) : basePinHasher,
     vault: createMyNumberVault(options.masterKey),
     secrets: createSecrets(),
-    pki: createCardPki(ca, options.keyAlgorithm, keyBox),
+    pki: createCardPki(issuing, options.keyAlgorithm, keyBox, publicUrl),
+    certificateStatuses: createCertificateStatusStore(db),
   };
   const counterDeps: CounterDeps = {
     ...deps,
@@ -110,5 +118,5 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     apiTokens: tokens,
   };
   const app = createApp(httpDeps, options.logger);
-  return { db, deps: httpDeps, app, tokens, caCreated: created, close: () => db.destroy() };
+  return { db, deps: httpDeps, app, tokens, caCreated: created, cas, close: () => db.destroy() };
 }
