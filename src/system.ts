@@ -7,6 +7,9 @@ import { createPinHasher } from './adapters/crypto/pin-hasher.js';
 import { createSecrets } from './adapters/crypto/secrets.js';
 import { createCaDirectory, loadOrCreateIssuingCas, type CaDirectory } from './adapters/db/ca-store.js';
 import { createCertificateStatusStore } from './adapters/db/certificate-status-store.js';
+import { createCrlPublisher } from './adapters/db/crl-store.js';
+import { createOcspResponder } from './adapters/pki/ocsp-responder.js';
+import { currentCertificateStatus } from './app/certificate-status.js';
 import { createCardStore } from './adapters/db/card-store.js';
 import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
 import { migrateToLatest } from './adapters/db/migrate.js';
@@ -116,6 +119,19 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     },
     authenticateSession: (token) => staffFromSession(counterDeps, token),
     apiTokens: tokens,
+    certificateStatusServices: {
+      cas,
+      // A CRL is valid an hour and rebuilt at least every half hour, and at once after any status change.
+      crls: createCrlPublisher(db, clock, { validityMs: 3_600_000, refreshMs: 1_800_000 }),
+      // OCSP answers come from the stored row on every request; nextUpdate tells caches to ask again within a minute.
+      ocsp: createOcspResponder({
+        cas,
+        statusOf: (query) => currentCertificateStatus(deps, query),
+        clock,
+        validityMs: 60_000,
+        onError: (error) => options.logger.error({ err: { message: (error as Error).message } }, 'OCSP request failed'),
+      }),
+    },
   };
   const app = createApp(httpDeps, options.logger);
   return { db, deps: httpDeps, app, tokens, caCreated: created, cas, close: () => db.destroy() };
