@@ -6,11 +6,13 @@ import { ConfigError, loadConfig } from './config.js';
 import { createSystem } from './system.js';
 
 
-function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null) {
+function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null, status: { publicUrl: string; caIds: string[] }) {
   const lines = [
     '',
     `鍵屋 Kagiya が起動しました / Kagiya is running: ${url}`,
     `  OpenAPI: ${url}/api/openapi.json`,
+    `  証明書の失効情報 / certificate status: OCSP ${status.publicUrl}/pki/ocsp`,
+    ...status.caIds.map((id) => `    CA ${status.publicUrl}/pki/ca/${id}.crt  CRL ${status.publicUrl}/pki/crl/${id}.crl`),
   ];
   if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
   if (manifest) {
@@ -60,12 +62,13 @@ async function main() {
   let manifest: DemoManifest | null = null;
   if (config.demo) {
     warnings.push('demo data seeded (set KAGIYA_DEMO=0 to start empty)');
-    manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir));
+    manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir), config.publicUrl);
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
+  const caIds = (await system.cas.all()).map((ca) => ca.id);
 
   const server = serve({ fetch: system.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, bootstrapToken, manifest);
+    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, bootstrapToken, manifest, { publicUrl: config.publicUrl, caIds });
   });
   const shutdown = () => {
     server.close();
