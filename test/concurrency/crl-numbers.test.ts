@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSystem, type System } from '../../src/system.js';
 import { api } from '../support/api.js';
 import { openssl, scratch } from '../support/openssl.js';
-import { createTestSystem, POSTGRES_ENABLED, type TestSystem } from '../support/test-db.js';
+import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
 
 // Two server processes on one PostgreSQL database build CRLs while certificates are suspended in parallel: every
 // CRL number names one CRL only, numbers only grow, and the CRL served after a change commits lists it.
 describe.runIf(POSTGRES_ENABLED)('CRL numbers across two servers on PostgreSQL', () => {
-  let a: TestSystem;
+  let a: Awaited<ReturnType<typeof createTestSystem>>;
   let b: System;
   let files: ReturnType<typeof scratch>;
 
