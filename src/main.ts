@@ -17,6 +17,7 @@ function printBanner(url: string, bootstrapToken: string | null, manifest: DemoM
   if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
   if (manifest) {
     for (const t of manifest.staffTokens) lines.push(`  職員トークン / staff token, ${t.label}: ${t.token}`);
+    for (const t of manifest.relyingParties ?? []) lines.push(`  署名用証明書の失効確認トークン / relying-party token (signing status), ${t.label}: ${t.token}`);
     lines.push('', `窓口コンソール / counter console: ${url}/counter/`);
     lines.push(`  職員 / staff (password ${manifest.staff[0]?.password ?? ''}; TOTP code: npm run totp -- <loginId>):`);
     lines.push(`  ${manifest.staff.map((s) => `${s.loginId} (${s.role}${s.municipalityCode ? ` ${s.municipalityCode}` : ''})`).join(', ')}`);

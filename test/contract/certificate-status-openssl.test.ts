@@ -186,6 +186,9 @@ describe.each(STORES)('certificate status through openssl on %s', (store) => {
     expect(await verify(heldCert, first.pemPath)).toContain(': OK');
 
     await http.call('POST', `/api/v1/cards/${held.cardId}/suspend`, { body: { reason: 'loss reported' }, headers: http.admin });
+    const badCause = await http.call('POST', `/api/v1/cards/${lost.cardId}/revoke`, { body: { reason: 'lost', cause: 'stolen by aliens' }, headers: http.admin });
+    expect(badCause.status).toBe(400);
+    expect(badCause.body.error.code).toBe('INVALID_REQUEST');
     await http.call('POST', `/api/v1/cards/${lost.cardId}/revoke`, { body: { reason: 'lost for good', cause: 'lost' }, headers: http.admin });
     // Timed from the last change's commit to the CRL's arrival (openssl's parsing afterwards is not the server's time).
     const committed = Date.now();
@@ -211,6 +214,10 @@ describe.each(STORES)('certificate status through openssl on %s', (store) => {
     const anonymous = await fetch(cert.crlUrl);
     expect(anonymous.status).toBe(401);
     expect((await anonymous.json()).error.code).toBe('UNAUTHENTICATED');
+    const clerk = await http.call('POST', '/api/v1/api-tokens', { body: { label: 'clerk', role: 'clerk', municipalityCode: '111007' }, headers: http.admin });
+    const staff = await fetch(cert.crlUrl, { headers: { authorization: `Bearer ${clerk.body.token}` } });
+    expect(staff.status).toBe(403);
+    expect((await staff.json()).error.code).toBe('FORBIDDEN');
     const res = await fetch(cert.crlUrl, { headers: { authorization: `Bearer ${rpToken}` } });
     expect(res.status).toBe(200);
     const path = files.file('sign.crl', new Uint8Array(await res.arrayBuffer()));
