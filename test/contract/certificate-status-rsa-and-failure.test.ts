@@ -5,7 +5,7 @@ import { lateBoundServer, openssl, pem, scratch } from '../support/openssl.js';
 import { createTestSystem, STORES } from '../support/test-db.js';
 
 // RSA-2048 CAs (like the real JPKI) answer OCSP and CRL requests that openssl verifies; with the database gone the
-// responder says "try later" and the CRL is our fault (503), nothing is called good.
+// responder says "try later" and the CRL answers SERVICE_UNAVAILABLE (503, our fault); nothing is called good.
 describe.each(STORES)('certificate status with RSA-2048 and with the database gone on %s', (store) => {
   let files: ReturnType<typeof scratch>;
   beforeAll(() => {
@@ -36,7 +36,7 @@ describe.each(STORES)('certificate status with RSA-2048 and with the database go
       await openssl(['crl', '-inform', 'DER', '-in', crl, '-out', crlPem]);
       expect((await openssl(['verify', '-crl_check', '-CAfile', ca, '-CRLfile', crlPem, cert])).stdout).toContain(': OK');
 
-      // The database goes away: OCSP answers tryLater (HTTP 200, an OCSP body), the CRL is SERVICE_BUSY.
+      // The database goes away: OCSP answers tryLater (HTTP 200, an OCSP body), the CRL is SERVICE_UNAVAILABLE.
       const reqPath = files.path(`rsa-${store}-req.der`);
       await openssl(['ocsp', '-issuer', ca, '-cert', cert, '-reqout', reqPath]);
       await system.close();
@@ -47,7 +47,7 @@ describe.each(STORES)('certificate status with RSA-2048 and with the database go
       expect(down.stdout + down.stderr).toMatch(/Responder Error: tryLater \(3\)/i);
       const crlDown = await fetch(`${server.url}/pki/crl/jpki-auth-rsa-2048.crl`);
       expect(crlDown.status).toBe(503);
-      expect((await crlDown.json()).error.code).toBe('SERVICE_BUSY');
+      expect((await crlDown.json()).error.code).toBe('SERVICE_UNAVAILABLE');
     } finally {
       await server.close();
       await system.dispose();

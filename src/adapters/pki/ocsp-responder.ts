@@ -1,10 +1,11 @@
 // The OCSP responder (RFC 6960): matches each CertID to one of Kagiya's CAs, asks the shared status function
 // (app/certificate-status.ts) and answers signed by that CA. Every outcome is an OCSP response: malformed input is
-// malformedRequest, a store that cannot answer is tryLater, never an HTTP 5xx.
+// malformedRequest, a database that cannot answer is tryLater, never an HTTP 5xx.
 
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { CertificateStatusReport } from '../../app/certificate-status.js';
 import type { CaDirectory, CaEntry } from '../db/ca-store.js';
+import { classifyDbFault } from '../db/db-faults.js';
 import { buildOcspResponse, issuerHashes, ocspErrorResponse, parseOcspRequest, type SingleAnswer } from './ocsp-codec.js';
 
 export type OcspResponderDeps = Readonly<{
@@ -76,8 +77,9 @@ export function createOcspResponder(deps: OcspResponderDeps): OcspResponder {
       });
     } catch (error) {
       deps.onError?.(error);
-      // The store could not answer (fail closed): the client asks again later; nothing is called good.
-      return ocspErrorResponse('tryLater');
+      // Fail closed, nothing is called good: the database out of reach or overloaded is tryLater (ask again), any
+      // other fault is ours (internalError). RFC 6960 §2.3.
+      return ocspErrorResponse(classifyDbFault(error) ? 'tryLater' : 'internalError');
     }
   };
 }
