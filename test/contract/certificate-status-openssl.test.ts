@@ -277,8 +277,18 @@ describe.each(STORES)('certificate status through openssl on %s', (store) => {
     expect(await post(new TextEncoder().encode('this is not DER'))).toMatch(/Responder Error: malformedRequest \(1\)/i);
     expect(await post(new Uint8Array(0))).toMatch(/Responder Error: malformedRequest \(1\)/i);
     expect(await post(new Uint8Array(64 * 1024).fill(0x30))).toMatch(/Responder Error: malformedRequest \(1\)/i);
-    const badGet = await fetch(`${server.url}/pki/ocsp/%%%not-base64`);
-    expect(badGet.status).toBe(200);
+    const get = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status).toBe(200);
+      const out = await openssl(['ocsp', '-respin', files.file(`get-${Math.random().toString(36).slice(2)}.der`, new Uint8Array(await res.arrayBuffer())), '-resp_text', '-noverify']);
+      return out.stdout + out.stderr;
+    };
+    expect(await get('/pki/ocsp/not*base64!')).toMatch(/Responder Error: malformedRequest \(1\)/i);
+    expect(await get(`/pki/ocsp/${encodeURIComponent(Buffer.from('not DER at all').toString('base64'))}`)).toMatch(/Responder Error: malformedRequest \(1\)/i);
+    // a broken URL is a broken HTTP request, answered as every route answers one
+    const brokenUrl = await fetch(`${server.url}/pki/ocsp/%%%not-base64`);
+    expect(brokenUrl.status).toBe(400);
+    expect((await brokenUrl.json()).error.code).toBe('INVALID_REQUEST');
 
     // a CA that is not Kagiya's
     const foreignKey = files.path('foreign.key');

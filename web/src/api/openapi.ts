@@ -25,7 +25,7 @@ export interface paths {
                         readonly label: string;
                         readonly municipalityCode: string | null;
                         /** @enum {string} */
-                        readonly role: "clerk" | "supervisor" | "municipal_admin" | "national_admin" | "auditor";
+                        readonly role: "clerk" | "supervisor" | "municipal_admin" | "national_admin" | "auditor" | "relying_party";
                     };
                 };
             };
@@ -399,6 +399,15 @@ export interface paths {
                     };
                 };
                 /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
                 readonly 410: {
                     headers: {
                         readonly [name: string]: unknown;
@@ -475,6 +484,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -641,6 +659,15 @@ export interface paths {
                     };
                 };
                 /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
                 readonly 409: {
                     headers: {
                         readonly [name: string]: unknown;
@@ -727,6 +754,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -884,6 +920,11 @@ export interface paths {
             readonly requestBody: {
                 readonly content: {
                     readonly "application/json": {
+                        /**
+                         * @description Why the card is revoked; published to relying services as the CRL/OCSP reason (lost → keyCompromise, returned or death → cessationOfOperation, reissued → superseded; otherwise no reason)
+                         * @enum {string}
+                         */
+                        readonly cause?: "lost" | "returned" | "reissued" | "death" | "holder_request" | "other";
                         readonly reason: string;
                     };
                 };
@@ -1006,6 +1047,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -3041,6 +3091,108 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/pinpad/{token}/check": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Check one new PIN as it is entered (weak or malformed is refused at once); writes nothing */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly token: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        readonly pin: string;
+                        /** @enum {string} */
+                        readonly slot: "auth" | "sign" | "assist" | "juki";
+                    };
+                };
+            };
+            readonly responses: {
+                /** @description The PIN may be set */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 410: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/residents": {
         readonly parameters: {
             readonly query?: never;
@@ -3389,7 +3541,7 @@ export interface paths {
                     };
                 };
                 /** @description Error (see code) */
-                readonly 423: {
+                readonly 429: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -3495,6 +3647,190 @@ export interface paths {
                             /** @enum {string} */
                             readonly status: "live";
                         };
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/pki/ca/{file}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A CA certificate (DER), named by certificates as AIA caIssuers */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    /** @description {caId}.crt or {caId}.crl, e.g. jpki-auth-ecdsa-p256.crl */
+                    readonly file: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description The CA certificate */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/pkix-cert": string;
+                    };
+                };
+                /** @description No such CA */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/pki/crl/{file}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A CA's CRL (DER, RFC 5280 v2), rebuilt as soon as a status changes; the signing CA's needs a relying_party token */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    /** @description {caId}.crt or {caId}.crl, e.g. jpki-auth-ecdsa-p256.crl */
+                    readonly file: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description The CRL */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/pkix-crl": string;
+                    };
+                };
+                /** @description Signing CA without a token */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Token without the relying_party role */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such CA */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/pki/ocsp": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** OCSP (RFC 6960); the signing CA's answers need a relying_party bearer token (else unauthorized) */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/ocsp-request": string;
+                };
+            };
+            readonly responses: {
+                /** @description An OCSP response; errors are OCSP statuses (malformedRequest, unauthorized, tryLater) */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/ocsp-response": string;
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/pki/ocsp/{request}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** OCSP by GET (RFC 6960 A.1): the URL-encoded base64 DER request */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly request: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description An OCSP response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/ocsp-response": string;
                     };
                 };
             };
@@ -3866,15 +4202,25 @@ export interface components {
                 readonly proofOfAuthorityRequired: boolean;
                 readonly sameDayWithoutPhotoId: boolean;
             };
+            /** @description For staff: research behind the policy; never shown on the public guidance page */
             readonly notes: {
                 readonly en: string;
                 readonly ja: string;
             };
             readonly phone: string | null;
+            /** @description For residents: shown on the public guidance page */
+            readonly publicNotes?: {
+                readonly en: string;
+                readonly ja: string;
+            };
         };
         readonly NewResident: {
             readonly address: string;
             readonly adultWard?: boolean;
+            /**
+             * Format: date
+             * @example 1980-05-14
+             */
             readonly birthDate: string;
             readonly municipalityCode: string;
             /** @description 12 digits with a valid check digit; stored encrypted, never returned in full */
