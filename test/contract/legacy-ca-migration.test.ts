@@ -27,7 +27,7 @@ describe.each(STORES)('certificates of the earlier single card CA on %s', (store
   it('keeps answering for certificates issued before the CA split, with the reasons recorded before', async () => {
     let database: DbConfig;
     if (store === 'postgres') {
-      const fresh = await freshPostgresDatabase();
+      const fresh = await freshPostgresDatabase({ empty: true });
       cleanup.push(fresh.drop);
       database = { kind: 'postgres', url: fresh.url, poolSize: 5 };
     } else {
