@@ -7,6 +7,11 @@ export type KeyAlgorithmSetting = 'ECDSA-P256' | 'RSA-2048';
 export type Config = Readonly<{
   port: number;
   host: string;
+  /**
+   * Kagiya's origin as others reach it (no trailing slash): the OIDC issuer and the AIA/CRLDP URLs in
+   * certificates. Env KAGIYA_PUBLIC_URL, default http://127.0.0.1:${PORT}.
+   */
+  publicUrl: string;
   /** Folder for the embedded database and development secrets. */
   dataDir: string;
   database: Readonly<{ kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number }>;
@@ -42,9 +47,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError('KAGIYA_KEY_ALGORITHM must be ECDSA-P256 or RSA-2048');
   }
   const poolSize = Number(env.KAGIYA_DB_POOL ?? 20);
+  const publicUrl = parsePublicUrl(env.KAGIYA_PUBLIC_URL, port);
   return Object.freeze({
     port,
     host: env.HOST ?? '127.0.0.1',
+    publicUrl,
     dataDir,
     database: Object.freeze(
       url ? { kind: 'postgres' as const, url, poolSize } : { kind: 'pglite' as const, dataDir: resolve(dataDir, 'pglite') },
@@ -56,4 +63,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     demo: env.KAGIYA_DEMO !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',
   });
+}
+
+// An origin, optionally with a path prefix (behind a reverse proxy): http(s), no query, no fragment, no trailing slash.
+function parsePublicUrl(value: string | undefined, port: number): string {
+  const raw = value?.trim() || `http://127.0.0.1:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`KAGIYA_PUBLIC_URL is not a URL: ${raw}`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError('KAGIYA_PUBLIC_URL must be an http(s) origin without query, fragment or credentials');
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }

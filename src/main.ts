@@ -10,17 +10,27 @@ import { startHttpServer } from './adapters/http/http-server.js';
  * `generatedToken` is the development admin token this process made up (demo mode, none supplied); a token the
  * operator supplied through KAGIYA_BOOTSTRAP_TOKEN is never printed: they have it, and logs are read by others.
  */
-function printBanner(url: string, generatedToken: string | null, operatorToken: boolean, manifest: DemoManifest | null, cards: readonly DemoCardNow[]) {
+function printBanner(
+  url: string,
+  generatedToken: string | null,
+  operatorToken: boolean,
+  manifest: DemoManifest | null,
+  cards: readonly DemoCardNow[],
+  status: { publicUrl: string; caIds: string[] },
+) {
   const lines = [
     '',
     `鍵屋 Kagiya が起動しました / Kagiya is running: ${url}`,
     `  OpenAPI: ${url}/api/openapi.json`,
     `  入口 / start page: ${url}/`,
+    `  証明書の失効情報 / certificate status: OCSP ${status.publicUrl}/pki/ocsp`,
+    ...status.caIds.map((id) => `    CA ${status.publicUrl}/pki/ca/${id}.crt  CRL ${status.publicUrl}/pki/crl/${id}.crl`),
   ];
   if (generatedToken) lines.push(`  開発用の全国管理者トークン / development national admin token (Authorization: Bearer …): ${generatedToken}`);
   else if (operatorToken) lines.push('  全国管理者トークン: KAGIYA_BOOTSTRAP_TOKEN の値（表示しません） / national admin token: the value of KAGIYA_BOOTSTRAP_TOKEN (not shown)');
   if (manifest) {
     for (const t of manifest.staffTokens) lines.push(`  職員トークン / staff token, ${t.label}: ${t.token}`);
+    for (const t of manifest.relyingParties ?? []) lines.push(`  署名用証明書の失効確認トークン / relying-party token (signing status), ${t.label}: ${t.token}`);
     lines.push('', `窓口コンソール / counter console: ${url}/counter/`);
     lines.push(`  職員 / staff (password ${manifest.staff[0]?.password ?? ''}; TOTP code: npm run totp -- <loginId>):`);
     lines.push(`  ${manifest.staff.map((s) => `${s.loginId} (${s.role}${s.municipalityCode ? ` ${s.municipalityCode}` : ''})`).join(', ')}`);
@@ -60,6 +70,7 @@ async function main() {
     pepper: config.pepper ?? dev.pepper,
     masterKey: config.masterKey ?? dev.masterKey,
     keyAlgorithm: config.keyAlgorithm,
+    publicUrl: config.publicUrl,
     bootstrapToken,
     logger,
   });
@@ -69,15 +80,19 @@ async function main() {
   let cards: DemoCardNow[] = [];
   if (config.demo) {
     warnings.push('demo data seeded (set KAGIYA_DEMO=0 to start empty)');
-    manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir));
+    manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir), config.publicUrl);
     if (manifest) cards = await demoCardsNow(system.db, manifest);
     else warnings.push(`the database already holds residents but ${demoManifestPath(config.dataDir)} is missing, so no demo cards are listed (see README, "Resetting the demo")`);
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
+  const caIds = (await system.cas.all()).map((ca) => ca.id);
 
   const server = startHttpServer(system.app, { port: config.port, hostname: config.host }, (info) => {
     const generated = config.bootstrapToken ? null : bootstrapToken;
-    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, generated, config.bootstrapToken !== null, manifest, cards);
+    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, generated, config.bootstrapToken !== null, manifest, cards, {
+      publicUrl: config.publicUrl,
+      caIds,
+    });
   });
   const shutdown = () => {
     server.close();

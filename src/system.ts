@@ -7,7 +7,11 @@ import type { Actor } from './domain/actor.js';
 import { createMyNumberVault } from './adapters/crypto/my-number-vault.js';
 import { createPinHasher } from './adapters/crypto/pin-hasher.js';
 import { createSecrets } from './adapters/crypto/secrets.js';
-import { loadOrCreateCa } from './adapters/db/ca-store.js';
+import { createCaDirectory, loadOrCreateIssuingCas, type CaDirectory } from './adapters/db/ca-store.js';
+import { createCertificateStatusStore } from './adapters/db/certificate-status-store.js';
+import { createCrlPublisher } from './adapters/db/crl-store.js';
+import { createOcspResponder } from './adapters/pki/ocsp-responder.js';
+import { currentCertificateStatus } from './app/certificate-status.js';
 import { createCardStore } from './adapters/db/card-store.js';
 import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
 import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
@@ -31,6 +35,8 @@ export type SystemOptions = Readonly<{
   pepper: Uint8Array;
   masterKey: Uint8Array;
   keyAlgorithm: KeyAlgorithm;
+  /** Kagiya's origin, named in certificates' AIA and CRLDP (Config.publicUrl). */
+  publicUrl?: string;
   bootstrapToken: string | null;
   logger: Logger;
   clock?: Clock;
@@ -44,6 +50,8 @@ export type System = Readonly<{
   app: ReturnType<typeof createApp>;
   tokens: ReturnType<typeof createTokenStore>;
   caCreated: boolean;
+  /** Every CA, issuing or retired, for CRL and OCSP. */
+  cas: CaDirectory;
   close(): Promise<void>;
 }>;
 
@@ -76,7 +84,9 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   });
   await migrateToLatest(db);
   const keyBox = createSecretBox(deriveKey(options.masterKey, 'private-keys'));
-  const { ca, created } = await loadOrCreateCa(db, keyBox, options.keyAlgorithm, clock());
+  const { issuing, created } = await loadOrCreateIssuingCas(db, keyBox, options.keyAlgorithm, clock());
+  const cas = createCaDirectory(db, keyBox);
+  const publicUrl = options.publicUrl ?? 'http://127.0.0.1:3000';
   const basePinHasher = createPinHasher(options.pepper);
   const counter = createCounterUnitOfWork(db);
   const auditTo = (store: AuditStore): AuditLog => ({ actor, action, target, reason, detail }) =>
@@ -96,7 +106,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     pinHasher: options.wrapPinHasher ? options.wrapPinHasher(basePinHasher) : basePinHasher,
     vault: createMyNumberVault(options.masterKey),
     secrets: createSecrets(),
-    pki: createCardPki(ca, options.keyAlgorithm, keyBox),
+    pki: createCardPki(issuing, options.keyAlgorithm, keyBox, publicUrl),
+    certificateStatuses: createCertificateStatusStore(db),
   };
   // Every store bound to one transaction: a staff action and its audit entry commit together or not at all.
   const inTransaction = (trx: Db): TxDeps => {
@@ -148,8 +159,21 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     },
     authenticateSession: (token) => staffFromSession(counterDeps, token),
     apiTokens: tokens,
+    certificateStatusServices: {
+      cas,
+      // A CRL is valid an hour and rebuilt at least every half hour, and at once after any status change.
+      crls: createCrlPublisher(db, clock, { validityMs: 3_600_000, refreshMs: 1_800_000 }),
+      // OCSP answers come from the stored row on every request; nextUpdate tells caches to ask again within a minute.
+      ocsp: createOcspResponder({
+        cas,
+        statusOf: (query) => currentCertificateStatus(deps, query),
+        clock,
+        validityMs: 60_000,
+        onError: (error) => options.logger.error({ err: { message: (error as Error).message } }, 'OCSP request failed'),
+      }),
+    },
     readiness: () => readiness(db),
   };
   const app = createApp(httpDeps, options.logger);
-  return { db, deps: httpDeps, app, tokens, caCreated: created, close: () => db.destroy() };
+  return { db, deps: httpDeps, app, tokens, caCreated: created, cas, close: () => db.destroy() };
 }

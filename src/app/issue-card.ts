@@ -47,7 +47,7 @@ export async function issueCard(deps: AppDeps, actor: Actor, input: IssueCardInp
   const certificates: NewCertificateRow[] = [];
   for (const kind of kinds) {
     const issued = await deps.pki.issue({ kind, holder: resident, notBefore: now, notAfter });
-    certificates.push({ id: deps.secrets.newId(), kind, serialHex: issued.serialHex, der: issued.der, sealedKey: issued.sealedKey, notBefore: now, notAfter });
+    certificates.push({ id: deps.secrets.newId(), kind, serialHex: issued.serialHex, der: issued.der, sealedKey: issued.sealedKey, notBefore: now, notAfter, caId: issued.caId });
   }
 
   const cardKey = deps.secrets.newCardKey();
@@ -74,7 +74,7 @@ export async function issueCard(deps: AppDeps, actor: Actor, input: IssueCardInp
       detail: { residentId: resident.id, slots, reissueOf: earlierCards },
     });
     for (const earlier of earlierCards) {
-      const revoked = await revokeCard(tx, actor, { cardId: earlier, reason: 'reissued' }, context);
+      const revoked = await revokeCard(tx, actor, { cardId: earlier, reason: 'reissued', cause: 'reissued' }, context);
       // An earlier card already revoked stays so (CONFLICT); anything else undoes the whole issuance.
       if (!revoked.ok && revoked.code !== 'CONFLICT') throw new Error(`revoking earlier card failed: ${revoked.code}`);
     }

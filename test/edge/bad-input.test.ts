@@ -79,7 +79,8 @@ describe.each(STORES)('bad input on every route of the OpenAPI document (%s)', (
   });
 
   it('answers an empty body as INVALID_REQUEST (field body) where a body is required', async () => {
-    for (const op of operations.filter((o) => o.bodyRequired)) {
+    // JSON routes; OCSP (a binary body) answers malformedRequest in its own protocol (certificate-status-openssl test).
+    for (const op of operations.filter((o) => o.bodyRequired && o.jsonBody)) {
       const res = await send(op.method, op.path, '', jsonType);
       expect({ route: `${op.method} ${op.template}`, status: res.status, code: res.code }).toEqual({ route: `${op.method} ${op.template}`, status: 400, code: 'INVALID_REQUEST' });
     }

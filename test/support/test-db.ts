@@ -33,7 +33,8 @@ export const POSTGRES_ENABLED = STORES.includes('postgres');
  * A fresh PostgreSQL database for one test file, already migrated: copied from the shared template of this migration
  * set (test/support/templates.ts), which is much faster than migrating each one. Dropped by the returned function.
  */
-export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** `empty`: no migrations applied (a test that builds an earlier schema itself); by default, from the migrated template. */
+export async function freshPostgresDatabase(options: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `kagiya_test_${randomBytes(6).toString('hex')}`;
   // immich / domain-driven-hexagon guard: never point a test at a database not named for tests.
   if (!name.includes('test')) throw new Error('refusing a non-test database');
@@ -47,7 +48,8 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
     );
   }
   try {
-    await createFromTemplate(admin, name, await postgresTemplate(ADMIN_URL));
+    if (options.empty) await admin.query(`create database ${name}`);
+    else await createFromTemplate(admin, name, await postgresTemplate(ADMIN_URL));
   } finally {
     await admin.end();
   }
@@ -75,7 +77,14 @@ export type TestSystem = System & { store: StoreKind; adminToken: string; pepper
 
 export async function createTestSystem(
   store: StoreKind,
-  options: { clock?: () => Date; wrapPinHasher?: (h: PinHasher) => PinHasher; poolSize?: number; keyAlgorithm?: 'ECDSA-P256' | 'RSA-2048' } = {},
+  options: {
+    clock?: () => Date;
+    wrapPinHasher?: (h: PinHasher) => PinHasher;
+    poolSize?: number;
+    keyAlgorithm?: 'ECDSA-P256' | 'RSA-2048';
+    /** Kagiya's origin as named in certificates (AIA, CRLDP); a test serving on a real port passes its URL. */
+    publicUrl?: string;
+  } = {},
 ): Promise<TestSystem & { databaseUrl: string | null }> {
   let database: DbConfig;
   let drop = async () => {};
@@ -99,6 +108,7 @@ export async function createTestSystem(
     bootstrapToken: adminToken,
     logger: pino({ level: 'silent' }),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.wrapPinHasher ? { wrapPinHasher: options.wrapPinHasher } : {}),
   });
   await seedReferenceData(system.deps, system.db);

@@ -2,18 +2,22 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './migrations/0001-cards.js';
 import * as m0002 from './migrations/0002-counter.js';
 import * as m0003 from './migrations/0003-one-statement-attempt.js';
+import * as m0006 from './migrations/0006-certificate-status.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-cards': m0001,
   '0002-counter': m0002,
   '0003-one-statement-attempt': m0003,
+  '0006-certificate-status': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  // Parallel branches add migrations with fixed numbers that land in any order; each touches only its own tables and
+  // columns, so a database that already ran a later number still takes an earlier one that arrives afterwards.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

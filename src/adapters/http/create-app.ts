@@ -14,6 +14,7 @@ import { registerCardRoutes } from './routes/card-routes.js';
 import { registerStaffRoutes } from './routes/staff-routes.js';
 import { registerCounterRoutes } from './routes/counter-routes.js';
 import { registerPolicyRoutes } from './routes/policy-routes.js';
+import { registerPkiRoutes } from './routes/pki-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 
 export function createApp(deps: HttpDeps, logger: Logger) {
@@ -41,6 +42,7 @@ export function createApp(deps: HttpDeps, logger: Logger) {
   registerStaffRoutes(app);
   registerCounterRoutes(app);
   registerPolicyRoutes(app);
+  registerPkiRoutes(app, deps.certificateStatusServices);
   registerHealthRoutes(app);
 
   app.doc31('/api/openapi.json', {

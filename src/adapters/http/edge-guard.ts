@@ -149,10 +149,14 @@ function cacheText(c: Context, text: string) {
   (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
 }
 
+// OCSP (RFC 6960) bodies are binary, with their own answer to a malformed one (malformedRequest, an OCSP body that
+// OCSP clients read); the route bounds and checks its body itself (routes/pki-routes.ts). Its URL is checked here.
+const OWN_BODY_PROTOCOL = /^\/pki\/ocsp$/;
+
 /** Answers a malformed request itself; lets a well-formed one through. */
 export function edgeGuard(logger: Logger): MiddlewareHandler {
   return async (c, next) => {
-    const problem = checkUrl(c.req.url) ?? (await checkBody(c));
+    const problem = checkUrl(c.req.url) ?? (OWN_BODY_PROTOCOL.test(c.req.path) ? null : await checkBody(c));
     if (!problem) return next();
     logClientMistake(logger, c, problem.code, problem.details);
     return wantsHtml(c) && problem.code === 'INVALID_REQUEST' ? errorPage(c, problem.code) : errorJson(c, problem.code, problem.details);

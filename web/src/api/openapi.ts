@@ -25,7 +25,7 @@ export interface paths {
                         readonly label: string;
                         readonly municipalityCode: string | null;
                         /** @enum {string} */
-                        readonly role: "clerk" | "supervisor" | "municipal_admin" | "national_admin" | "auditor";
+                        readonly role: "clerk" | "supervisor" | "municipal_admin" | "national_admin" | "auditor" | "relying_party";
                     };
                 };
             };
@@ -920,6 +920,11 @@ export interface paths {
             readonly requestBody: {
                 readonly content: {
                     readonly "application/json": {
+                        /**
+                         * @description Why the card is revoked; published to relying services as the CRL/OCSP reason (lost → keyCompromise, returned or death → cessationOfOperation, reissued → superseded; otherwise no reason)
+                         * @enum {string}
+                         */
+                        readonly cause?: "lost" | "returned" | "reissued" | "death" | "holder_request" | "other";
                         readonly reason: string;
                     };
                 };
@@ -3642,6 +3647,190 @@ export interface paths {
                             /** @enum {string} */
                             readonly status: "live";
                         };
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/pki/ca/{file}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A CA certificate (DER), named by certificates as AIA caIssuers */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    /** @description {caId}.crt or {caId}.crl, e.g. jpki-auth-ecdsa-p256.crl */
+                    readonly file: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description The CA certificate */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/pkix-cert": string;
+                    };
+                };
+                /** @description No such CA */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/pki/crl/{file}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A CA's CRL (DER, RFC 5280 v2), rebuilt as soon as a status changes; the signing CA's needs a relying_party token */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    /** @description {caId}.crt or {caId}.crl, e.g. jpki-auth-ecdsa-p256.crl */
+                    readonly file: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description The CRL */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/pkix-crl": string;
+                    };
+                };
+                /** @description Signing CA without a token */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Token without the relying_party role */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such CA */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/pki/ocsp": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** OCSP (RFC 6960); the signing CA's answers need a relying_party bearer token (else unauthorized) */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/ocsp-request": string;
+                };
+            };
+            readonly responses: {
+                /** @description An OCSP response; errors are OCSP statuses (malformedRequest, unauthorized, tryLater) */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/ocsp-response": string;
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/pki/ocsp/{request}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** OCSP by GET (RFC 6960 A.1): the URL-encoded base64 DER request */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly request: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description An OCSP response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/ocsp-response": string;
                     };
                 };
             };
