@@ -8,11 +8,11 @@ import { createSecrets } from './adapters/crypto/secrets.js';
 import { loadOrCreateCa } from './adapters/db/ca-store.js';
 import { createCardStore } from './adapters/db/card-store.js';
 import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
-import { migrateToLatest } from './adapters/db/migrate.js';
+import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { createResidentStore } from './adapters/db/resident-store.js';
 import { createTokenStore } from './adapters/db/token-store.js';
 import { createApp } from './adapters/http/create-app.js';
-import type { HttpDeps } from './adapters/http/http-context.js';
+import type { HttpDeps, Readiness } from './adapters/http/http-context.js';
 import { createCardPki } from './adapters/pki/card-pki.js';
 import type { KeyAlgorithm } from './adapters/pki/key-algorithm.js';
 import { createSecretBox, deriveKey } from './adapters/pki/secret-box.js';
@@ -46,12 +46,33 @@ export type System = Readonly<{
   close(): Promise<void>;
 }>;
 
+const READY_TIMEOUT_MS = 2_000;
+
+async function readiness(db: Db): Promise<Readiness> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('readiness check timed out')), READY_TIMEOUT_MS);
+  });
+  try {
+    const pending = await Promise.race([pendingMigrations(db), timeout]);
+    return { database: 'up', migrations: pending.length === 0 ? 'applied' : 'pending' };
+  } catch {
+    return { database: 'unreachable', migrations: 'unknown' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Wires config to database, stores, crypto, PKI and HTTP. Used by main.ts, the demo seed and the tests. */
 export async function createSystem(options: SystemOptions): Promise<System> {
   const clock = options.clock ?? (() => new Date());
-  const db = await createDb(options.database);
+  const db = await createDb(options.database, {
+    // A connection dropped outside a statement (idle, or between two statements); the requests it served are
+    // answered SERVICE_UNAVAILABLE by the HTTP layer, the pool reconnects for the next ones.
+    onFault: (error) => options.logger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost'),
+  });
   await migrateToLatest(db);
   const keyBox = createSecretBox(deriveKey(options.masterKey, 'private-keys'));
   const { ca, created } = await loadOrCreateCa(db, keyBox, options.keyAlgorithm, clock());
@@ -108,6 +129,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     },
     authenticateSession: (token) => staffFromSession(counterDeps, token),
     apiTokens: tokens,
+    readiness: () => readiness(db),
   };
   const app = createApp(httpDeps, options.logger);
   return { db, deps: httpDeps, app, tokens, caCreated: created, close: () => db.destroy() };

@@ -137,6 +137,7 @@ const REFUSAL_NAMES: Readonly<Record<string, Text>> = {
   CARD_SUSPENDED: { ja: 'カードの一時停止', en: 'CARD_SUSPENDED' },
   CARD_EXPIRED: { ja: 'カードの期限切れ', en: 'CARD_EXPIRED' },
   SERVICE_BUSY: { ja: 'システムの混雑（こちら側の問題）', en: 'SERVICE_BUSY (our problem)' },
+  SERVICE_UNAVAILABLE: { ja: 'システムの一時停止（こちら側の問題）', en: 'SERVICE_UNAVAILABLE (our problem)' },
 };
 
 function channelName(channel: string | null): Text {
