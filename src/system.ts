@@ -20,6 +20,7 @@ import { createCounterSecrets } from './adapters/crypto/counter-secrets.js';
 import { createPasswordHasher } from './adapters/crypto/password-hasher.js';
 import { createTotpVerifier } from './adapters/crypto/totp.js';
 import { createCounterUnitOfWork } from './adapters/db/counter-unit-of-work.js';
+import { verifyCardEventChain } from './adapters/db/card-event-chain.js';
 import { createStaffStore } from './adapters/db/staff-store.js';
 import { renderInquiryLetter } from './adapters/pdf/inquiry-letter.js';
 import { staffFromSession } from './app/staff-sign-in.js';
@@ -109,6 +110,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     totp: createTotpVerifier(),
     letters: { render: renderInquiryLetter },
     counterSecrets: createCounterSecrets(options.masterKey),
+    verifyCardEventChain: () => verifyCardEventChain(db),
     async municipalityName(code) {
       const row = await db.selectFrom('municipalities').select(['name_ja', 'name_en', 'prefecture_ja']).where('code', '=', code).executeTakeFirst();
       return row ? { nameJa: row.name_ja, nameEn: row.name_en, prefectureJa: row.prefecture_ja } : null;
