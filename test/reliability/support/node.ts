@@ -40,6 +40,9 @@ export class KagiyaNode {
     this.logFile = join(LOGS, `${name}-${randomBytes(4).toString('hex')}.log`);
   }
 
+  /** Started and answering (a node being restarted is alive but not ready). */
+  ready = false;
+
   alive(): boolean {
     return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null;
   }
@@ -47,6 +50,7 @@ export class KagiyaNode {
   async start(): Promise<void> {
     this.starts += 1;
     this.stderr = '';
+    this.ready = false;
     const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
       env: {
         ...process.env,
@@ -90,15 +94,18 @@ export class KagiyaNode {
         reject(new Error(`${this.name} exited before it started:\n${out}\n${this.stderr}`));
       });
     });
+    this.ready = true;
   }
 
   async kill9(): Promise<void> {
     if (!this.alive()) return;
+    this.ready = false;
     this.proc!.kill('SIGKILL');
     await this.exited;
   }
 
   async stop(): Promise<void> {
+    this.ready = false;
     if (this.alive()) {
       this.proc!.kill('SIGTERM');
       const timer = setTimeout(() => this.proc?.kill('SIGKILL'), 5_000);
