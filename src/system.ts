@@ -22,7 +22,6 @@ import { createTotpVerifier } from './adapters/crypto/totp.js';
 import { createCounterUnitOfWork } from './adapters/db/counter-unit-of-work.js';
 import { verifyCardEventChain } from './adapters/db/card-event-chain.js';
 import { createStaffStore } from './adapters/db/staff-store.js';
-import { renderInquiryLetter } from './adapters/pdf/inquiry-letter.js';
 import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
 
@@ -108,7 +107,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     counter,
     passwords: createPasswordHasher(),
     totp: createTotpVerifier(),
-    letters: { render: renderInquiryLetter },
+    // pdf-lib and fontkit load on the first letter, not at start-up (they are a large share of the start time).
+    letters: { render: async (input) => (await import('./adapters/pdf/inquiry-letter.js')).renderInquiryLetter(input) },
     counterSecrets: createCounterSecrets(options.masterKey),
     verifyCardEventChain: () => verifyCardEventChain(db),
     async municipalityName(code) {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/api.js';
 import { PINS } from '../support/factories.js';
-import { startServerProcess, stopServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startServerChild, stopServerChild, type ServerChild } from '../support/server-child.js';
 import { createTestSystem, POSTGRES_ENABLED, type TestSystem } from '../support/test-db.js';
 
 type Answer = { status: number; body: { remaining?: number; error?: { code: string; details?: { lockedNow?: boolean } } & Record<string, unknown> } };
@@ -11,21 +11,21 @@ type Answer = { status: number; body: { remaining?: number; error?: { code: stri
 // sockets — here three server processes on one database, as behind a load balancer.
 describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server processes on one PostgreSQL database', () => {
   let system: TestSystem & { databaseUrl: string | null };
-  const servers: ServerProcess[] = [];
+  const servers: ServerChild[] = [];
 
   beforeAll(async () => {
     system = await createTestSystem('postgres');
     // One after another: the first loads the CA the test system created; none has to migrate.
     for (let i = 0; i < 3; i += 1) {
-      servers.push(await startServerProcess({ databaseUrl: system.databaseUrl!, pepper: system.pepper, masterKey: system.masterKey, poolSize: 10 }));
+      servers.push(await startServerChild({ databaseUrl: system.databaseUrl!, pepper: system.pepper, masterKey: system.masterKey, poolSize: 10 }));
     }
   }, 120_000);
   afterAll(async () => {
-    await Promise.all(servers.map((s) => stopServerProcess(s)));
+    await Promise.all(servers.map((s) => stopServerChild(s)));
     await system?.dispose();
   });
 
-  const verify = (server: ServerProcess, card: { cardId: string; cardKey: string }, pin: string): Promise<Answer> =>
+  const verify = (server: ServerChild, card: { cardId: string; cardKey: string }, pin: string): Promise<Answer> =>
     fetch(`${server.base}/api/v1/cards/${card.cardId}/pins/auth/verify`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-card-key': card.cardKey },

@@ -118,7 +118,7 @@ describe.each(STORES)('one-statement PIN entry on %s', (store) => {
 
   it('keeps remaining tries and the event list equal to a model of the slot, through random entries, resets and reads', async () => {
     const slot: PinSlot = 'auth';
-    const max = SLOT_SPECS[slot].maxTries;
+    const max: number = SLOT_SPECS[slot].maxTries;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
         const card = await api(system).newCard();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PINS, residentBody } from '../support/factories.js';
-import { startMainProcess as startServerProcess, type MainProcess as ServerProcess } from '../support/main-process.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { freshPostgresDatabase, POSTGRES_ENABLED } from '../support/test-db.js';
 
 type Answer = { status: number; code: string | null; op: string };

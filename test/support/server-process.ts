@@ -1,58 +1,66 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 
-const SERVER = fileURLToPath(new URL('../../bench/server.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
-export type ServerProcess = Readonly<{ child: ChildProcess; pid: number; base: string; exited: Promise<void> }>;
+export type ServerProcess = Readonly<{
+  url: string;
+  proc: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  alive(): boolean;
+  stop(): Promise<void>;
+}>;
 
 /**
- * The real Kagiya HTTP server (bench/server.ts: createSystem + @hono/node-server) in its own process, on a
- * random free port, so tests can run several on one database and kill them with SIGKILL.
+ * Kagiya as `npm start` runs it (src/main.ts in its own process, on a free port), so a fault that would end the
+ * process is seen as exactly that. Resolves once the start banner names the address.
  */
-export async function startServerProcess(input: {
-  databaseUrl: string;
-  pepper: Buffer;
-  masterKey: Buffer;
-  poolSize?: number;
-}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: {
-      ...process.env,
-      BENCH_DB_URL: input.databaseUrl,
-      BENCH_POOL_SIZE: String(input.poolSize ?? 8),
-      BENCH_PEPPER_HEX: input.pepper.toString('hex'),
-      BENCH_MASTER_KEY_HEX: input.masterKey.toString('hex'),
-      BENCH_BOOTSTRAP_TOKEN: 'not-used-by-these-tests-000000',
-    },
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kagiya-proc-'));
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAGIYA_DATA_DIR: dataDir, KAGIYA_DEMO: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s: ${stderr}`)), 30_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const msg = JSON.parse(line) as { ready?: boolean; port?: number };
-        if (msg.ready && msg.port) {
-          clearTimeout(timer);
-          resolve(msg.port);
-        }
-      } catch {
-        // not the ready line
+  let exited = false;
+  proc.stdout!.on('data', (d) => (stdout += String(d)));
+  proc.stderr!.on('data', (d) => (stderr += String(d)));
+  proc.on('exit', () => (exited = true));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stdout}\n${stderr}`)), 60_000);
+    const check = () => {
+      const match = /Kagiya is running: (http:\/\/[0-9.]+:\d+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
       }
-    });
-    void exited.then(() => {
+    };
+    proc.stdout!.on('data', check);
+    proc.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited during start-up: ${stderr}`));
+      reject(new Error(`server exited (${code}) before it started:\n${stdout}\n${stderr}`));
     });
   });
-  return { child, pid: child.pid!, base: `http://127.0.0.1:${port}`, exited };
-}
-
-export async function stopServerProcess(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill(signal);
-  await server.exited;
+  return {
+    url,
+    proc,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    alive: () => !exited && proc.exitCode === null && proc.signalCode === null,
+    async stop() {
+      if (!exited) {
+        const done = new Promise((resolve) => proc.once('exit', resolve));
+        proc.kill('SIGTERM');
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+        await done;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

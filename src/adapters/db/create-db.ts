@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -90,6 +89,8 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool, onFault) as never }) });
   }
   if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
+  // Loaded only when used: a PostgreSQL deployment never pays PGlite's start-up cost.
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create(config.dataDir ?? undefined, {
     // dates as strings, matching the pg parser above
     parsers: { 1082: (value: string) => value },
