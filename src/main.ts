@@ -1,19 +1,24 @@
-import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { demoManifestPath, seedDemoData, seedReferenceData, type DemoManifest } from './adapters/cli/demo-data.js';
 import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { classifyDbFault } from './adapters/db/db-faults.js';
 import { createSystem } from './system.js';
+import { startHttpServer } from './adapters/http/http-server.js';
 
 
-function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null) {
+/**
+ * `generatedToken` is the development admin token this process made up (demo mode, none supplied); a token the
+ * operator supplied through KAGIYA_BOOTSTRAP_TOKEN is never printed: they have it, and logs are read by others.
+ */
+function printBanner(url: string, generatedToken: string | null, operatorToken: boolean, manifest: DemoManifest | null) {
   const lines = [
     '',
     `鍵屋 Kagiya が起動しました / Kagiya is running: ${url}`,
     `  OpenAPI: ${url}/api/openapi.json`,
   ];
-  if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
+  if (generatedToken) lines.push(`  開発用の全国管理者トークン / development national admin token (Authorization: Bearer …): ${generatedToken}`);
+  else if (operatorToken) lines.push('  全国管理者トークン: KAGIYA_BOOTSTRAP_TOKEN の値（表示しません） / national admin token: the value of KAGIYA_BOOTSTRAP_TOKEN (not shown)');
   if (manifest) {
     for (const t of manifest.staffTokens) lines.push(`  職員トークン / staff token, ${t.label}: ${t.token}`);
     lines.push('', `窓口コンソール / counter console: ${url}/counter/`);
@@ -74,8 +79,9 @@ async function main() {
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
 
-  const server = serve({ fetch: system.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, bootstrapToken, manifest);
+  const server = startHttpServer(system.app, { port: config.port, hostname: config.host }, (info) => {
+    const generated = config.bootstrapToken ? null : bootstrapToken;
+    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, generated, config.bootstrapToken !== null, manifest);
   });
   const shutdown = () => {
     server.close();

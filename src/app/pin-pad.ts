@@ -4,6 +4,8 @@ import type { CounterDeps, ProcedureRecord } from './counter-ports.js';
 import { applyStep, withProcedure } from './counter-step.js';
 import { fail, ok, type Outcome } from './outcome.js';
 import { resetProcedurePins } from './reset-procedure-pins.js';
+import { loadHolder } from './load-holder.js';
+import { validateNewPin } from '../domain/weak-pin.js';
 
 export const PIN_PAD_MINUTES = 15;
 
@@ -59,4 +61,24 @@ export async function submitPinPad(deps: CounterDeps, token: string, pins: Reado
     return reset;
   });
   return result.ok ? ok({ procedureId }) : result;
+}
+
+/**
+ * Checks one new PIN as the holder enters it, so a weak one is refused at once rather than after 設定する. Uses the
+ * holder's birth date and My Number on the server (the pad never sees them); writes nothing, spends nothing.
+ */
+export async function checkPinPadPin(deps: CounterDeps, token: string, slot: PinSlot, pin: string): Promise<Outcome<{ slot: PinSlot }>> {
+  const now = deps.clock();
+  return deps.counter.run(async (stores) => {
+    const procedureId = await stores.pinPads.find(deps.counterSecrets.hashToken(token), now);
+    const record = procedureId ? await stores.procedures.get(procedureId) : null;
+    if (!record || record.procedure.state !== 'awaiting_pins') return fail('PIN_PAD_EXPIRED');
+    if (!record.procedure.slots.includes(slot)) return fail('INVALID_REQUEST', { field: 'slot' });
+    const holder = await loadHolder(deps.vault, stores.residents, record.procedure.residentId);
+    if (!holder) return fail('PIN_PAD_EXPIRED');
+    const checked = validateNewPin(slot, pin, holder.pinContext);
+    if (checked.kind === 'format') return fail('PIN_FORMAT', { slot, reason: checked.reason, triesSpent: 0 });
+    if (checked.kind === 'weak') return fail('PIN_WEAK', { slot, rule: checked.rule });
+    return ok({ slot });
+  });
 }

@@ -53,7 +53,7 @@ describe.each(STORES)('staff sign-in, policies and guidance on %s', (store) => {
     const guess = await login(staff.loginId, 'wrong password!', currentTotp(staff.totpSecret, now));
     expect(guess.body.error.code).toBe('STAFF_LOGIN_FAILED');
     const owner = await login(staff.loginId, STAFF_PASSWORD, currentTotp(staff.totpSecret, now));
-    expect(owner.status).toBe(423);
+    expect(owner.status).toBe(429);
     expect(owner.body.error.code).toBe('STAFF_LOCKED');
     now = new Date(TUESDAY.getTime() + 31 * 60_000);
     expect((await login(staff.loginId, STAFF_PASSWORD, currentTotp(staff.totpSecret, now))).status).toBe(200);

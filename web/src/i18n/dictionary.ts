@@ -138,6 +138,37 @@ export const DICTIONARY = {
   channel_counter: ['窓口', 'counter'],
   channel_clinic: ['医療機関', 'clinic'],
   channel_other: ['その他', 'other'],
+  'channel_ic-reader': ['ICカードリーダー', 'card reader'],
+
+  // Relying services (their ids as recorded on each attempt)
+  service_portal: ['マイナポータル', 'Mynaportal'],
+  service_mynaportal: ['マイナポータル', 'Mynaportal'],
+  'service_e-tax': ['e-Tax', 'e-Tax'],
+  'service_konbini-certificates': ['コンビニ交付', 'convenience-store certificates'],
+  'service_health-insurance': ['マイナ保険証', 'health-insurance check'],
+  'service_card-issuance': ['カードの交付', 'card issuance'],
+  service_counter: ['窓口', 'counter'],
+
+  // Why an entry was refused (codes recorded on attempts), in words
+  code_PIN_LOCKED: ['ロック中（照合せず）', 'locked (not checked)'],
+  code_PIN_FORMAT: ['形式の誤り（照合せず）', 'malformed (not checked)'],
+  code_PIN_INCORRECT: ['暗証番号の誤り', 'wrong PIN'],
+  code_PIN_SLOT_ABSENT: ['この暗証番号なし', 'no such PIN on the card'],
+  code_CARD_SUSPENDED: ['カードの一時停止', 'card suspended'],
+  code_CARD_REVOKED: ['カードの廃止', 'card revoked'],
+  code_CARD_EXPIRED: ['カードの期限切れ', 'card expired'],
+  code_CERT_SUSPENDED: ['電子証明書の一時保留', 'certificate suspended'],
+  code_CERT_REVOKED: ['電子証明書の失効', 'certificate revoked'],
+  code_CERT_EXPIRED: ['電子証明書の期限切れ', 'certificate expired'],
+  code_RISK_HOLD: ['セキュリティ上の保留', 'security hold'],
+  code_SERVICE_BUSY: ['システムの混雑（こちら側の問題）', 'system busy (our problem)'],
+  code_SERVICE_UNAVAILABLE: ['システムの一時停止（こちら側の問題）', 'system unavailable (our problem)'],
+
+  // Refusals explained to the clerk rather than the resident
+  errorFor_CARD_REJECTED_OTHER_HOLDER: ['このカードは別の住民のものです。この手続の本人のカードを受け取って、もう一度読み取ってください。', "This card belongs to another resident. Take this procedure's holder's own card and read it again."],
+
+  // Times: the API speaks UTC; the console shows Japan time and says so
+  timeZoneNote: ['時刻はすべて日本時間（JST）です。', 'All times are Japan time (JST).'],
 
   // Procedure start
   startTitle: ['暗証番号の再設定', 'PIN re-setting'],

@@ -5,7 +5,7 @@ import { getProcedure, listProcedures, searchResidents } from '../../../app/coun
 import { diagnoseCard } from '../../../app/diagnose-card.js';
 import { cancelProcedure, completeFromAnswer, issueInquiryLetter, letterPdf, listLetters, markLetter, verifyLetterAnswer } from '../../../app/inquiry-letters.js';
 import { openCounterProcedure } from '../../../app/open-counter-procedure.js';
-import { openPinPad, submitPinPad, viewPinPad } from '../../../app/pin-pad.js';
+import { checkPinPadPin, openPinPad, submitPinPad, viewPinPad } from '../../../app/pin-pad.js';
 import { presentCard } from '../../../app/present-card.js';
 import { listAudit, verifyAuditChain, verifyCardEventChain } from '../../../app/list-audit.js';
 import type { Actor } from '../../../domain/actor.js';
@@ -156,5 +156,19 @@ export function registerCounterRoutes(app: OpenAPIHono<Env>) {
   app.openapi(
     createRoute({ method: 'post', path: '/api/v1/pinpad/{token}', tags: padTag, summary: 'The holder sets the new PINs', request: { params: z.object({ token: z.string().min(20).max(64) }), body: body(z.object({ pins: Pins })) }, responses: ok('PINs set') }),
     (async (c: Context<Env>) => respond(c, await submitPinPad(c.var.deps, valid(c, 'param').token, valid(c, 'json').pins), () => ({ done: true }))) as never,
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/pinpad/{token}/check',
+      tags: padTag,
+      summary: 'Check one new PIN as it is entered (weak or malformed is refused at once); writes nothing',
+      request: { params: z.object({ token: z.string().min(20).max(64) }), body: body(z.object({ slot: z.enum(PIN_SLOTS), pin: z.string().max(64) })) },
+      responses: ok('The PIN may be set'),
+    }),
+    (async (c: Context<Env>) => {
+      const { slot, pin } = valid(c, 'json');
+      return respond(c, await checkPinPadPin(c.var.deps, valid(c, 'param').token, slot, pin), (v) => ({ ok: true, slot: v.slot }));
+    }) as never,
   );
 }

@@ -90,7 +90,7 @@ export function registerPolicyRoutes(app: OpenAPIHono<Env>) {
       const actor = await resolveActor(c);
       if (!actor) return errorJson(c, 'UNAUTHENTICATED');
       c.header('Cache-Control', 'no-store');
-      return respond(c, await createApiToken(c.var.deps, c.var.deps.apiTokens, actor, valid(c, 'json')), (v) => v, 201);
+      return respond(c, await createApiToken(c.var.deps, actor, valid(c, 'json')), (v) => v, 201);
     }) as never,
   );
 

@@ -55,8 +55,9 @@ export function PinPadPage({ token }: { token: string }) {
     setNotice(why);
   }, []);
 
-  const accept = useCallback(() => {
-    if (!current) return;
+  const [checking, setChecking] = useState(false);
+  const accept = useCallback(async () => {
+    if (!current || checking) return;
     const checked = normalizePin(current.slot, buffer);
     if (checked.kind !== 'ok') {
       setBuffer('');
@@ -64,6 +65,21 @@ export function PinPadPage({ token }: { token: string }) {
       return;
     }
     if (phase === 'first') {
+      // A weak PIN is refused as it is entered (the server knows the birth date and My Number; the pad does not).
+      setChecking(true);
+      try {
+        await post(`/api/v1/pinpad/${token}/check`, { slot: current.slot, pin: checked.pin }, { staff: false });
+      } catch (e) {
+        setBuffer('');
+        if (e instanceof ApiError && e.code === 'PIN_PAD_EXPIRED') return setGone(true);
+        if (e instanceof ApiError && e.code === 'PIN_WEAK') {
+          return setNotice({ key: 'padChooseAgain', ...(typeof e.details.rule === 'string' ? { rule: e.details.rule } : {}) });
+        }
+        if (e instanceof ApiError && e.code === 'PIN_FORMAT') return setNotice({ key: 'padFormat' });
+        // Not checked (a network fault): the server checks again when the PINs are set.
+      } finally {
+        setChecking(false);
+      }
       setFirst(checked.pin);
       setBuffer('');
       setPhase('confirm');
@@ -77,7 +93,7 @@ export function PinPadPage({ token }: { token: string }) {
     // On to the next PIN not yet chosen (after a weak one was chosen again, straight back to the review).
     const following = slots.findIndex((s) => next[s.slot] === undefined);
     restartSlot(following < 0 ? slots.length : following, null);
-  }, [current, buffer, phase, first, index, pins, slots, restartSlot]);
+  }, [current, checking, buffer, phase, first, index, pins, slots, restartSlot, token]);
 
   const submit = async () => {
     setSubmitting(true);
