@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { HTTPException } from 'hono/http-exception';
 import { classifyDbFault } from '../db/db-faults.js';
 import { edgeGuard, logClientMistake } from './edge-guard.js';
+import { errorPage, landingPage, wantsHtml } from './public-pages.js';
 import { errorJson, type Env, type HttpDeps } from './http-context.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerCardRoutes } from './routes/card-routes.js';
@@ -52,7 +53,8 @@ export function createApp(deps: HttpDeps, logger: Logger) {
 
   registerCounterConsole(app);
 
-  app.notFound((c) => errorJson(c, 'NOT_FOUND'));
+  app.get('/', async (c) => (wantsHtml(c) ? landingPage(c, await deps.listMunicipalities()) : c.json({ name: 'Kagiya', console: '/counter/', openapi: '/api/openapi.json', guidance: '/guidance/{code}', readyz: '/readyz' })));
+  app.notFound((c) => (wantsHtml(c) ? errorPage(c, 'NOT_FOUND') : errorJson(c, 'NOT_FOUND')));
   app.onError((error, c) => {
     // A request the framework itself refused (a body a route needs but did not get, say): the caller's mistake.
     if (error instanceof HTTPException && error.status < 500) {

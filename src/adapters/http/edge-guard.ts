@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ErrorCode } from '../../domain/errors.js';
 import { bodyLimit } from './body-limits.js';
 import { errorJson } from './http-context.js';
+import { errorPage, wantsHtml } from './public-pages.js';
 
 // Validation at the edge (issue #6): whatever a client sends, a malformed request is answered 4xx with a stable
 // code naming the problem, before routing, authentication or SQL, and is logged as the caller's mistake (info),
@@ -154,7 +155,7 @@ export function edgeGuard(logger: Logger): MiddlewareHandler {
     const problem = checkUrl(c.req.url) ?? (await checkBody(c));
     if (!problem) return next();
     logClientMistake(logger, c, problem.code, problem.details);
-    return errorJson(c, problem.code, problem.details);
+    return wantsHtml(c) && problem.code === 'INVALID_REQUEST' ? errorPage(c, problem.code) : errorJson(c, problem.code, problem.details);
   };
 }
 

@@ -243,7 +243,7 @@ export const DICTIONARY = {
   // Documents
   documentsTitle: ['本人確認書類の確認', 'Check ID documents'],
   ruleFor: ['{type}の場合に必要なもの（{city}の方針 第{version}版）', 'Required from a {type} ({city} policy, version {version})'],
-  policyNotes: ['この市区町村の方針について', "About this municipality's policy"],
+  policyNotes: ['職員向けメモ：この方針の根拠（公開の案内ページには表示されません）', 'Staff notes: what this policy rests on (not shown on the public guidance page)'],
   holderCard: ['本人のマイナンバーカード', "The holder's My Number Card"],
   proxyCard: ['代理人自身のマイナンバーカード', "The proxy's own My Number Card"],
   classCard: ['マイナンバーカード', 'My Number Card'],

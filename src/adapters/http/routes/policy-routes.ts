@@ -19,7 +19,8 @@ const PolicyBody = z
     inquiryDeadlineDays: z.number().int(),
     counterHours: z.array(z.object({ days: Bilingual, open: z.string().max(5), close: z.string().max(5) })).max(10),
     phone: z.string().max(30).nullable(),
-    notes: Bilingual,
+    notes: Bilingual.openapi({ description: 'For staff: research behind the policy; never shown on the public guidance page' }),
+    publicNotes: Bilingual.optional().openapi({ description: 'For residents: shown on the public guidance page' }),
   })
   .openapi('MunicipalPolicyInput');
 const valid = (c: Context<Env>, target: 'json' | 'param') => (c.req as unknown as { valid(t: string): any }).valid(target);

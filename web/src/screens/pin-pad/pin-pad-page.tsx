@@ -13,6 +13,8 @@ import { Keypad } from './keypad';
 import { SignEntry } from './sign-entry';
 
 type Phase = 'first' | 'confirm';
+// While the first entry is being checked, keys wait: what was typed is cleared or confirmed next.
+const ignore = () => undefined;
 type Notice = { key: Key; rule?: string } | null;
 
 /**
@@ -166,16 +168,16 @@ export function PinPadPage({ token }: { token: string }) {
                 </h1>
                 <p className="pad-instruction">{phase === 'first' ? t('padEnter') : t('padConfirm')}</p>
                 {notice && submitError === null && (
-                  <p className="alert alert-warning pad-notice" role="alert">
+                  <p className="alert alert-warning pad-notice" role="alert" data-testid="pad-notice" data-rule={notice.rule}>
                     {t(notice.key)}
                     {notice.rule && <span className="block">{t('errorRule', { rule: tv('weak_', notice.rule) })}</span>}
                   </p>
                 )}
                 {submitError !== null && notice && <ErrorBox error={submitError} />}
                 {current.digitsOnly ? (
-                  <Keypad value={buffer} onChange={setBuffer} onSubmit={accept} />
+                  <Keypad value={buffer} onChange={checking ? ignore : setBuffer} onSubmit={accept} />
                 ) : (
-                  <SignEntry value={buffer} onChange={setBuffer} onSubmit={accept} resetKey={`${index}-${phase}`} />
+                  <SignEntry value={buffer} onChange={checking ? ignore : setBuffer} onSubmit={accept} resetKey={`${index}-${phase}`} />
                 )}
               </section>
             )}
