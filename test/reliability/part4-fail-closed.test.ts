@@ -50,7 +50,7 @@ describe('part 4: fail closed', () => {
     const answers = await Promise.all(
       Array.from({ length: ENTRIES }, (_, i) => {
         const card = cards[i % cards.length]!;
-        return verify(nodes[i % nodes.length]!.url, card, i % 2 ? card.pins.auth! : WRONG_PIN, `p4-${label}-${i}`, ledger).then(
+        return verify(nodes[i % nodes.length]!.url, card, i % 2 ? card.pins.auth! : WRONG_PIN, `p4-${label.split(" ")[0]}-${i}`, ledger).then(
           (a) => `${a.status} ${a.code ?? ''}`.trim(),
           (e: Error) => `transport ${e.message}`,
         );
@@ -112,12 +112,13 @@ describe('part 4: fail closed', () => {
 
   it('refuses every entry as our fault (never locked, never wrong) while every statement runs into the statement timeout', async () => {
     const locker = new pg.Client({ connectionString: database.url });
-    await locker.connect();
+    locker.on('error', () => undefined);
     await checkFault(
       'slow (statement_timeout 300 ms behind a lock)',
       async () => {
         await withClient(adminUrl, (c) => c.query(`alter database ${name} set statement_timeout = '300ms'`));
         await terminate().catch(() => undefined);
+        await locker.connect();
         await locker.query('begin');
         await locker.query('lock table pin_slots, card_events in access exclusive mode');
       },
