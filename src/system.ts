@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AppDeps, AuditLog, Clock, PinHasher, TxDeps } from './app/ports.js';
@@ -57,6 +58,9 @@ async function readiness(db: Db): Promise<Readiness> {
   });
   try {
     const pending = await Promise.race([pendingMigrations(db), timeout]);
+    // A database that answers but takes no writes (a standby, or set read-only) cannot serve a PIN entry.
+    const ro = await Promise.race([sql<{ ro: string }>`select current_setting('transaction_read_only') as ro`.execute(db), timeout]);
+    if (ro.rows[0]?.ro === 'on') return { database: 'read-only', migrations: pending.length === 0 ? 'applied' : 'pending' };
     return { database: 'up', migrations: pending.length === 0 ? 'applied' : 'pending' };
   } catch {
     return { database: 'unreachable', migrations: 'unknown' };

@@ -131,8 +131,8 @@ describe('part 4: fail closed', () => {
     );
   });
 
-  it('refuses every entry as SERVICE_UNAVAILABLE while the database is read-only', async () => {
-    await checkFault(
+  it('refuses every entry as SERVICE_UNAVAILABLE while the database is read-only, and says not ready', async () => {
+    const ready = await checkFault(
       'read-only',
       async () => {
         await withClient(adminUrl, (c) => c.query(`alter database ${name} set default_transaction_read_only = on`));
@@ -143,6 +143,7 @@ describe('part 4: fail closed', () => {
         await terminate();
       },
     );
+    expect(ready).toEqual([503, 503]);
     // reading the tries left spends nothing and is still possible on a read-only database
     const status = await call(nodes[0]!.url, 'GET', `/api/v1/cards/${cards[1]!.cardId}/status`, { headers: { 'x-card-key': cards[1]!.cardKey }, ledger });
     expect(status.status).toBe(200);
