@@ -1,5 +1,5 @@
 import type { StaffRole } from '../domain/actor.js';
-import type { CardSnapshot, CardStatus, CertStatus, CertView } from '../domain/card.js';
+import type { CardStatus, CertStatus, CertView } from '../domain/card.js';
 import type { CertKind, PinSlot } from '../domain/pin-slot.js';
 
 // The interfaces use cases need. Adapters implement them; use cases never see SQL, HTTP or crypto libraries.

@@ -275,6 +275,10 @@ export const DICTIONARY = {
     'お客様側の画面（タブレット等）にこの入力画面を表示し、お客様ご本人に新しい暗証番号を2回ずつ入力していただいてください。職員は暗証番号を見聞きしません。入力が終わると、この画面は自動で「完了」に変わります。',
     'Show this screen on the customer-facing display (a tablet, say) and let the holder type each new PIN twice. Staff never see or hear the PINs. When the holder is done, this screen turns to "completed" by itself.',
   ],
+  pinPadInstructionsLetter: [
+    'お客様側の画面（タブレット等）にこの入力画面を表示し、代理人の方に、回答書の目隠し部分に記入された暗証番号を2回ずつ入力していただいてください。職員は目隠し部分を開けず、暗証番号を見聞きしません。入力が終わると、この画面は自動で「完了」に変わります。',
+    'Show this screen on the customer-facing display (a tablet, say) and let the proxy type each PIN written in the concealed area of the answer, twice. Staff never open the concealed area, see or hear the PINs. When the proxy is done, this screen turns to "completed" by itself.',
+  ],
   pinPadWaiting: ['お客様の入力を待っています…', 'Waiting for the holder…'],
   pinPadLost: ['入力画面のリンクはこの端末に残っていません。お客様側の画面で入力を続けていただくか、取り消してやり直してください。', 'The PIN pad link is not kept on this device. Let the holder continue on the customer screen, or cancel and start again.'],
   pinPadExpiresAt: ['有効期限 {time}', 'Valid until {time}'],
@@ -310,13 +314,6 @@ export const DICTIONARY = {
   codeRemaining: ['あと{n}回間違えると照会書は無効になります。', '{n} more wrong codes void the letter.'],
 
   // Complete (letter path)
-  completeTitle: ['回答書に記入された暗証番号を設定', 'Set the PINs written in the answer'],
-  completeLead: ['回答書の目隠し部分を開封し、記入された新しい暗証番号を入力します。入力後、回答書は所定の方法で保管・廃棄してください。', 'Open the concealed area of the answer and type the new PINs written there. Then file or destroy the answer as prescribed.'],
-  setPins: ['暗証番号を設定して完了', 'Set the PINs and complete'],
-  setting: ['設定中…', 'Setting…'],
-  pinFormat4: ['数字4桁', '4 digits'],
-  pinHint: ['{slot}：{format}', '{slot}: {format}'],
-  pinFormatSign: ['英大文字と数字 6〜16文字', '6–16 capital letters and digits'],
   show: ['表示', 'Show'],
   hide: ['隠す', 'Hide'],
 
@@ -371,6 +368,7 @@ export const DICTIONARY = {
   padTitle: ['暗証番号の設定', 'Set your PINs'],
   padHello: ['{name} 様', '{name}'],
   padLead: ['新しい暗証番号を、ご本人が入力してください。職員には表示されません。', 'Please enter your new PINs yourself. Staff cannot see them.'],
+  padLeadLetter: ['回答書の目隠し部分に記入された暗証番号を、代理人の方が入力してください。職員には表示されません。', 'Please type the PINs written in the concealed area of the answer. Staff cannot see them.'],
   padStepOf: ['{i} / {n}', '{i} of {n}'],
   padEnter: ['新しい暗証番号を入力してください', 'Enter the new PIN'],
   padConfirm: ['確認のため、もう一度入力してください', 'Enter it again to confirm'],

@@ -151,7 +151,7 @@ export function PinPadPage({ token }: { token: string }) {
         ) : (
           <div className="pad-card">
             <p className="pad-hello">{t('padHello', { name: view.holderName })}</p>
-            <p className="pad-lead">{t('padLead')}</p>
+            <p className="pad-lead" data-testid="pad-lead">{view.path === 'letter' ? t('padLeadLetter') : t('padLead')}</p>
             <ol className="pad-progress">
               {slots.map((s, i) => (
                 <li key={s.slot} className={i < index ? 'pad-progress-done' : i === index ? 'pad-progress-current' : ''}>
