@@ -59,11 +59,17 @@ describe('part 1: several nodes on one database', () => {
       expect(slots.get(card.cardId)!.remaining).toBe(0);
     }
     // every answer has its own event, and says what that event records
-    const mismatches = entries.filter((e, i) => byTerminal.get(e.terminal)?.result !== toldAs(answers[i]!));
-    expect(mismatches).toEqual([]);
-    expect(rows).toHaveLength(WRONG_ENTRIES);
+    // An answer that says "compared" or "locked" has its event and says what it says; an overloaded node may
+    // refuse as our fault (SERVICE_UNAVAILABLE / SERVICE_BUSY, never a lock): then nothing was recorded or spent.
+    const mismatches = entries.filter((e, i) => {
+      const told = toldAs(answers[i]!);
+      if (told === 'unknown') return !/^503 SERVICE_(UNAVAILABLE|BUSY)$/.test(`${answers[i]!.status} ${answers[i]!.code}`) || byTerminal.has(e.terminal);
+      return byTerminal.get(e.terminal)?.result !== told;
+    });
+    expect(mismatches.slice(0, 5).map((e) => `${e.terminal}: told ${answers[entries.indexOf(e)]!.status} ${answers[entries.indexOf(e)]!.code}, event ${JSON.stringify(byTerminal.get(e.terminal) ?? null)}`)).toEqual([]);
     const codes = countBy(answers, (a) => a.code ?? String(a.status));
-    expect(Object.keys(codes).sort()).toEqual(['PIN_INCORRECT', 'PIN_LOCKED']);
+    expect(rows).toHaveLength(WRONG_ENTRIES - (codes.SERVICE_UNAVAILABLE ?? 0) - (codes.SERVICE_BUSY ?? 0));
+    expect(Object.keys(codes).filter((c) => !['PIN_INCORRECT', 'PIN_LOCKED', 'SERVICE_UNAVAILABLE', 'SERVICE_BUSY'].includes(c))).toEqual([]);
     reportFigures('part 1 several nodes (wrong entries)', {
       nodes: 3,
       slots: SLOTS,
@@ -74,6 +80,7 @@ describe('part 1: several nodes on one database', () => {
       perSlotComparedMax: Math.max(...perSlotCompared),
       answers: codes,
       answersMatchingTheirEvent: entries.length - mismatches.length,
+      refusedAsOurFault: answers.filter((a) => a.status === 503).length,
       seconds,
     });
   });
@@ -102,9 +109,15 @@ describe('part 1: several nodes on one database', () => {
       successes += own.filter((r) => r.result === 'success').length;
       wrongCompared += own.filter((r) => r.result === 'incorrect').length;
     }
-    const mismatches = entries.filter((e, i) => byTerminal.get(e.terminal)?.result !== toldAs(answers[i]!));
-    expect(mismatches).toEqual([]);
-    expect(answers.every((a) => [200, 401, 423].includes(a.status))).toBe(true);
+    // An answer that says "compared" or "locked" has its event and says what it says; an overloaded node may
+    // refuse as our fault (SERVICE_UNAVAILABLE / SERVICE_BUSY, never a lock): then nothing was recorded or spent.
+    const mismatches = entries.filter((e, i) => {
+      const told = toldAs(answers[i]!);
+      if (told === 'unknown') return !/^503 SERVICE_(UNAVAILABLE|BUSY)$/.test(`${answers[i]!.status} ${answers[i]!.code}`) || byTerminal.has(e.terminal);
+      return byTerminal.get(e.terminal)?.result !== told;
+    });
+    expect(mismatches.slice(0, 5).map((e) => `${e.terminal}: told ${answers[entries.indexOf(e)]!.status} ${answers[entries.indexOf(e)]!.code}, event ${JSON.stringify(byTerminal.get(e.terminal) ?? null)}`)).toEqual([]);
+    expect(answers.filter((a) => ![200, 401, 423].includes(a.status) && !/^SERVICE_(UNAVAILABLE|BUSY)$/.test(a.code ?? '')).map((a) => `${a.status} ${a.code}`)).toEqual([]);
     reportFigures('part 1 several nodes (right and wrong racing)', {
       slots: RACE_CARDS,
       entries: entries.length,
@@ -113,6 +126,7 @@ describe('part 1: several nodes on one database', () => {
       mostWrongBetweenTwoSuccesses: worst,
       maximum: 3,
       answersMatchingTheirEvent: entries.length - mismatches.length,
+      refusedAsOurFault: answers.filter((a) => a.status === 503).length,
     });
   });
 

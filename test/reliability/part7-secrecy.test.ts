@@ -133,8 +133,15 @@ describe('part 7: no secret in clear in logs, responses or tables', () => {
     const answered = await call('POST', `/api/v1/counter/procedures/${id}/answer`, { code: letterCodes.at(-1), presented: ['driving_licence', 'health_insurance'] }, clerk2);
     expect(answered.body.state).toBe('answer_verified');
     await call('POST', `/api/v1/counter/procedures/${id}/card`, { cardId: card.cardId, cardKey: card.cardKey }, clerk2);
-    const done = await call('POST', `/api/v1/counter/procedures/${id}/complete`, { pins: { auth: '5931' } }, clerk2);
-    expect(done.body.state).toBe('completed');
+    // Staff never set PINs themselves: the console refuses (PIN_PAD_REQUIRED) and the holder types them on the pad.
+    const refused = await call('POST', `/api/v1/counter/procedures/${id}/complete`, { pins: { auth: '5931' } }, clerk2);
+    expect(refused.status).toBeLessThan(500);
+    const pad = await call('POST', `/api/v1/counter/procedures/${id}/pin-pad`, undefined, clerk2);
+    expect(pad.status).toBe(200);
+    const token = String(pad.body.pinPadUrl).split('/').pop()!;
+    await call('GET', `/api/v1/pinpad/${token}`);
+    const done = await call('POST', `/api/v1/pinpad/${token}`, { pins: { auth: '5931' } });
+    expect(done.body).toEqual({ done: true });
     await call('POST', `/api/v1/cards/${card.cardId}/pins/auth/verify`, { pin: '5931' }, { 'x-card-key': card.cardKey });
     await call('GET', '/api/v1/audit?limit=200', undefined, admin);
 
