@@ -399,6 +399,15 @@ export interface paths {
                     };
                 };
                 /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
                 readonly 410: {
                     headers: {
                         readonly [name: string]: unknown;
@@ -475,6 +484,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -641,6 +659,15 @@ export interface paths {
                     };
                 };
                 /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
                 readonly 409: {
                     headers: {
                         readonly [name: string]: unknown;
@@ -727,6 +754,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -1006,6 +1042,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -3041,6 +3086,108 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/pinpad/{token}/check": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Check one new PIN as it is entered (weak or malformed is refused at once); writes nothing */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly token: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        readonly pin: string;
+                        /** @enum {string} */
+                        readonly slot: "auth" | "sign" | "assist" | "juki";
+                    };
+                };
+            };
+            readonly responses: {
+                /** @description The PIN may be set */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 410: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/residents": {
         readonly parameters: {
             readonly query?: never;
@@ -3389,7 +3536,7 @@ export interface paths {
                     };
                 };
                 /** @description Error (see code) */
-                readonly 423: {
+                readonly 429: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -3824,8 +3971,9 @@ export interface components {
                 readonly sameDayWithoutPhotoId: boolean;
             };
             readonly municipalityCode: string;
-            readonly notes: components["schemas"]["Bilingual"];
+            readonly notes: components["schemas"]["Bilingual"] & unknown;
             readonly phone: string | null;
+            readonly publicNotes?: components["schemas"]["Bilingual"] & unknown;
             readonly version: number;
         };
         readonly MunicipalPolicyInput: {
@@ -3866,15 +4014,25 @@ export interface components {
                 readonly proofOfAuthorityRequired: boolean;
                 readonly sameDayWithoutPhotoId: boolean;
             };
+            /** @description For staff: research behind the policy; never shown on the public guidance page */
             readonly notes: {
                 readonly en: string;
                 readonly ja: string;
             };
             readonly phone: string | null;
+            /** @description For residents: shown on the public guidance page */
+            readonly publicNotes?: {
+                readonly en: string;
+                readonly ja: string;
+            };
         };
         readonly NewResident: {
             readonly address: string;
             readonly adultWard?: boolean;
+            /**
+             * Format: date
+             * @example 1980-05-14
+             */
             readonly birthDate: string;
             readonly municipalityCode: string;
             /** @description 12 digits with a valid check digit; stored encrypted, never returned in full */
