@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The reliability suite has its own command (npm run test:reliability, vitest.reliability.config.ts).
+    exclude: ['test/reliability/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Storage tests open a PostgreSQL database per file; keep the 2-core machine from thrashing.

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { demoCardsNow, demoManifestPath, seedDemoData, seedReferenceData, type DemoCardNow, type DemoManifest } from './adapters/cli/demo-data.js';
 import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
+import { classifyDbFault } from './adapters/db/db-faults.js';
 import { createSystem } from './system.js';
 import { startHttpServer } from './adapters/http/http-server.js';
 
@@ -65,17 +66,27 @@ async function main() {
   const bootstrapToken = config.bootstrapToken ?? (config.demo ? dev.bootstrapToken : null);
   if (!config.bootstrapToken && config.demo) warnings.push('generated development admin token (set KAGIYA_BOOTSTRAP_TOKEN)');
 
-  const system = await createSystem({
-    database: config.database,
-    pepper: config.pepper ?? dev.pepper,
-    masterKey: config.masterKey ?? dev.masterKey,
-    keyAlgorithm: config.keyAlgorithm,
-    publicUrl: config.publicUrl,
-    bootstrapToken,
-    logger,
+  // A node started while its database blips (a restart, a failover, terminated backends) waits for it rather than
+  // exiting: each try builds the system afresh; only a database fault is retried (issue #12, part 2 found it).
+  const system = await startWithRetry(logger, async () => {
+    const s = await createSystem({
+      database: config.database,
+      pepper: config.pepper ?? dev.pepper,
+      masterKey: config.masterKey ?? dev.masterKey,
+      keyAlgorithm: config.keyAlgorithm,
+      publicUrl: config.publicUrl,
+      bootstrapToken,
+      logger,
+    });
+    try {
+      await seedReferenceData(s.deps, s.db);
+      return s;
+    } catch (error) {
+      await s.close().catch(() => undefined);
+      throw error;
+    }
   });
   if (system.caCreated) warnings.push('a new development CA was generated and stored (sealed) in the database');
-  await seedReferenceData(system.deps, system.db);
   let manifest: DemoManifest | null = null;
   let cards: DemoCardNow[] = [];
   if (config.demo) {
@@ -100,6 +111,20 @@ async function main() {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+const START_TRIES = 30;
+
+async function startWithRetry<T>(logger: { warn(obj: object, msg: string): void }, start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= START_TRIES || classifyDbFault(error) === null) throw error;
+      logger.warn({ attempt, fault: classifyDbFault(error) }, 'database not available at start-up; retrying in 1 s');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AppDeps, AuditLog, Clock, PinHasher, TxDeps } from './app/ports.js';
@@ -26,6 +27,7 @@ import { createCounterSecrets } from './adapters/crypto/counter-secrets.js';
 import { createPasswordHasher } from './adapters/crypto/password-hasher.js';
 import { createTotpVerifier } from './adapters/crypto/totp.js';
 import { createCounterUnitOfWork } from './adapters/db/counter-unit-of-work.js';
+import { verifyCardEventChain } from './adapters/db/card-event-chain.js';
 import { createStaffStore } from './adapters/db/staff-store.js';
 import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
@@ -64,6 +66,9 @@ async function readiness(db: Db): Promise<Readiness> {
   });
   try {
     const pending = await Promise.race([pendingMigrations(db), timeout]);
+    // A database that answers but takes no writes (a standby, or set read-only) cannot serve a PIN entry.
+    const ro = await Promise.race([sql<{ ro: string }>`select current_setting('transaction_read_only') as ro`.execute(db), timeout]);
+    if (ro.rows[0]?.ro === 'on') return { database: 'read-only', migrations: pending.length === 0 ? 'applied' : 'pending' };
     return { database: 'up', migrations: pending.length === 0 ? 'applied' : 'pending' };
   } catch {
     return { database: 'unreachable', migrations: 'unknown' };
@@ -139,6 +144,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     // pdf-lib and fontkit load on the first letter, not at start-up (they are a large share of the start time).
     letters: { render: async (input) => (await import('./adapters/pdf/inquiry-letter.js')).renderInquiryLetter(input) },
     counterSecrets: createCounterSecrets(options.masterKey),
+    verifyCardEventChain: () => verifyCardEventChain(db),
     async municipalityName(code) {
       const row = await db.selectFrom('municipalities').select(['name_ja', 'name_en', 'prefecture_ja']).where('code', '=', code).executeTakeFirst();
       return row ? { nameJa: row.name_ja, nameEn: row.name_en, prefectureJa: row.prefecture_ja } : null;

@@ -27,6 +27,13 @@ export interface AuditStore {
   verifyChain(): Promise<{ ok: boolean; checked: number; brokenAt?: number }>;
 }
 
+/** What the card events' own hash chain check found (migration 0010): the first events and cards it breaks at. */
+export type CardEventChainReport = Readonly<{
+  ok: boolean;
+  checked: number;
+  broken: ReadonlyArray<Readonly<{ cardId: string; eventId: number | null; reason: 'content' | 'order' | 'head' | 'unchained' }>>;
+}>;
+
 export type StaffAccount = Readonly<{
   id: string;
   loginId: string;
@@ -183,6 +190,8 @@ export type CounterDeps = AppDeps &
     totp: TotpVerifier;
     letters: LetterRenderer;
     counterSecrets: CounterSecrets;
+    /** Re-checks every card's event chain; reads the whole table (a deliberate call, national roles). */
+    verifyCardEventChain(): Promise<CardEventChainReport>;
     municipalityName(code: string): Promise<{ nameJa: string; nameEn: string; prefectureJa: string } | null>;
     listMunicipalities(): Promise<Array<{ code: string; nameJa: string; nameEn: string; prefectureJa: string }>>;
   }>;

@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/actor.js';
-import type { AuditRecord, CounterDeps } from './counter-ports.js';
+import type { AuditRecord, CardEventChainReport, CounterDeps } from './counter-ports.js';
 import { permitted } from './counter-step.js';
 import { fail, ok, type Outcome } from './outcome.js';
 
@@ -28,4 +28,13 @@ export async function listAudit(
 export async function verifyAuditChain(deps: CounterDeps, actor: Actor): Promise<Outcome<{ ok: boolean; checked: number; brokenAt?: number }>> {
   if (!permitted(actor, 'audit.read', null) || actor.municipalityCode !== null) return fail('FORBIDDEN');
   return ok(await deps.counter.run((s) => s.audit.verifyChain()));
+}
+
+/**
+ * Walks every card's event chain (a card event edited, removed or moved in SQL is named by card and event id).
+ * National roles only, like the audit chain walk.
+ */
+export async function verifyCardEventChain(deps: CounterDeps, actor: Actor): Promise<Outcome<CardEventChainReport>> {
+  if (!permitted(actor, 'audit.read', null) || actor.municipalityCode !== null) return fail('FORBIDDEN');
+  return ok(await deps.verifyCardEventChain());
 }

@@ -3,6 +3,7 @@ import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import { classifyDbFault } from './db-faults.js';
+import { multiHostPoolOptions, parseMultiHostUrl } from './multi-host.js';
 import type { Database } from './schema.js';
 
 export type DbConfig =
@@ -89,8 +90,10 @@ export function hotQuery(db: Db): HotQuery {
 export async function createDb(config: DbConfig, options: DbOptions = {}): Promise<Db> {
   const onFault = options.onFault ?? (() => undefined);
   if (config.kind === 'postgres') {
+    // Several hosts or target_session_attrs (a primary and its standbys): see multi-host.ts.
+    const multiHost = parseMultiHostUrl(config.url);
     const pool = new pg.Pool({
-      connectionString: config.url,
+      ...(multiHost ? multiHostPoolOptions(multiHost, CONNECT_TIMEOUT_MS) : { connectionString: config.url }),
       max: config.poolSize,
       types: pgTypes,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,

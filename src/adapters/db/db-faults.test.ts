@@ -13,6 +13,9 @@ describe('classifyDbFault', () => {
     [new Error('timeout exceeded when trying to connect'), 'unavailable'],
     [new Error('driver has already been destroyed'), 'unavailable'],
     [new Error('PGlite is closed'), 'unavailable'],
+    // a standby or a database set read-only (issue #12, part 4 found it answered INTERNAL)
+    [withCode('cannot execute INSERT in a read-only transaction', '25006'), 'unavailable'],
+    [withCode('no database host accepts writes', '08001'), 'unavailable'],
     [withCode('could not serialize access', '40001'), 'busy'],
     [withCode('deadlock detected', '40P01'), 'busy'],
     [withCode('canceling statement due to statement timeout', '57014'), 'busy'],

@@ -5,7 +5,9 @@
 export type DbFault = 'unavailable' | 'busy';
 
 // SQLSTATE classes and codes (PostgreSQL Appendix A).
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '3D000', '28000', '28P01']);
+// 25006 (read_only_sql_transaction): the database answers but cannot take writes (a standby, or a database set
+// read-only); it cannot serve a PIN entry, which is an outage, not a defect of ours (issue #12, parts 3 and 4).
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '3D000', '28000', '28P01', '25006']);
 const BUSY_STATES = new Set(['40001', '40P01', '55P03', '57014', '53000', '53100', '53200', '25P03']);
 
 // Faults raised by the drivers themselves (pg, pg-pool, PGlite, kysely) and by the socket, which carry no SQLSTATE.

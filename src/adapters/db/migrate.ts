@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001-cards.js';
 import * as m0002 from './migrations/0002-counter.js';
 import * as m0003 from './migrations/0003-one-statement-attempt.js';
 import * as m0006 from './migrations/0006-certificate-status.js';
+import * as m0010 from './migrations/0010-card-event-chain.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-counter': m0002,
   '0003-one-statement-attempt': m0003,
   '0006-certificate-status': m0006,
+  '0010-card-event-chain': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -22,7 +22,7 @@ export type HttpDeps = CounterDeps &
     readiness(): Promise<Readiness>;
   }>;
 
-export type Readiness = Readonly<{ database: 'up' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' }>;
+export type Readiness = Readonly<{ database: 'up' | 'read-only' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' }>;
 
 export const SESSION_COOKIE = 'kagiya_session';
 

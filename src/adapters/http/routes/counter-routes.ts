@@ -7,7 +7,7 @@ import { cancelProcedure, refuseStaffPinEntry, issueInquiryLetter, letterPdf, li
 import { openCounterProcedure } from '../../../app/open-counter-procedure.js';
 import { checkPinPadPin, openPinPad, submitPinPad, viewPinPad } from '../../../app/pin-pad.js';
 import { presentCard } from '../../../app/present-card.js';
-import { listAudit, verifyAuditChain } from '../../../app/list-audit.js';
+import { listAudit, verifyAuditChain, verifyCardEventChain } from '../../../app/list-audit.js';
 import type { Actor } from '../../../domain/actor.js';
 import { DOCUMENT_KINDS } from '../../../domain/identity-document.js';
 import { APPLICANT_TYPES } from '../../../domain/municipal-policy.js';
@@ -158,6 +158,10 @@ export function registerCounterRoutes(app: OpenAPIHono<Env>) {
   reg(
     { method: 'get', path: '/api/v1/audit/verify', summary: 'Re-check the whole hash chain (national admin, auditor)', responses: ok('Chain check') },
     async (c, actor) => respond(c, await verifyAuditChain(c.var.deps, actor), (v) => v),
+  );
+  reg(
+    { method: 'get', path: '/api/v1/audit/card-events/verify', summary: "Re-check every card's event hash chain (national admin, auditor)", responses: ok('Chain check') },
+    async (c, actor) => respond(c, await verifyCardEventChain(c.var.deps, actor), (v) => v),
   );
 
   // The customer-facing PIN pad: no staff login; the one-time token is the credential.

@@ -7,7 +7,7 @@ const Readiness = z
   .object({
     status: z.enum(['ready', 'unavailable']),
     checks: z.object({
-      database: z.enum(['up', 'unreachable']),
+      database: z.enum(['up', 'read-only', 'unreachable']),
       migrations: z.enum(['applied', 'pending', 'unknown']),
     }),
   })
