@@ -83,7 +83,9 @@ export function createOidcProvider(options: OidcOptions): Provider {
     clients: [],
     jwks: { keys: secrets.signingKeys as never },
     cookies: { keys: secrets.cookieKeys, long: { signed: true }, short: { signed: true } },
-    scopes: ['openid', 'jpki_sign_attributes'],
+    // The card scopes are listed too: a client's registered scope may only name scopes the provider knows. They
+    // release no claims; access tokens carry them only for the /api/v1/me resource.
+    scopes: ['openid', 'jpki_sign_attributes', ...CARD_SCOPES],
     claims: {
       openid: ['sub'],
       // The four attributes of the signing certificate (DOMAIN.md §2), released only with its consent scope.
