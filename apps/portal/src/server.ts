@@ -176,11 +176,12 @@ export async function startPortal(options: PortalOptions): Promise<{ url: string
   let url = '';
   const app = createPortalApp({ ...options, baseUrl: () => url });
   let server!: ServerType;
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
     server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
       url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${info.port}`;
       resolve();
     });
+    server.once('error', reject);
   });
   return {
     url,

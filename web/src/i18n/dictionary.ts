@@ -1,7 +1,7 @@
 // Every label of the console in both languages, in one place: [Japanese, English]. `{name}` marks a value filled in
 // by t(key, { name }). Japanese first (the default), English second.
 
-import { SERVICES_DICTIONARY } from './services-dictionary';
+import { SERVICES_DICTIONARY } from './services-dictionary.js';
 
 export const DICTIONARY = {
   appName: ['鍵屋 窓口コンソール', 'Kagiya counter console'],
