@@ -117,7 +117,7 @@ describe('card login during our own outage', () => {
       const config = await discover(server.issuer, rp);
       const { agent, uid } = await startLogin(server.issuer, config, rp);
       // The interaction is still readable from its store until the database goes: stop the card store only.
-      server.system.deps.cards.beginAttempt = async () => {
+      server.system.deps.cards.attempt = async () => {
         throw new Error('connection terminated');
       };
       const step = await submitLogin(agent, uid, rp, { cardJson: JSON.stringify(card), authPin: PINS.auth });
