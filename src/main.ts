@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { demoManifestPath, seedDemoData, seedReferenceData, type DemoManifest } from './adapters/cli/demo-data.js';
+import { demoCardsNow, demoManifestPath, seedDemoData, seedReferenceData, type DemoCardNow, type DemoManifest } from './adapters/cli/demo-data.js';
 import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createSystem } from './system.js';
@@ -7,16 +7,22 @@ import { startServer } from './adapters/http/node-server.js';
 import { seedDemoClients } from './adapters/cli/demo-clients.js';
 
 
+/**
+ * `generatedToken` is the development admin token this process made up (demo mode, none supplied); a token the
+ * operator supplied through KAGIYA_BOOTSTRAP_TOKEN is never printed: they have it, and logs are read by others.
+ */
 type ServiceLine = Readonly<{ nameJa: string; nameEn: string; url: string }>;
 
-function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null, services: readonly ServiceLine[]) {
+function printBanner(url: string, generatedToken: string | null, operatorToken: boolean, manifest: DemoManifest | null, cards: readonly DemoCardNow[], services: readonly ServiceLine[]) {
   const lines = [
     '',
     `鍵屋 Kagiya が起動しました / Kagiya is running: ${url}`,
     `  OpenAPI: ${url}/api/openapi.json`,
+    `  入口 / start page: ${url}/`,
     `  OpenID Connect: ${url}/.well-known/openid-configuration`,
   ];
-  if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
+  if (generatedToken) lines.push(`  開発用の全国管理者トークン / development national admin token (Authorization: Bearer …): ${generatedToken}`);
+  else if (operatorToken) lines.push('  全国管理者トークン: KAGIYA_BOOTSTRAP_TOKEN の値（表示しません） / national admin token: the value of KAGIYA_BOOTSTRAP_TOKEN (not shown)');
   if (manifest) {
     for (const t of manifest.staffTokens) lines.push(`  職員トークン / staff token, ${t.label}: ${t.token}`);
     lines.push('', `窓口コンソール / counter console: ${url}/counter/`);
@@ -27,12 +33,15 @@ function printBanner(url: string, bootstrapToken: string | null, manifest: DemoM
       lines.push('', 'デモサービス / demo services (マイナンバーカードでログイン / log in with a demo card file and its auth PIN):');
       for (const s of services) lines.push(`  ${s.nameJa} / ${s.nameEn}: ${s.url}`);
     }
-    lines.push('', 'デモ用カード / demo cards (header X-Card-Key: cardKey):');
-    for (const c of manifest.cards) {
-      lines.push(`  ■ ${c.name} — ${c.story} / ${c.storyEn}`);
+    lines.push('', 'デモ用カード（現在のデータベースの内容） / demo cards, as the database has them now (header X-Card-Key: cardKey):');
+    for (const c of cards) {
+      const where = c.municipality ? `${c.municipality.nameJa} ${c.municipality.code} / ${c.municipality.nameEn}` : 'データベースにありません / not in the database';
+      lines.push(`  ■ ${c.name} [${where}${c.status && c.status !== 'active' ? `, ${c.status}` : ''}] — ${c.story} / ${c.storyEn}`);
       lines.push(`    cardId ${c.cardId}  cardKey ${c.cardKey}`);
-      lines.push(`    PIN: ${Object.entries(c.pins).map(([slot, pin]) => `${slot}=${pin}`).join('  ')}`);
+      const pins = Object.entries(c.pins).map(([slot, pin]) => `${slot}=${pin}`).join('  ');
+      lines.push(`    PIN: ${pins}${c.pinsChanged ? '  （再設定・変更済みのため異なる場合があります / changed since seeding, may differ）' : ''}`);
     }
+    lines.push('  デモを初めからやり直す / reset the demo: README「デモをやり直す / Resetting the demo」');
     const first = manifest.cards[0];
     if (first) {
       lines.push('', '試す / try:');
@@ -69,9 +78,11 @@ async function main() {
   if (system.caCreated) warnings.push('a new development CA was generated and stored (sealed) in the database');
   await seedReferenceData(system.deps, system.db);
   let manifest: DemoManifest | null = null;
+  let cards: DemoCardNow[] = [];
   if (config.demo) {
     warnings.push('demo data seeded (set KAGIYA_DEMO=0 to start empty)');
     manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir));
+    if (manifest) cards = await demoCardsNow(system.db, manifest);
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
 
@@ -93,7 +104,8 @@ async function main() {
       }
     }
   }
-  printBanner(server.url, bootstrapToken, manifest, running);
+  const generated = config.bootstrapToken ? null : bootstrapToken;
+  printBanner(server.url, generated, config.bootstrapToken !== null, manifest, cards, running);
   const shutdown = () => {
     void Promise.all([server.close(), ...running.map((r) => r.close())])
       .then(() => system.close())

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { OidcSystem } from '../oidc/oidc-system.js';
 import { INTERACTION_PREFIX, OIDC_PREFIX } from '../oidc/create-provider.js';
+import { MAX_HEADER_BYTES } from './body-limits.js';
+import { answerClientError } from './http-server.js';
 
 // One Node server for Kagiya: oidc-provider's own handler answers its protocol paths (discovery, authorization,
 // token, JWKS, userinfo, logout); everything else — the API, the console, the login screens — is the Hono app.
@@ -26,7 +28,8 @@ export async function startServer(system: Servable, options: { port: number; hos
   const hono = getRequestListener(system.app.fetch);
   // The provider's Node handler, made once per provider instance (a restart of the provider makes a new one).
   let listener: { provider: object; handle: (req: IncomingMessage, res: ServerResponse) => void } | null = null;
-  const server = createServer((req, res) => {
+  // The same limits as http-server.ts: large heads answered 431 in JSON, slow clients cut off.
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
     const provider = system.oidc.provider;
     if (provider && isProviderPath(req.url)) {
       if (listener?.provider !== provider) listener = { provider, handle: provider.callback() };
@@ -34,6 +37,7 @@ export async function startServer(system: Servable, options: { port: number; hos
     }
     return void hono(req, res);
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket as Socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
