@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_STATUS } from '../../src/adapters/http/error-response.js';
 import { PINS } from '../support/factories.js';
 import { startOidcServer, type OidcServer, type TestClient } from '../support/oidc-server.js';
 import { STORES } from '../support/test-db.js';
@@ -86,7 +87,8 @@ describe.each(STORES)('card login refusals (%s)', (store) => {
     const suspended = await server.http.call('POST', `/api/v1/cards/${card.cardId}/suspend`, { body: { reason: 'lost' }, headers: server.http.admin });
     expect(suspended.status).toBe(200);
     const step = await login(rp, { cardJson: cardJson(card), authPin: PINS.auth });
-    expect(step.status).toBe(423);
+    // The page answers with the API's status for the code (one table, src/adapters/http/error-response.ts).
+    expect(step.status).toBe(HTTP_STATUS.CARD_SUSPENDED);
     expect(refusalOf(step)?.code).toBe('CARD_SUSPENDED');
     expect(step.body).toContain('暗証番号のロックではありません');
   });
