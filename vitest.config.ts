@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'apps/**/*.test.ts'],
     // The reliability suite has its own command (npm run test:reliability, vitest.reliability.config.ts).
     exclude: ['test/reliability/**', 'node_modules/**'],
     testTimeout: 60_000,

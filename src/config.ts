@@ -24,6 +24,8 @@ export type Config = Readonly<{
   keyAlgorithm: KeyAlgorithmSetting;
   /** Seed demo data into an empty database. */
   demo: boolean;
+  /** With demo data, also start the demo relying services (portal…) beside Kagiya (KAGIYA_DEMO_SERVICES=0: not). */
+  demoServices: boolean;
   logLevel: string;
 }>;
 
@@ -61,6 +63,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     masterKey: secret('KAGIYA_MASTER_KEY', env.KAGIYA_MASTER_KEY),
     keyAlgorithm,
     demo: env.KAGIYA_DEMO !== '0',
+    demoServices: env.KAGIYA_DEMO_SERVICES !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',
   });
 }

@@ -4,13 +4,16 @@ import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { classifyDbFault } from './adapters/db/db-faults.js';
 import { createSystem } from './system.js';
-import { startHttpServer } from './adapters/http/http-server.js';
+import { startServer } from './adapters/http/node-server.js';
+import { seedDemoClients } from './adapters/cli/demo-clients.js';
 
 
 /**
  * `generatedToken` is the development admin token this process made up (demo mode, none supplied); a token the
  * operator supplied through KAGIYA_BOOTSTRAP_TOKEN is never printed: they have it, and logs are read by others.
  */
+type ServiceLine = Readonly<{ nameJa: string; nameEn: string; url: string }>;
+
 function printBanner(
   url: string,
   generatedToken: string | null,
@@ -18,12 +21,14 @@ function printBanner(
   manifest: DemoManifest | null,
   cards: readonly DemoCardNow[],
   status: { publicUrl: string; caIds: string[] },
+  services: readonly ServiceLine[],
 ) {
   const lines = [
     '',
     `鍵屋 Kagiya が起動しました / Kagiya is running: ${url}`,
     `  OpenAPI: ${url}/api/openapi.json`,
     `  入口 / start page: ${url}/`,
+    `  OpenID Connect: ${url}/.well-known/openid-configuration`,
     `  証明書の失効情報 / certificate status: OCSP ${status.publicUrl}/pki/ocsp`,
     ...status.caIds.map((id) => `    CA ${status.publicUrl}/pki/ca/${id}.crt  CRL ${status.publicUrl}/pki/crl/${id}.crl`),
   ];
@@ -36,6 +41,10 @@ function printBanner(
     lines.push(`  職員 / staff (password ${manifest.staff[0]?.password ?? ''}; TOTP code: npm run totp -- <loginId>):`);
     lines.push(`  ${manifest.staff.map((s) => `${s.loginId} (${s.role}${s.municipalityCode ? ` ${s.municipalityCode}` : ''})`).join(', ')}`);
     lines.push(`  案内ページ / guidance: ${url}/guidance/111007  (?lang=en)`);
+    if (services.length > 0) {
+      lines.push('', 'デモサービス / demo services (マイナンバーカードでログイン / log in with a demo card file and its auth PIN):');
+      for (const s of services) lines.push(`  ${s.nameJa} / ${s.nameEn}: ${s.url}`);
+    }
     lines.push('', 'デモ用カード（現在のデータベースの内容） / demo cards, as the database has them now (header X-Card-Key: cardKey):');
     for (const c of cards) {
       const where = c.municipality ? `${c.municipality.nameJa} ${c.municipality.code} / ${c.municipality.nameEn}` : 'データベースにありません / not in the database';
@@ -49,6 +58,10 @@ function printBanner(
     if (first) {
       lines.push('', '試す / try:');
       lines.push(`  curl -s ${url}/api/v1/cards/${first.cardId}/status -H 'X-Card-Key: ${first.cardKey}'`);
+      if (services.length > 0) {
+        lines.push(`  ${services[0]!.url} →「ログイン」/ "Log in" → カードファイル / card file:`);
+        lines.push(`    {"cardId":"${first.cardId}","cardKey":"${first.cardKey}"}   利用者証明用 / auth PIN ${first.pins.auth ?? ''}`);
+      }
     }
   }
   console.log(lines.join('\n') + '\n');
@@ -98,16 +111,30 @@ async function main() {
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
   const caIds = (await system.cas.all()).map((ca) => ca.id);
 
-  const server = startHttpServer(system.app, { port: config.port, hostname: config.host }, (info) => {
-    const generated = config.bootstrapToken ? null : bootstrapToken;
-    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, generated, config.bootstrapToken !== null, manifest, cards, {
-      publicUrl: config.publicUrl,
-      caIds,
-    });
-  });
+  const server = await startServer(system, { port: config.port, host: config.host, publicUrl: config.port === 0 ? null : config.publicUrl });
+  // The demo relying services (apps/), each its own small server speaking OIDC and HTTP to Kagiya.
+  const running: { nameJa: string; nameEn: string; url: string; close(): Promise<void> }[] = [];
+  if (config.demo && config.demoServices) {
+    const { demoServices } = await import('../apps/demo-services.js');
+    const services = demoServices(config.host === '0.0.0.0' ? '127.0.0.1' : config.host);
+    const secrets = await seedDemoClients(system.oidc, services);
+    for (const service of services) {
+      const clientSecret = secrets.get(service.clientId);
+      if (!clientSecret) continue;
+      try {
+        const started = await service.start({ port: service.port, host: config.host, issuer: server.url, clientId: service.clientId, clientSecret });
+        running.push({ nameJa: service.nameJa, nameEn: service.nameEn, url: started.url, close: started.close });
+      } catch (error) {
+        logger.error(`demo service ${service.clientId} could not start on port ${service.port}: ${(error as Error).message}`);
+      }
+    }
+  }
+  const generated = config.bootstrapToken ? null : bootstrapToken;
+  printBanner(server.url, generated, config.bootstrapToken !== null, manifest, cards, { publicUrl: config.publicUrl, caIds }, running);
   const shutdown = () => {
-    server.close();
-    void system.close().finally(() => process.exit(0));
+    void Promise.all([server.close(), ...running.map((r) => r.close())])
+      .then(() => system.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -31,6 +31,7 @@ import { verifyCardEventChain } from './adapters/db/card-event-chain.js';
 import { createStaffStore } from './adapters/db/staff-store.js';
 import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
+import { createOidcSystem, type OidcSystem } from './adapters/oidc/oidc-system.js';
 
 export type SystemOptions = Readonly<{
   database: DbConfig;
@@ -51,6 +52,8 @@ export type System = Readonly<{
   deps: HttpDeps;
   app: ReturnType<typeof createApp>;
   tokens: ReturnType<typeof createTokenStore>;
+  /** The identity provider; started by startServer once Kagiya's public URL is known. */
+  oidc: OidcSystem;
   caCreated: boolean;
   /** Every CA, issuing or retired, for CRL and OCSP. */
   cas: CaDirectory;
@@ -180,6 +183,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     },
     readiness: () => readiness(db),
   };
-  const app = createApp(httpDeps, options.logger);
-  return { db, deps: httpDeps, app, tokens, caCreated: created, cas, close: () => db.destroy() };
+  const oidc = createOidcSystem(db, deps, options.masterKey);
+  const app = createApp(httpDeps, options.logger, oidc);
+  return { db, deps: httpDeps, app, tokens, oidc, caCreated: created, cas, close: () => db.destroy() };
 }

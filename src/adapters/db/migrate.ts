@@ -4,6 +4,7 @@ import * as m0002 from './migrations/0002-counter.js';
 import * as m0003 from './migrations/0003-one-statement-attempt.js';
 import * as m0006 from './migrations/0006-certificate-status.js';
 import * as m0010 from './migrations/0010-card-event-chain.js';
+import * as m0007 from './migrations/0007-oidc.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-one-statement-attempt': m0003,
   '0006-certificate-status': m0006,
   '0010-card-event-chain': m0010,
+  '0007-oidc': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -15,9 +15,13 @@ import { registerStaffRoutes } from './routes/staff-routes.js';
 import { registerCounterRoutes } from './routes/counter-routes.js';
 import { registerPolicyRoutes } from './routes/policy-routes.js';
 import { registerPkiRoutes } from './routes/pki-routes.js';
+import { registerMeRoutes } from './routes/me-routes.js';
+import { registerRelyingServiceRoutes } from './routes/relying-service-routes.js';
+import { registerInteractionRoutes } from '../oidc/interaction-routes.js';
+import type { OidcSystem } from '../oidc/oidc-system.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 
-export function createApp(deps: HttpDeps, logger: Logger) {
+export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   const app = new OpenAPIHono<Env>({
     // Bad input is refused before any use case runs, so it spends nothing. Only paths are echoed back:
     // values may be PINs or My Numbers.
@@ -43,6 +47,9 @@ export function createApp(deps: HttpDeps, logger: Logger) {
   registerCounterRoutes(app);
   registerPolicyRoutes(app);
   registerPkiRoutes(app, deps.certificateStatusServices);
+  registerRelyingServiceRoutes(app, oidc);
+  registerMeRoutes(app, oidc);
+  registerInteractionRoutes(app, oidc);
   registerHealthRoutes(app);
 
   app.doc31('/api/openapi.json', {

@@ -13,6 +13,10 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_DEPTH = 32;
+// The identity provider's login and consent screens post HTML forms (the card file as an upload): those routes read
+// their own body, within the limit below, so the JSON check does not apply to them.
+const FORM_ROUTES = /^\/oidc\/interaction\/[^/]+\/(login|consent)$/;
+const FORM_TYPE = /^(multipart\/form-data|application\/x-www-form-urlencoded)\s*(;|$)/i;
 
 export type Refusal = Readonly<{ code: ErrorCode; details: Readonly<Record<string, unknown>> }>;
 
@@ -115,8 +119,9 @@ async function checkBody(c: Context): Promise<Refusal | null> {
   if (declared !== undefined && (!/^\d{1,15}$/.test(declared) || Number(declared) > limit)) {
     return /^\d{1,15}$/.test(declared) ? refusal('PAYLOAD_TOO_LARGE', { limit }) : refusal('INVALID_REQUEST', { field: 'headers.content-length' });
   }
-  const raw = c.req.raw.body;
   const contentType = c.req.header('content-type');
+  if (method === 'POST' && FORM_ROUTES.test(c.req.path) && contentType && FORM_TYPE.test(contentType.trim())) return null;
+  const raw = c.req.raw.body;
   const bytes = raw ? await readLimited(raw, limit) : new Uint8Array(0);
   if (bytes === 'too-large') return refusal('PAYLOAD_TOO_LARGE', { limit });
   if (bytes.byteLength === 0) {

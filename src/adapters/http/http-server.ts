@@ -7,7 +7,7 @@ import { MAX_HEADER_BYTES } from './body-limits.js';
 type FetchApp = { fetch: (request: Request, ...rest: any[]) => Response | Promise<Response> };
 
 /** A request Node refused before Hono saw it (headers too large, a malformed request line), answered in JSON. */
-function answerClientError(error: NodeJS.ErrnoException, socket: Socket) {
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket) {
   if (!socket.writable) return socket.destroy();
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const code = tooLarge ? 'HEADERS_TOO_LARGE' : 'INVALID_REQUEST';

@@ -1,0 +1,34 @@
+import type { DemoClient } from '../src/adapters/cli/demo-clients.js';
+import { startPortal } from './portal/src/server.js';
+
+// The demo relying services `npm start` runs beside Kagiya (issue #9 item 7). Each is a separate small HTTP server
+// that speaks only OpenID Connect and Kagiya's public HTTP API. To add one: give it a `start` that listens on
+// `port` and returns its URL, and add an entry here (client id and names from the cross-branch contract).
+
+export type StartOptions = Readonly<{
+  port: number;
+  host: string;
+  /** Kagiya's issuer (its public origin). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}>;
+
+export type RunningService = Readonly<{ url: string; close(): Promise<void> }>;
+
+export type DemoService = DemoClient & Readonly<{ port: number; start(options: StartOptions): Promise<RunningService> }>;
+
+export function demoServices(host: string): DemoService[] {
+  const base = (port: number) => `http://${host}:${port}`;
+  return [
+    {
+      clientId: 'portal',
+      nameJa: 'マイナポータル（鍵屋デモ）',
+      nameEn: 'Mynaportal (Kagiya demo)',
+      scopes: ['openid', 'kagiya_card', 'kagiya_card_manage'],
+      port: 3001,
+      baseUrl: base(3001),
+      start: startPortal,
+    },
+  ];
+}
