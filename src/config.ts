@@ -7,6 +7,8 @@ export type KeyAlgorithmSetting = 'ECDSA-P256' | 'RSA-2048';
 export type Config = Readonly<{
   port: number;
   host: string;
+  /** Kagiya's origin as others reach it: the OIDC issuer and the certificates' AIA/CDP base (no trailing slash). */
+  publicUrl: string;
   /** Folder for the embedded database and development secrets. */
   dataDir: string;
   database: Readonly<{ kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number }>;
@@ -19,6 +21,8 @@ export type Config = Readonly<{
   keyAlgorithm: KeyAlgorithmSetting;
   /** Seed demo data into an empty database. */
   demo: boolean;
+  /** With demo data, also start the demo relying services (portal…) beside Kagiya (KAGIYA_DEMO_SERVICES=0: not). */
+  demoServices: boolean;
   logLevel: string;
 }>;
 
@@ -42,9 +46,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError('KAGIYA_KEY_ALGORITHM must be ECDSA-P256 or RSA-2048');
   }
   const poolSize = Number(env.KAGIYA_DB_POOL ?? 20);
+  const publicUrl = (env.KAGIYA_PUBLIC_URL?.trim() || `http://127.0.0.1:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/?#]+$/.test(publicUrl)) throw new ConfigError('KAGIYA_PUBLIC_URL must be an origin such as https://kagiya.example.jp');
   return Object.freeze({
     port,
     host: env.HOST ?? '127.0.0.1',
+    publicUrl,
     dataDir,
     database: Object.freeze(
       url ? { kind: 'postgres' as const, url, poolSize } : { kind: 'pglite' as const, dataDir: resolve(dataDir, 'pglite') },
@@ -54,6 +61,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     masterKey: secret('KAGIYA_MASTER_KEY', env.KAGIYA_MASTER_KEY),
     keyAlgorithm,
     demo: env.KAGIYA_DEMO !== '0',
+    demoServices: env.KAGIYA_DEMO_SERVICES !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',
   });
 }

@@ -1,17 +1,25 @@
-import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { demoManifestPath, seedDemoData, seedReferenceData, type DemoManifest } from './adapters/cli/demo-data.js';
 import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createSystem } from './system.js';
+import { startServer } from './adapters/http/node-server.js';
+import { seedDemoClients } from './adapters/cli/demo-clients.js';
 
 
-function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null) {
+type ServiceLine = Readonly<{ nameJa: string; nameEn: string; url: string }>;
+
+function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null, services: readonly ServiceLine[]) {
   const lines = [
     '',
     `鍵屋 Kagiya が起動しました / Kagiya is running: ${url}`,
     `  OpenAPI: ${url}/api/openapi.json`,
+    `  OpenID Connect: ${url}/.well-known/openid-configuration`,
   ];
+  if (services.length > 0) {
+    lines.push('', 'デモサービス / demo services (マイナンバーカードでログイン / log in with a demo card file and its auth PIN):');
+    for (const s of services) lines.push(`  ${s.nameJa} / ${s.nameEn}: ${s.url}`);
+  }
   if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
   if (manifest) {
     for (const t of manifest.staffTokens) lines.push(`  職員トークン / staff token, ${t.label}: ${t.token}`);
@@ -29,6 +37,10 @@ function printBanner(url: string, bootstrapToken: string | null, manifest: DemoM
     if (first) {
       lines.push('', '試す / try:');
       lines.push(`  curl -s ${url}/api/v1/cards/${first.cardId}/status -H 'X-Card-Key: ${first.cardKey}'`);
+      if (services.length > 0) {
+        lines.push(`  ${services[0]!.url} →「ログイン」/ "Log in" → カードファイル / card file:`);
+        lines.push(`    {"cardId":"${first.cardId}","cardKey":"${first.cardKey}"}   利用者証明用 / auth PIN ${first.pins.auth ?? ''}`);
+      }
     }
   }
   console.log(lines.join('\n') + '\n');
@@ -63,12 +75,25 @@ async function main() {
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
 
-  const server = serve({ fetch: system.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, bootstrapToken, manifest);
-  });
+  const server = await startServer(system, { port: config.port, host: config.host, publicUrl: config.port === 0 ? null : config.publicUrl });
+  // The demo relying services (apps/), each its own small server speaking OIDC and HTTP to Kagiya.
+  const running: { nameJa: string; nameEn: string; url: string; close(): Promise<void> }[] = [];
+  if (config.demo && config.demoServices) {
+    const { demoServices } = await import('../apps/demo-services.js');
+    const services = demoServices(config.host === '0.0.0.0' ? '127.0.0.1' : config.host);
+    const secrets = await seedDemoClients(system.oidc, services);
+    for (const service of services) {
+      const clientSecret = secrets.get(service.clientId);
+      if (!clientSecret) continue;
+      const started = await service.start({ port: service.port, host: config.host, issuer: server.url, clientId: service.clientId, clientSecret });
+      running.push({ nameJa: service.nameJa, nameEn: service.nameEn, url: started.url, close: started.close });
+    }
+  }
+  printBanner(server.url, bootstrapToken, manifest, running);
   const shutdown = () => {
-    server.close();
-    void system.close().finally(() => process.exit(0));
+    void Promise.all([server.close(), ...running.map((r) => r.close())])
+      .then(() => system.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

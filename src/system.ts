@@ -24,6 +24,7 @@ import { createStaffStore } from './adapters/db/staff-store.js';
 import { renderInquiryLetter } from './adapters/pdf/inquiry-letter.js';
 import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
+import { createOidcSystem, type OidcSystem } from './adapters/oidc/oidc-system.js';
 
 export type SystemOptions = Readonly<{
   database: DbConfig;
@@ -42,6 +43,8 @@ export type System = Readonly<{
   deps: HttpDeps;
   app: ReturnType<typeof createApp>;
   tokens: ReturnType<typeof createTokenStore>;
+  /** The identity provider; started by startServer once Kagiya's public URL is known. */
+  oidc: OidcSystem;
   caCreated: boolean;
   close(): Promise<void>;
 }>;
@@ -109,6 +112,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     authenticateSession: (token) => staffFromSession(counterDeps, token),
     apiTokens: tokens,
   };
-  const app = createApp(httpDeps, options.logger);
-  return { db, deps: httpDeps, app, tokens, caCreated: created, close: () => db.destroy() };
+  const oidc = createOidcSystem(db, deps, options.masterKey);
+  const app = createApp(httpDeps, options.logger, oidc);
+  return { db, deps: httpDeps, app, tokens, oidc, caCreated: created, close: () => db.destroy() };
 }

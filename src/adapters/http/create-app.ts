@@ -10,8 +10,12 @@ import { registerCardRoutes } from './routes/card-routes.js';
 import { registerStaffRoutes } from './routes/staff-routes.js';
 import { registerCounterRoutes } from './routes/counter-routes.js';
 import { registerPolicyRoutes } from './routes/policy-routes.js';
+import { registerMeRoutes } from './routes/me-routes.js';
+import { registerRelyingServiceRoutes } from './routes/relying-service-routes.js';
+import { registerInteractionRoutes } from '../oidc/interaction-routes.js';
+import type { OidcSystem } from '../oidc/oidc-system.js';
 
-export function createApp(deps: HttpDeps, logger: Logger) {
+export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   const app = new OpenAPIHono<Env>({
     // Bad input is refused before any use case runs, so it spends nothing. Only paths are echoed back:
     // values may be PINs or My Numbers.
@@ -34,6 +38,9 @@ export function createApp(deps: HttpDeps, logger: Logger) {
   registerStaffRoutes(app);
   registerCounterRoutes(app);
   registerPolicyRoutes(app);
+  registerRelyingServiceRoutes(app, oidc);
+  registerMeRoutes(app, oidc);
+  registerInteractionRoutes(app, oidc);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -25,7 +25,7 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
-function renderStatus(v: CardStatusView) {
+export function renderStatus(v: CardStatusView) {
   const slot = (s: CardStatusView['pins']['auth']) => (s ? { remaining: s.remaining, max: s.max, locked: s.locked, lockedAt: iso(s.lockedAt) } : null);
   const cert = (c: CardStatusView['certificates']['auth']) => ({ ...c, notAfter: iso(c.notAfter), statusChangedAt: iso(c.statusChangedAt) });
   return {

@@ -1,0 +1,50 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import type { System } from '../../system.js';
+import { INTERACTION_PREFIX, OIDC_PREFIX } from '../oidc/create-provider.js';
+
+// One Node server for Kagiya: oidc-provider's own handler answers its protocol paths (discovery, authorization,
+// token, JWKS, userinfo, logout); everything else — the API, the console, the login screens — is the Hono app.
+
+function isProviderPath(url: string | undefined): boolean {
+  const path = (url ?? '/').split('?')[0]!;
+  if (path === '/.well-known/openid-configuration') return true;
+  return path.startsWith(`${OIDC_PREFIX}/`) && !path.startsWith(`${INTERACTION_PREFIX}/`);
+}
+
+export type RunningServer = Readonly<{ url: string; port: number; server: Server; close(): Promise<void> }>;
+
+/**
+ * Listens, then starts the identity provider with `publicUrl` as its issuer — or, when none is given (tests on
+ * port 0), with the address actually bound.
+ */
+export async function startServer(system: System, options: { port: number; host: string; publicUrl?: string | null }): Promise<RunningServer> {
+  const hono = getRequestListener(system.app.fetch);
+  let providerListener: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const server = createServer((req, res) => {
+    if (isProviderPath(req.url)) {
+      if (!providerListener && system.oidc.provider) providerListener = system.oidc.provider.callback();
+      if (providerListener) return providerListener(req, res);
+    }
+    return void hono(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const url = options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  await system.oidc.enable(url);
+  return {
+    url,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
