@@ -1,4 +1,7 @@
 import type { DemoClient } from '../src/adapters/cli/demo-clients.js';
+import { createEtaxApp, ETAX_CLIENT_ID } from './etax/app.js';
+import { createKioskApp, KIOSK_CLIENT_ID, KIOSK_SCOPE } from './kiosk/app.js';
+import { listen } from './shared/listen.js';
 
 // The demo relying services `npm start` runs beside Kagiya (issue #9 item 7). Each is a separate small HTTP server
 // that speaks only OpenID Connect and Kagiya's public HTTP API. To add one: give it a `start` that listens on
@@ -17,8 +20,30 @@ export type RunningService = Readonly<{ url: string; close(): Promise<void> }>;
 
 export type DemoService = DemoClient & Readonly<{ port: number; start(options: StartOptions): Promise<RunningService> }>;
 
+/** The demo kiosk's terminal id, recorded with every attempt it makes (contracts: kagiya_terminal). */
+export const DEMO_KIOSK_TERMINAL = 'store-0001-MMK1';
+
 export function demoServices(host: string): DemoService[] {
   const base = (port: number) => `http://${host}:${port}`;
-  void base;
-  return [];
+  return [
+    {
+      clientId: ETAX_CLIENT_ID,
+      nameJa: 'e-Tax',
+      nameEn: 'e-Tax',
+      scopes: ['openid'],
+      port: 3002,
+      baseUrl: base(3002),
+      start: (o) => listen(o.port, o.host, (url) => createEtaxApp({ kagiyaUrl: o.issuer, publicUrl: url, clientSecret: o.clientSecret })),
+    },
+    {
+      clientId: KIOSK_CLIENT_ID,
+      nameJa: 'コンビニ交付',
+      nameEn: 'Convenience-store certificates',
+      scopes: KIOSK_SCOPE.split(' '),
+      port: 3003,
+      baseUrl: base(3003),
+      start: (o) =>
+        listen(o.port, o.host, (url) => createKioskApp({ kagiyaUrl: o.issuer, publicUrl: url, clientSecret: o.clientSecret, terminal: DEMO_KIOSK_TERMINAL })),
+    },
+  ];
 }

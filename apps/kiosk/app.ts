@@ -13,11 +13,11 @@ import { createSessionStore } from '../shared/sessions.js';
 import { jstDate } from './japanese-date.js';
 import { renderJuminhyo } from './juminhyo-pdf.js';
 import { issuedPage, menuPage, welcomePage } from './pages.js';
-import { residentFromClaims } from './resident-claims.js';
+import { fetchResidentRecord } from './resident-record.js';
 import { checkServiceHours } from './service-hours.js';
 
 export const KIOSK_CLIENT_ID = 'konbini-certificates';
-export const KIOSK_SCOPE = 'openid';
+export const KIOSK_SCOPE = 'openid kagiya_resident_record';
 
 export type KioskOptions = Readonly<{
   kagiyaUrl: string;
@@ -72,13 +72,11 @@ export function createKioskApp(options: KioskOptions) {
     if (!session?.user) return refuse(c, refusal('LOGIN_REQUIRED'));
     const closed = hoursRefusal();
     if (closed) return sendPage(c, menuPage(ctx(c), closed), statusOf(closed));
-    const info = await oidc.userinfo(session.user.accessToken, session.user.sub);
-    if (!info.ok) return sendPage(c, menuPage(ctx(c), info.refusal), statusOf(info.refusal));
-    const resident = residentFromClaims({ ...session.user.claims, ...info.value });
-    if (!resident) return sendPage(c, menuPage(ctx(c), refusal('LOGIN_FAILED')), 502);
+    const record = await fetchResidentRecord({ kagiyaUrl: options.kagiyaUrl, accessToken: session.user.accessToken, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    if (!record.ok) return sendPage(c, menuPage(ctx(c), record.refusal), statusOf(record.refusal));
     const at = now();
     const number = `K-${jstDate(at).replaceAll('-', '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
-    const pdf = await renderJuminhyo({ certificateNumber: number, issuedAt: at, terminal: options.terminal, ...resident });
+    const pdf = await renderJuminhyo({ certificateNumber: number, issuedAt: at, terminal: options.terminal, ...record.value });
     sessions.set(c, { ...session, issued: { number, pdf } });
     return c.redirect('/issued', 303);
   });

@@ -11,6 +11,7 @@ import { registerStaffRoutes } from './routes/staff-routes.js';
 import { registerCounterRoutes } from './routes/counter-routes.js';
 import { registerPolicyRoutes } from './routes/policy-routes.js';
 import { registerMeRoutes } from './routes/me-routes.js';
+import { registerResidentRecordRoutes } from './routes/resident-record-routes.js';
 import { registerRelyingServiceRoutes } from './routes/relying-service-routes.js';
 import { registerInteractionRoutes } from '../oidc/interaction-routes.js';
 import type { OidcSystem } from '../oidc/oidc-system.js';
@@ -40,6 +41,7 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerPolicyRoutes(app);
   registerRelyingServiceRoutes(app, oidc);
   registerMeRoutes(app, oidc);
+  registerResidentRecordRoutes(app, oidc);
   registerInteractionRoutes(app, oidc);
 
   app.doc31('/api/openapi.json', {
