@@ -3,6 +3,7 @@
 // (caIssuers) and the OCSP responder (RFC 6960). Nothing is hard-coded but Kagiya's origin, which the
 // service already trusts as its identity provider: a caIssuers URL elsewhere is not a trust anchor.
 
+import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { AuthorityInfoAccessExtension, X509Certificate } from '@peculiar/x509';
 import * as asn1js from 'asn1js';

@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 
 export type RunningService = Readonly<{ url: string; close(): Promise<void> }>;
 
-export async function listen(port: number, host: string, makeApp: (url: string) => Hono): Promise<RunningService> {
+export async function listen(port: number, host: string, makeApp: (url: string) => Hono | Promise<Hono>): Promise<RunningService> {
   let handler: ReturnType<typeof getRequestListener> | null = null;
   const server = createServer((req, res) => {
     if (handler) return void handler(req, res);
@@ -21,7 +21,12 @@ export async function listen(port: number, host: string, makeApp: (url: string) 
   const bound = (server.address() as AddressInfo).port;
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shown}:${bound}`;
-  handler = getRequestListener(makeApp(url).fetch);
+  try {
+    handler = getRequestListener((await makeApp(url)).fetch);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   return {
     url,
     close: () =>

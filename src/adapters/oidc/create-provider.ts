@@ -68,7 +68,9 @@ export function createOidcProvider(options: OidcOptions): Provider {
         client_name: service.nameJa,
         redirect_uris: [...service.redirectUris],
         post_logout_redirect_uris: [...service.postLogoutRedirectUris],
-        scope: service.scopes.join(' '),
+        // oidc-provider validates a client's `scope` against the provider's own scopes; the resource-server scopes
+        // of /api/v1/me are granted through getResourceServerInfo from the registry instead.
+        scope: service.scopes.filter((s) => !(CARD_SCOPES as readonly string[]).includes(s)).join(' '),
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -127,8 +129,9 @@ export function createOidcProvider(options: OidcOptions): Provider {
         enabled: true,
         defaultResource: (ctx) => (scopesOf(ctx).some((s) => (CARD_SCOPES as readonly string[]).includes(s)) ? meResource : undefined),
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource, client) => {
-          const allowed = String(client.scope ?? '').split(' ').filter((s) => (CARD_SCOPES as readonly string[]).includes(s));
+        getResourceServerInfo: async (_ctx, resource, client) => {
+          const registered = (await clients.activeWithSecret(client.clientId))?.service.scopes ?? [];
+          const allowed = registered.filter((s) => (CARD_SCOPES as readonly string[]).includes(s));
           if (resource !== meResource || allowed.length === 0) throw new errors.InvalidTarget();
           return { scope: allowed.join(' '), audience: meResource, accessTokenFormat: 'opaque', accessTokenTTL: 600 };
         },
