@@ -7,7 +7,10 @@ export type KeyAlgorithmSetting = 'ECDSA-P256' | 'RSA-2048';
 export type Config = Readonly<{
   port: number;
   host: string;
-  /** Kagiya's origin as others reach it: the OIDC issuer and the certificates' AIA/CDP base (no trailing slash). */
+  /**
+   * Kagiya's origin as others reach it (no trailing slash): the OIDC issuer and the AIA/CRLDP URLs in
+   * certificates. Env KAGIYA_PUBLIC_URL, default http://127.0.0.1:${PORT}.
+   */
   publicUrl: string;
   /** Folder for the embedded database and development secrets. */
   dataDir: string;
@@ -46,8 +49,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError('KAGIYA_KEY_ALGORITHM must be ECDSA-P256 or RSA-2048');
   }
   const poolSize = Number(env.KAGIYA_DB_POOL ?? 20);
-  const publicUrl = (env.KAGIYA_PUBLIC_URL?.trim() || `http://127.0.0.1:${port}`).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/?#]+$/.test(publicUrl)) throw new ConfigError('KAGIYA_PUBLIC_URL must be an origin such as https://kagiya.example.jp');
+  const publicUrl = parsePublicUrl(env.KAGIYA_PUBLIC_URL, port);
   return Object.freeze({
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -64,4 +66,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     demoServices: env.KAGIYA_DEMO_SERVICES !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',
   });
+}
+
+// An origin, optionally with a path prefix (behind a reverse proxy): http(s), no query, no fragment, no trailing slash.
+function parsePublicUrl(value: string | undefined, port: number): string {
+  const raw = value?.trim() || `http://127.0.0.1:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`KAGIYA_PUBLIC_URL is not a URL: ${raw}`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError('KAGIYA_PUBLIC_URL must be an http(s) origin without query, fragment or credentials');
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }

@@ -63,6 +63,7 @@ async function main() {
     pepper: config.pepper ?? dev.pepper,
     masterKey: config.masterKey ?? dev.masterKey,
     keyAlgorithm: config.keyAlgorithm,
+    publicUrl: config.publicUrl,
     bootstrapToken,
     logger,
   });

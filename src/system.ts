@@ -5,7 +5,11 @@ import type { Actor } from './domain/actor.js';
 import { createMyNumberVault } from './adapters/crypto/my-number-vault.js';
 import { createPinHasher } from './adapters/crypto/pin-hasher.js';
 import { createSecrets } from './adapters/crypto/secrets.js';
-import { loadOrCreateCa } from './adapters/db/ca-store.js';
+import { createCaDirectory, loadOrCreateIssuingCas, type CaDirectory } from './adapters/db/ca-store.js';
+import { createCertificateStatusStore } from './adapters/db/certificate-status-store.js';
+import { createCrlPublisher } from './adapters/db/crl-store.js';
+import { createOcspResponder } from './adapters/pki/ocsp-responder.js';
+import { currentCertificateStatus } from './app/certificate-status.js';
 import { createCardStore } from './adapters/db/card-store.js';
 import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
 import { migrateToLatest } from './adapters/db/migrate.js';
@@ -31,6 +35,8 @@ export type SystemOptions = Readonly<{
   pepper: Uint8Array;
   masterKey: Uint8Array;
   keyAlgorithm: KeyAlgorithm;
+  /** Kagiya's origin, named in certificates' AIA and CRLDP (Config.publicUrl). */
+  publicUrl?: string;
   bootstrapToken: string | null;
   logger: Logger;
   clock?: Clock;
@@ -46,6 +52,8 @@ export type System = Readonly<{
   /** The identity provider; started by startServer once Kagiya's public URL is known. */
   oidc: OidcSystem;
   caCreated: boolean;
+  /** Every CA, issuing or retired, for CRL and OCSP. */
+  cas: CaDirectory;
   close(): Promise<void>;
 }>;
 
@@ -57,7 +65,9 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const db = await createDb(options.database);
   await migrateToLatest(db);
   const keyBox = createSecretBox(deriveKey(options.masterKey, 'private-keys'));
-  const { ca, created } = await loadOrCreateCa(db, keyBox, options.keyAlgorithm, clock());
+  const { issuing, created } = await loadOrCreateIssuingCas(db, keyBox, options.keyAlgorithm, clock());
+  const cas = createCaDirectory(db, keyBox);
+  const publicUrl = options.publicUrl ?? 'http://127.0.0.1:3000';
   const basePinHasher = createPinHasher(options.pepper);
   const counter = createCounterUnitOfWork(db);
   const deps: AppDeps = {
@@ -81,7 +91,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     pinHasher: options.wrapPinHasher ? options.wrapPinHasher(basePinHasher) : basePinHasher,
     vault: createMyNumberVault(options.masterKey),
     secrets: createSecrets(),
-    pki: createCardPki(ca, options.keyAlgorithm, keyBox),
+    pki: createCardPki(issuing, options.keyAlgorithm, keyBox, publicUrl),
+    certificateStatuses: createCertificateStatusStore(db),
   };
   const counterDeps: CounterDeps = {
     ...deps,
@@ -111,8 +122,21 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     },
     authenticateSession: (token) => staffFromSession(counterDeps, token),
     apiTokens: tokens,
+    certificateStatusServices: {
+      cas,
+      // A CRL is valid an hour and rebuilt at least every half hour, and at once after any status change.
+      crls: createCrlPublisher(db, clock, { validityMs: 3_600_000, refreshMs: 1_800_000 }),
+      // OCSP answers come from the stored row on every request; nextUpdate tells caches to ask again within a minute.
+      ocsp: createOcspResponder({
+        cas,
+        statusOf: (query) => currentCertificateStatus(deps, query),
+        clock,
+        validityMs: 60_000,
+        onError: (error) => options.logger.error({ err: { message: (error as Error).message } }, 'OCSP request failed'),
+      }),
+    },
   };
   const oidc = createOidcSystem(db, deps, options.masterKey);
   const app = createApp(httpDeps, options.logger, oidc);
-  return { db, deps: httpDeps, app, tokens, oidc, caCreated: created, close: () => db.destroy() };
+  return { db, deps: httpDeps, app, tokens, oidc, caCreated: created, cas, close: () => db.destroy() };
 }

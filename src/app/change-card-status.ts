@@ -1,5 +1,6 @@
 import { actsIn, mayOperateCards, type Actor } from '../domain/actor.js';
 import type { CardStatus, CertStatus } from '../domain/card.js';
+import { CRL_REASON_OF_CAUSE, type RevocationCause } from '../domain/revocation.js';
 import { fail, ok, type Outcome } from './outcome.js';
 import type { AppDeps, EventContext } from './ports.js';
 
@@ -22,7 +23,7 @@ async function transition(
   deps: AppDeps,
   actor: Actor,
   t: Transition,
-  input: { cardId: string; reason: string },
+  input: StatusChangeInput,
   context: EventContext,
 ): Promise<Outcome<{ cardId: string; status: CardStatus }>> {
   if (!mayOperateCards(actor)) return fail('FORBIDDEN');
@@ -37,6 +38,8 @@ async function transition(
     certStatus: t.certTo,
     fromCertStatus: t.certFrom,
     reason: input.reason,
+    // What relying services read from the CRL and OCSP (RFC 5280 §5.3.1); without a stated cause, no reason.
+    crlReason: CRL_REASON_OF_CAUSE[input.cause ?? 'other'],
     now,
     event: {
       cardId: card.id,
@@ -46,7 +49,7 @@ async function transition(
       result: 'done',
       code: null,
       context: { ...context, actor: actor.id },
-      detail: { reason: input.reason },
+      detail: { reason: input.reason, ...(input.cause ? { cause: input.cause } : {}) },
     },
   });
   await deps.audit({
@@ -54,14 +57,17 @@ async function transition(
     action: `card.${t.operation}`,
     target: { type: 'card', id: card.id, municipalityCode: resident.municipalityCode },
     reason: input.reason,
-    detail: { from: card.status, to: t.to },
+    detail: { from: card.status, to: t.to, ...(input.cause ? { cause: input.cause } : {}) },
   });
   return ok({ cardId: card.id, status: t.to });
 }
 
-export const suspendCard = (deps: AppDeps, actor: Actor, input: { cardId: string; reason: string }, context: EventContext) =>
+/** `cause` states why a card is revoked (lost, returned, reissued…), published as the CRL reason. */
+export type StatusChangeInput = Readonly<{ cardId: string; reason: string; cause?: RevocationCause }>;
+
+export const suspendCard = (deps: AppDeps, actor: Actor, input: StatusChangeInput, context: EventContext) =>
   transition(deps, actor, TRANSITIONS.suspend, input, context);
-export const restoreCard = (deps: AppDeps, actor: Actor, input: { cardId: string; reason: string }, context: EventContext) =>
+export const restoreCard = (deps: AppDeps, actor: Actor, input: StatusChangeInput, context: EventContext) =>
   transition(deps, actor, TRANSITIONS.restore, input, context);
-export const revokeCard = (deps: AppDeps, actor: Actor, input: { cardId: string; reason: string }, context: EventContext) =>
+export const revokeCard = (deps: AppDeps, actor: Actor, input: StatusChangeInput, context: EventContext) =>
   transition(deps, actor, TRANSITIONS.revoke, input, context);

@@ -1,9 +1,9 @@
-import { actsIn, type Actor, type StaffRole } from '../domain/actor.js';
+import { actsIn, type Actor, type Role } from '../domain/actor.js';
 import { fail, ok, type Outcome } from './outcome.js';
 import type { AppDeps } from './ports.js';
 
 export interface ApiTokenIssuer {
-  create(input: { id: string; label: string; role: StaffRole; municipalityCode: string | null; now: Date }): Promise<string>;
+  create(input: { id: string; label: string; role: Role; municipalityCode: string | null; now: Date }): Promise<string>;
 }
 
 /**
@@ -14,10 +14,11 @@ export async function createApiToken(
   deps: AppDeps,
   issuer: ApiTokenIssuer,
   actor: Actor,
-  input: { label: string; role: StaffRole; municipalityCode: string | null },
+  input: { label: string; role: Role; municipalityCode: string | null },
 ): Promise<Outcome<{ id: string; token: string }>> {
   if (actor.role !== 'national_admin' && actor.role !== 'municipal_admin') return fail('FORBIDDEN');
-  const national = input.role === 'national_admin' || input.role === 'auditor';
+  // National roles, and relying services (they serve residents of every municipality), carry no municipality.
+  const national = input.role === 'national_admin' || input.role === 'auditor' || input.role === 'relying_party';
   if (national !== (input.municipalityCode === null)) return fail('INVALID_REQUEST', { field: 'municipalityCode' });
   if (national && actor.role !== 'national_admin') return fail('FORBIDDEN');
   if (input.municipalityCode !== null && !actsIn(actor, input.municipalityCode)) return fail('FORBIDDEN');

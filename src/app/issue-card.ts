@@ -47,7 +47,7 @@ export async function issueCard(deps: AppDeps, actor: Actor, input: IssueCardInp
   const certificates: NewCertificateRow[] = [];
   for (const kind of kinds) {
     const issued = await deps.pki.issue({ kind, holder: resident, notBefore: now, notAfter });
-    certificates.push({ id: deps.secrets.newId(), kind, serialHex: issued.serialHex, der: issued.der, sealedKey: issued.sealedKey, notBefore: now, notAfter });
+    certificates.push({ id: deps.secrets.newId(), kind, serialHex: issued.serialHex, der: issued.der, sealedKey: issued.sealedKey, notBefore: now, notAfter, caId: issued.caId });
   }
 
   const earlierCards = await deps.cards.cardIdsOfResident(resident.id);
@@ -72,7 +72,7 @@ export async function issueCard(deps: AppDeps, actor: Actor, input: IssueCardInp
     detail: { residentId: resident.id, slots, reissueOf: earlierCards },
   });
   for (const earlier of earlierCards) {
-    await revokeCard(deps, actor, { cardId: earlier, reason: 'reissued' }, context);
+    await revokeCard(deps, actor, { cardId: earlier, reason: 'reissued', cause: 'reissued' }, context);
   }
   return ok({ cardId, cardKey });
 }

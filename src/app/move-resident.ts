@@ -1,5 +1,6 @@
 import { actsIn, mayOperateCards, type Actor } from '../domain/actor.js';
 import { isValidMunicipalityCode } from '../domain/municipality-code.js';
+import { CRL_REASON_OF_MOVE } from '../domain/revocation.js';
 import { fail, ok, type Outcome } from './outcome.js';
 import type { AppDeps, EventContext } from './ports.js';
 
@@ -27,6 +28,7 @@ export async function moveResident(
       cardId,
       kind: 'sign',
       reason: 'address changed',
+      crlReason: CRL_REASON_OF_MOVE,
       now,
       event: {
         cardId,

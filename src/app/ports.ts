@@ -1,5 +1,7 @@
 import type { CardSnapshot, CardStatus, CertStatus, CertView } from '../domain/card.js';
 import type { CertKind, PinSlot } from '../domain/pin-slot.js';
+import type { CrlReason } from '../domain/revocation.js';
+import type { CertificateStatusStore } from './certificate-status.js';
 
 // The interfaces use cases need. Adapters implement them; use cases never see SQL, HTTP or crypto libraries.
 
@@ -39,6 +41,8 @@ export type NewCertificateRow = Readonly<{
   sealedKey: Uint8Array;
   notBefore: Date;
   notAfter: Date;
+  /** The issuing CA (whose CRL and OCSP answers carry this certificate). */
+  caId: string;
 }>;
 
 export type NewCardRow = Readonly<{
@@ -131,8 +135,9 @@ export interface CardStore {
   setPin(input: { cardId: string; slot: PinSlot; pinHash: Uint8Array; now: Date; event: NewCardEvent }): Promise<void>;
   recordEvent(event: NewCardEvent): Promise<void>;
   listEvents(cardId: string, options: { limit: number; beforeId?: number }): Promise<CardEvent[]>;
-  setCardStatus(input: { cardId: string; status: CardStatus; certStatus: CertStatus; fromCertStatus: readonly CertStatus[]; reason: string; now: Date; event: NewCardEvent }): Promise<void>;
-  revokeCertificate(input: { cardId: string; kind: CertKind; reason: string; now: Date; event: NewCardEvent }): Promise<boolean>;
+  /** `crlReason` is what relying services read for a revocation (RFC 5280 §5.3.1); a suspension is certificateHold. */
+  setCardStatus(input: { cardId: string; status: CardStatus; certStatus: CertStatus; fromCertStatus: readonly CertStatus[]; reason: string; crlReason?: CrlReason; now: Date; event: NewCardEvent }): Promise<void>;
+  revokeCertificate(input: { cardId: string; kind: CertKind; reason: string; crlReason?: CrlReason; now: Date; event: NewCardEvent }): Promise<boolean>;
   /** The sealed private key and DER of the card's current certificate of `kind`. */
   certificateKey(cardId: string, kind: CertKind): Promise<{ id: string; der: Uint8Array; sealedKey: Uint8Array; algorithm: string; serialHex: string } | null>;
   cardIdsOfResident(residentId: string): Promise<string[]>;
@@ -185,6 +190,7 @@ export interface CardPki {
     der: Uint8Array;
     sealedKey: Uint8Array;
     serialHex: string;
+    caId: string;
   }>;
   signChallenge(key: CardKey, challenge: Uint8Array): Promise<Uint8Array>;
   signDigest(key: CardKey, digest: Uint8Array): Promise<Uint8Array>;
@@ -208,4 +214,6 @@ export type AppDeps = Readonly<{
   vault: MyNumberVault;
   secrets: Secrets;
   pki: CardPki;
+  /** Current certificate status, shared by OCSP, CRL and card login (app/certificate-status.ts). */
+  certificateStatuses: CertificateStatusStore;
 }>;

@@ -61,7 +61,14 @@ export type TestSystem = System & { store: StoreKind; adminToken: string; pepper
 
 export async function createTestSystem(
   store: StoreKind,
-  options: { clock?: () => Date; wrapPinHasher?: (h: PinHasher) => PinHasher; poolSize?: number; keyAlgorithm?: 'ECDSA-P256' | 'RSA-2048' } = {},
+  options: {
+    clock?: () => Date;
+    wrapPinHasher?: (h: PinHasher) => PinHasher;
+    poolSize?: number;
+    keyAlgorithm?: 'ECDSA-P256' | 'RSA-2048';
+    /** Kagiya's origin as named in certificates (AIA, CRLDP); a test serving on a real port passes its URL. */
+    publicUrl?: string;
+  } = {},
 ): Promise<TestSystem & { databaseUrl: string | null }> {
   let database: DbConfig;
   let drop = async () => {};
@@ -85,6 +92,7 @@ export async function createTestSystem(
     bootstrapToken: adminToken,
     logger: pino({ level: 'silent' }),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.wrapPinHasher ? { wrapPinHasher: options.wrapPinHasher } : {}),
   });
   await seedReferenceData(system.deps, system.db);

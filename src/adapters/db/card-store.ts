@@ -89,6 +89,7 @@ export function createCardStore(db: Db): CardStore {
                 status_changed_at: null,
                 revocation_reason: null,
                 current: true,
+                ca_id: c.caId,
               })),
             )
             .execute();
@@ -235,7 +236,7 @@ export function createCardStore(db: Db): CardStore {
       );
     },
 
-    async setCardStatus({ cardId, status, certStatus, fromCertStatus, reason, now, event }) {
+    async setCardStatus({ cardId, status, certStatus, fromCertStatus, reason, crlReason, now, event }) {
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('cards')
@@ -244,7 +245,13 @@ export function createCardStore(db: Db): CardStore {
           .execute();
         await trx
           .updateTable('certificates')
-          .set({ status: certStatus, status_changed_at: now, revocation_reason: certStatus === 'valid' ? null : reason })
+          .set({
+            status: certStatus,
+            status_changed_at: now,
+            revocation_reason: certStatus === 'valid' ? null : reason,
+            // A hold is published as certificateHold from the status itself; only a revocation keeps a reason.
+            crl_reason: certStatus === 'revoked' ? (crlReason ?? 'unspecified') : null,
+          })
           .where('card_id', '=', cardId)
           .where('current', '=', true)
           .where('status', 'in', [...fromCertStatus])
@@ -253,11 +260,11 @@ export function createCardStore(db: Db): CardStore {
       });
     },
 
-    async revokeCertificate({ cardId, kind, reason, now, event }) {
+    async revokeCertificate({ cardId, kind, reason, crlReason, now, event }) {
       return db.transaction().execute(async (trx) => {
         const revoked = await trx
           .updateTable('certificates')
-          .set({ status: 'revoked', status_changed_at: now, revocation_reason: reason })
+          .set({ status: 'revoked', status_changed_at: now, revocation_reason: reason, crl_reason: crlReason ?? 'unspecified' })
           .where('card_id', '=', cardId)
           .where('kind', '=', kind)
           .where('current', '=', true)

@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-cards.js';
 import * as m0002 from './migrations/0002-counter.js';
+import * as m0006 from './migrations/0006-certificate-status.js';
 import * as m0007 from './migrations/0007-oidc.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-cards': m0001,
   '0002-counter': m0002,
+  '0006-certificate-status': m0006,
   '0007-oidc': m0007,
 };
 

@@ -68,6 +68,10 @@ export interface CertificateTable {
   status_changed_at: Timestamp | null;
   revocation_reason: string | null;
   current: boolean;
+  /** Issuing CA (migration 0006). */
+  ca_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** RFC 5280 CRLReason name of a revocation (migration 0006). */
+  crl_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CardEventTable {
@@ -93,6 +97,18 @@ export interface CertificateAuthorityTable {
   cert_der: Bytes;
   private_key_enc: Bytes;
   created_at: Timestamp;
+  /** Which certificates the CA issues (migration 0006). */
+  issues: ColumnType<'auth' | 'sign' | 'both', 'auth' | 'sign' | 'both' | undefined, never>;
+}
+
+export interface CaCrlTable {
+  ca_id: string;
+  revision: ColumnType<number, number | undefined, number>;
+  crl_number: ColumnType<number, number | undefined, number>;
+  built_revision: ColumnType<number | null, number | null | undefined, number | null>;
+  this_update: Timestamp | null;
+  next_update: Timestamp | null;
+  der: Bytes | null;
 }
 
 export interface ApiTokenTable {
@@ -205,6 +221,7 @@ export interface Database {
   certificates: CertificateTable;
   card_events: CardEventTable;
   certificate_authorities: CertificateAuthorityTable;
+  ca_crls: CaCrlTable;
   api_tokens: ApiTokenTable;
   staff: StaffTable;
   staff_sessions: StaffSessionTable;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Actor, StaffRole } from '../../domain/actor.js';
+import type { Actor, Role } from '../../domain/actor.js';
 import type { Db } from './create-db.js';
 
 const hashToken = (token: string) => createHash('sha256').update(`kagiya-api-token:v1:${token}`).digest();
@@ -14,9 +14,9 @@ export function createTokenStore(db: Db) {
         .where('token_hash', '=', hashToken(token))
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      return row ? { id: `token:${row.id}`, label: row.label, role: row.role as StaffRole, municipalityCode: row.municipality_code } : null;
+      return row ? { id: `token:${row.id}`, label: row.label, role: row.role as Role, municipalityCode: row.municipality_code } : null;
     },
-    async create(input: { id: string; label: string; role: StaffRole; municipalityCode: string | null; now: Date }): Promise<string> {
+    async create(input: { id: string; label: string; role: Role; municipalityCode: string | null; now: Date }): Promise<string> {
       const token = `kgy_${randomBytes(24).toString('base64url')}`;
       await db
         .insertInto('api_tokens')

@@ -15,6 +15,7 @@ import { registerResidentRecordRoutes } from './routes/resident-record-routes.js
 import { registerRelyingServiceRoutes } from './routes/relying-service-routes.js';
 import { registerInteractionRoutes } from '../oidc/interaction-routes.js';
 import type { OidcSystem } from '../oidc/oidc-system.js';
+import { registerPkiRoutes } from './routes/pki-routes.js';
 
 export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   const app = new OpenAPIHono<Env>({
@@ -43,6 +44,7 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerMeRoutes(app, oidc);
   registerResidentRecordRoutes(app, oidc);
   registerInteractionRoutes(app, oidc);
+  registerPkiRoutes(app, deps.certificateStatusServices);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -6,6 +6,7 @@ import type { CounterDeps } from '../../app/counter-ports.js';
 import type { Actor } from '../../domain/actor.js';
 import type { ApiTokenIssuer } from '../../app/create-api-token.js';
 import { getCookie } from 'hono/cookie';
+import type { CertificateStatusServices } from './routes/pki-routes.js';
 import { errorBody, HTTP_STATUS, pickLang } from './error-response.js';
 
 export type HttpDeps = CounterDeps &
@@ -15,6 +16,8 @@ export type HttpDeps = CounterDeps &
     /** Resolves a console session cookie to the staff member signed in, or null. */
     authenticateSession(token: string): Promise<Actor | null>;
     apiTokens: ApiTokenIssuer;
+    /** CA certificates, CRLs and the OCSP responder for relying services (routes/pki-routes.ts). */
+    certificateStatusServices: CertificateStatusServices;
   }>;
 
 export const SESSION_COOKIE = 'kagiya_session';

@@ -34,6 +34,7 @@ import { CA_ORGANIZATION, loadCertificateAuthority, type CaMaterial } from './ce
 import { randomSerialHex, toWholeSecond } from './certificate-fields.js';
 import { generateKeyPairDer } from './key-pair.js';
 import type { KeyAlgorithm } from './key-algorithm.js';
+import { statusExtensions, type StatusUrls } from './status-urls.js';
 
 export type Holder = {
   name: string;
@@ -82,6 +83,8 @@ export async function issueCertificate(opts: {
   holder: Holder;
   notBefore: Date;
   notAfter: Date;
+  /** Where relying services find the issuer and the status (AIA and CRLDP); every card certificate has them. */
+  statusUrls?: StatusUrls;
 }): Promise<IssuedCertificate> {
   const notBefore = toWholeSecond(opts.notBefore);
   const notAfter = toWholeSecond(opts.notAfter);
@@ -114,6 +117,7 @@ export async function issueCertificate(opts: {
   } else {
     extensions.push(holderAltNames(opts.holder));
   }
+  if (opts.statusUrls) extensions.push(...statusExtensions(opts.statusUrls));
 
   const certDer = buildCertificate({
     serialHex,

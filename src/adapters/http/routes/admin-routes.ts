@@ -5,6 +5,7 @@ import { createResident } from '../../../app/create-resident.js';
 import { issueCard } from '../../../app/issue-card.js';
 import { moveResident } from '../../../app/move-resident.js';
 import type { Actor } from '../../../domain/actor.js';
+import { REVOCATION_CAUSES, type RevocationCause } from '../../../domain/revocation.js';
 import { CardIdParam, errorResponses } from '../schemas.js';
 import { errorJson, eventContext, resolveActor, respond, type Env } from '../http-context.js';
 
@@ -42,6 +43,11 @@ const IssueCardBody = z
 
 const CardFile = z.object({ cardId: z.string(), cardKey: z.string() }).openapi('CardFile', { description: 'Shown once; only a hash of the key is kept' });
 const ReasonBody = z.object({ reason: z.string().min(1).max(200) });
+const RevokeBody = ReasonBody.extend({
+  cause: z.enum(REVOCATION_CAUSES).optional().openapi({
+    description: 'Why the card is revoked; published to relying services as the CRL/OCSP reason (lost → keyCompromise, returned or death → cessationOfOperation, reissued → superseded; otherwise no reason)',
+  }),
+});
 const CardStateResponse = z.object({ cardId: z.string(), status: z.enum(['active', 'suspended', 'revoked']) });
 
 export function registerAdminRoutes(app: OpenAPIHono<Env>) {
@@ -118,7 +124,7 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>) {
         tags: tag,
         security,
         summary,
-        request: { params: z.object({ cardId: CardIdParam }), body: body(ReasonBody) },
+        request: { params: z.object({ cardId: CardIdParam }), body: body(action === 'revoke' ? RevokeBody : ReasonBody) },
         responses: { 200: json(CardStateResponse, 'New state'), ...errorResponses(400, 401, 403, 404, 409) },
       }),
       async (c) => {
@@ -127,7 +133,9 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>) {
         const { cardId } = c.req.valid('param');
         if (!/^[0-9a-f-]{36}$/i.test(cardId)) return errorJson(c, 'NOT_FOUND', { resource: 'card' });
         const context = eventContext(c) ?? { channel: null, service: null, terminal: null, actor: null };
-        return respond(c, await useCase(c.var.deps, actor, { cardId: cardId.toLowerCase(), reason: c.req.valid('json').reason }, context), (v) => v);
+        const { reason, cause } = c.req.valid('json') as { reason: string; cause?: RevocationCause };
+        const input = { cardId: cardId.toLowerCase(), reason, ...(action === 'revoke' && cause ? { cause } : {}) };
+        return respond(c, await useCase(c.var.deps, actor, input, context), (v) => v);
       },
     );
   }

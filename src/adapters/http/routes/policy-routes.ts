@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { createStaff } from '../../../app/create-staff.js';
 import { createApiToken } from '../../../app/create-api-token.js';
 import { getMunicipalPolicy, updateMunicipalPolicy } from '../../../app/municipal-policies.js';
-import { STAFF_ROLES } from '../../../domain/actor.js';
+import { STAFF_ROLES, TOKEN_ROLES } from '../../../domain/actor.js';
 import { APPLICANT_TYPES } from '../../../domain/municipal-policy.js';
 import { renderGuidancePage } from '../guidance-page.js';
 import { errorJson, resolveActor, respond, type Env } from '../http-context.js';
@@ -83,7 +83,7 @@ export function registerPolicyRoutes(app: OpenAPIHono<Env>) {
       tags: ['Staff sign-in'],
       security: [{ bearer: [] }, { cookie: [] }],
       summary: 'Create a bearer token for an integration (admins); shown once',
-      request: { body: { required: true, content: { 'application/json': { schema: z.object({ label: z.string().min(1).max(100), role: z.enum(STAFF_ROLES as [string, ...string[]]), municipalityCode: z.string().regex(/^\d{6}$/).nullable() }) } } } },
+      request: { body: { required: true, content: { 'application/json': { schema: z.object({ label: z.string().min(1).max(100), role: z.enum(TOKEN_ROLES as [string, ...string[]]), municipalityCode: z.string().regex(/^\d{6}$/).nullable() }) } } } },
       responses: { 201: { description: 'Created', content: { 'application/json': { schema: Obj } } }, ...errorResponses(400, 401, 403) },
     }),
     (async (c: Context<Env>) => {

@@ -1,0 +1,93 @@
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { can } from '../../../domain/actor.js';
+import type { CaDirectory } from '../../db/ca-store.js';
+import type { CrlPublisher } from '../../db/crl-store.js';
+import { ocspErrorResponse } from '../../pki/ocsp-codec.js';
+import { isPublicStatusCa, type OcspResponder } from '../../pki/ocsp-responder.js';
+import { CA_ID } from '../../pki/status-urls.js';
+import { errorJson, resolveActor, type Env } from '../http-context.js';
+
+// Certificate status for relying services on Kagiya's origin (the paths certificates name in AIA and CRLDP):
+//   GET  /pki/ca/{caId}.crt     the CA certificate (DER; AIA caIssuers)
+//   GET  /pki/crl/{caId}.crl    the CA's CRL (DER; CRLDP)
+//   POST /pki/ocsp              OCSP (RFC 6960 Appendix A.1, application/ocsp-request)
+//   GET  /pki/ocsp/{base64}     OCSP by GET (A.1: the base64 DER, URL-encoded)
+// The signing CA's CRL and OCSP answers need a relying-party bearer token (docs/decisions.md).
+
+export type CertificateStatusServices = Readonly<{ cas: CaDirectory; crls: CrlPublisher; ocsp: OcspResponder }>;
+
+/** An OCSP request is small (openssl's is about 120 bytes); 16 KiB leaves room for a signed request. */
+export const MAX_OCSP_REQUEST_BYTES = 16 * 1024;
+const MAX_OCSP_GET_PATH = 4 * 1024;
+
+const OCSP_HEADERS = { 'Content-Type': 'application/ocsp-response', 'Cache-Control': 'no-cache' };
+
+async function mayReadSigningStatus(c: Context<Env>): Promise<boolean> {
+  const actor = await resolveActor(c);
+  return actor !== null && can(actor, 'certificates.sign_status');
+}
+
+function fileParam(c: Context, extension: string): string | null {
+  const file = c.req.param('file') ?? '';
+  if (!file.endsWith(extension)) return null;
+  const id = file.slice(0, -extension.length);
+  return CA_ID.test(id) ? id : null;
+}
+
+export function registerPkiRoutes(app: OpenAPIHono<Env>, services: CertificateStatusServices) {
+  app.get('/pki/ca/:file', async (c) => {
+    const id = fileParam(c, '.crt');
+    const ca = id && (await services.cas.byId(id));
+    if (!ca) return errorJson(c, 'NOT_FOUND', { resource: 'ca' });
+    return c.body(new Uint8Array(ca.material.certDer), 200, { 'Content-Type': 'application/pkix-cert', 'Cache-Control': 'public, max-age=86400' });
+  });
+
+  app.get('/pki/crl/:file', async (c) => {
+    const id = fileParam(c, '.crl');
+    const ca = id && (await services.cas.byId(id));
+    if (!ca) return errorJson(c, 'NOT_FOUND', { resource: 'crl' });
+    if (!isPublicStatusCa(ca)) {
+      const actor = await resolveActor(c);
+      if (!actor) {
+        c.header('WWW-Authenticate', 'Bearer realm="kagiya-relying-parties"');
+        return errorJson(c, 'UNAUTHENTICATED');
+      }
+      if (!can(actor, 'certificates.sign_status')) return errorJson(c, 'FORBIDDEN');
+    }
+    const der = await services.crls.current(ca);
+    // Rebuilt within a request of any change: clients must revalidate rather than reuse a copy.
+    return c.body(new Uint8Array(der), 200, { 'Content-Type': 'application/pkix-crl', 'Cache-Control': 'no-cache' });
+  });
+
+  app.post(
+    '/pki/ocsp',
+    bodyLimit({ maxSize: MAX_OCSP_REQUEST_BYTES, onError: (c) => c.body(new Uint8Array(ocspErrorResponse('malformedRequest')), 200, OCSP_HEADERS) }),
+    async (c) => {
+      const der = new Uint8Array(await c.req.arrayBuffer());
+      const answer = await services.ocsp(der, () => mayReadSigningStatus(c));
+      return c.body(new Uint8Array(answer), 200, OCSP_HEADERS);
+    },
+  );
+
+  app.get('/pki/ocsp/*', async (c) => {
+    const raw = new URL(c.req.url).pathname.slice('/pki/ocsp/'.length);
+    const der = raw.length > MAX_OCSP_GET_PATH ? null : decodeGetPath(raw);
+    const answer = der ? await services.ocsp(der, () => mayReadSigningStatus(c)) : ocspErrorResponse('malformedRequest');
+    return c.body(new Uint8Array(answer), 200, OCSP_HEADERS);
+  });
+}
+
+// RFC 6960 A.1: url-encoding of base64. Clients differ ('/' encoded or not, base64url), so all are read.
+function decodeGetPath(raw: string): Uint8Array | null {
+  let text: string;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return null;
+  const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return bytes.length > 0 ? new Uint8Array(bytes) : null;
+}
