@@ -14,11 +14,14 @@ export type StartOptions = Readonly<{
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** A relying-party token (role relying_party), for services that read the signing certificate's status. */
+  statusToken?: string | null;
 }>;
 
 export type RunningService = Readonly<{ url: string; close(): Promise<void> }>;
 
-export type DemoService = DemoClient & Readonly<{ port: number; start(options: StartOptions): Promise<RunningService> }>;
+export type DemoService = DemoClient &
+  Readonly<{ port: number; needsStatusToken?: boolean; start(options: StartOptions): Promise<RunningService> }>;
 
 /** The demo kiosk's terminal id, recorded with every attempt it makes (contracts: kagiya_terminal). */
 export const DEMO_KIOSK_TERMINAL = 'store-0001-MMK1';
@@ -33,7 +36,9 @@ export function demoServices(host: string): DemoService[] {
       scopes: ['openid'],
       port: 3002,
       baseUrl: base(3002),
-      start: (o) => listen(o.port, o.host, (url) => createEtaxApp({ kagiyaUrl: o.issuer, publicUrl: url, clientSecret: o.clientSecret })),
+      needsStatusToken: true,
+      start: (o) =>
+        listen(o.port, o.host, (url) => createEtaxApp({ kagiyaUrl: o.issuer, publicUrl: url, clientSecret: o.clientSecret, statusToken: o.statusToken ?? null })),
     },
     {
       clientId: KIOSK_CLIENT_ID,

@@ -86,7 +86,12 @@ async function main() {
     for (const service of services) {
       const clientSecret = secrets.get(service.clientId);
       if (!clientSecret) continue;
-      const started = await service.start({ port: service.port, host: config.host, issuer: server.url, clientId: service.clientId, clientSecret });
+      // The signing certificate's status is for registered relying parties only (docs/decisions.md): such a service
+      // gets a relying-party token of its own at each start.
+      const statusToken = service.needsStatusToken
+        ? await system.tokens.create({ id: system.deps.secrets.newId(), label: `${service.nameEn} (relying party, demo)`, role: 'relying_party', municipalityCode: null, now: system.deps.clock() })
+        : null;
+      const started = await service.start({ port: service.port, host: config.host, issuer: server.url, clientId: service.clientId, clientSecret, statusToken });
       running.push({ nameJa: service.nameJa, nameEn: service.nameEn, url: started.url, close: started.close });
     }
   }

@@ -22,6 +22,8 @@ export type EtaxOptions = Readonly<{
   /** This service's own origin (redirect_uri = publicUrl + /callback). */
   publicUrl: string;
   clientSecret: string;
+  /** Kagiya's relying-party token (role relying_party): the signing certificate's OCSP answers need it. */
+  statusToken: string | null;
   fetch?: typeof fetch;
   now?: () => Date;
 }>;
@@ -45,7 +47,7 @@ export function createEtaxApp(options: EtaxOptions) {
   });
   const sessions = createSessionStore<Session>({ cookie: 'etax_session', now });
   const filed = new Map<string, Filed>();
-  const statusDeps = { fetch: doFetch, now, kagiyaOrigin: options.kagiyaUrl };
+  const statusDeps = { fetch: doFetch, now, kagiyaOrigin: options.kagiyaUrl, statusToken: options.statusToken };
   const signingDeps = { ...statusDeps, kagiyaUrl: options.kagiyaUrl, context: { service: ETAX_CLIENT_ID, channel: 'pc' } };
 
   const app = new Hono();

@@ -16,7 +16,16 @@ const buffer = (bytes: Uint8Array) => new Uint8Array(bytes).buffer;
 // Clocks of two machines disagree a little; RFC 6960 leaves the margin to the client.
 const SKEW_MS = 5 * 60_000;
 
-export type StatusDeps = Readonly<{ fetch: typeof fetch; now: () => Date; kagiyaOrigin: string }>;
+export type StatusDeps = Readonly<{
+  fetch: typeof fetch;
+  now: () => Date;
+  kagiyaOrigin: string;
+  /**
+   * The relying-party token Kagiya issued to this service: the signing certificate's status is answered to
+   * registered relying parties only, as in JPKI (jpki-facts §0 fact 8). Sent to Kagiya's origin only.
+   */
+  statusToken: string | null;
+}>;
 
 export type AiaUrls = Readonly<{ ocsp: string[]; caIssuers: string[] }>;
 
@@ -103,9 +112,10 @@ export async function checkStatus(deps: StatusDeps, certDer: Uint8Array, issuerD
   request.tbsRequest.requestExtensions = [
     new pkijs.Extension({ extnID: OCSP_NONCE, extnValue: new asn1js.OctetString({ valueHex: buffer(nonce) }).toBER() }),
   ];
+  const auth: Record<string, string> = deps.statusToken && onOrigin(url, deps.kagiyaOrigin) ? { authorization: `Bearer ${deps.statusToken}` } : {};
   const body = await get(deps, url, {
     method: 'POST',
-    headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
+    headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response', ...auth },
     body: Buffer.from(request.toSchema(true).toBER()),
   });
   if (!body) return unavailable('the responder did not answer');
@@ -115,6 +125,9 @@ export async function checkStatus(deps: StatusDeps, certDer: Uint8Array, issuerD
     const code = response.responseStatus.valueBlock.valueDec;
     if (code !== 0 || !response.responseBytes) return unavailable(`responseStatus ${code}`);
     const basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes.response.valueBlock.valueHexView.slice().buffer);
+    // RFC 6960 §4.2.2.2: a response signed by the issuing CA itself may carry no certificate; the CA we trust is
+    // then the only candidate signer (pkijs looks for the signer among the response's certificates).
+    if (!basic.certs || basic.certs.length === 0) basic.certs = [issuer];
     if (!(await basic.verify({ trustedCerts: [issuer], issuerCerts: [issuer] }))) return unavailable('bad responder signature');
 
     const echoed = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OCSP_NONCE);
