@@ -2,6 +2,7 @@
 
 import type { Context, Hono } from 'hono';
 import type { OidcLogin, PendingLogin } from './oidc-login.js';
+import { langOf } from './page.js';
 import type { Refusal } from './refusal.js';
 import type { SessionStore } from './sessions.js';
 
@@ -27,7 +28,8 @@ export function registerLoginRoutes<S extends UserSession>(app: Hono, o: LoginRo
   app.get('/login', async (c) => {
     const gated = o.gate?.(c);
     if (gated) return o.showRefusal(c, gated);
-    const started = await o.oidc.start(sameOriginPath(c.req.query('returnTo')), o.extraParams?.(c) ?? {});
+    // Kagiya's login page speaks the language the resident chose here (OIDC Core §3.1.2.1 ui_locales).
+    const started = await o.oidc.start(sameOriginPath(c.req.query('returnTo')), { ui_locales: langOf(c), ...(o.extraParams?.(c) ?? {}) });
     if (!started.ok) return o.showRefusal(c, started.refusal);
     o.sessions.set(c, { ...(o.sessions.get(c) ?? {}), pending: started.pending } as S);
     return c.redirect(started.url.href, 302);

@@ -123,7 +123,11 @@ export function detailLines(r: Refusal): ErrorMessage[] {
     lines.push({ ja: `残りの入力回数: ${r.details.remaining}回`, en: `Tries left: ${r.details.remaining}` });
   }
   if (typeof r.details.opensAt === 'string') lines.push({ ja: `受付開始: ${r.details.opensAt}`, en: `Opens at: ${r.details.opensAt}` });
-  if (typeof r.details.revokedAt === 'string') lines.push({ ja: `失効日時: ${r.details.revokedAt}`, en: `Revoked at: ${r.details.revokedAt}` });
+  if (typeof r.details.revokedAt === 'string') {
+    const at = new Date(r.details.revokedAt);
+    const jst = (locale: string) => at.toLocaleString(locale, { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' });
+    lines.push({ ja: `失効日時: ${jst('ja-JP')}(日本時間)`, en: `Revoked at: ${jst('en-GB')} JST` });
+  }
   if (typeof r.details.revocationReason === 'object' && r.details.revocationReason) {
     const reason = r.details.revocationReason as ErrorMessage;
     lines.push({ ja: `失効理由: ${reason.ja}`, en: `Reason: ${reason.en}` });
