@@ -54,7 +54,7 @@ export function createKioskApp(options: KioskOptions) {
 
   const app = new Hono();
   app.use('*', sameOriginPosts(options.publicUrl));
-  registerLoginRoutes(app, { oidc, sessions, publicUrl: options.publicUrl, gate: hoursRefusal, showRefusal: refuse });
+  registerLoginRoutes(app, { oidc, sessions, publicUrl: options.publicUrl, gate: hoursRefusal, showRefusal: refuse, providerLogout: false });
 
   app.get('/', (c) => {
     if (sessions.get(c)?.user) return c.redirect('/menu', 303);

@@ -20,6 +20,11 @@ export type LoginRoutesOptions<S extends UserSession> = Readonly<{
   /** Extra authorization params decided per request. */
   extraParams?: (c: Context) => Record<string, string>;
   showRefusal: (c: Context, refusal: Refusal) => Response | Promise<Response>;
+  /**
+   * RP-initiated logout at Kagiya too (default). The kiosk ends only its own session: Kagiya asks for the card on
+   * every authorization anyway, and the next customer must land on the kiosk's start screen, not Kagiya's.
+   */
+  providerLogout?: boolean;
 }>;
 
 const sameOriginPath = (p: string | undefined) => (p && /^\/[A-Za-z0-9/_-]*$/.test(p) ? p : '/');
@@ -54,7 +59,7 @@ export function registerLoginRoutes<S extends UserSession>(app: Hono, o: LoginRo
   app.post('/logout', async (c) => {
     const idToken = o.sessions.get(c)?.user?.idToken;
     o.sessions.clear(c);
-    const end = idToken ? await o.oidc.logoutUrl(idToken, new URL('/', o.publicUrl).href) : null;
+    const end = idToken && o.providerLogout !== false ? await o.oidc.logoutUrl(idToken, new URL('/', o.publicUrl).href) : null;
     return c.redirect(end?.href ?? '/', 302);
   });
 }

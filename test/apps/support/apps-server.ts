@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { demoServices } from '../../../apps/demo-services.js';
 import { createEtaxApp, ETAX_CLIENT_ID } from '../../../apps/etax/app.js';
 import { createKioskApp, KIOSK_CLIENT_ID, KIOSK_SCOPE } from '../../../apps/kiosk/app.js';
 import { listen, type RunningService } from '../../../apps/shared/listen.js';
@@ -37,10 +38,12 @@ export async function startApps(store: StoreKind, options: { keyAlgorithm?: 'ECD
   const system = await createTestSystem(store, { publicUrl: issuer, ...(options.keyAlgorithm ? { keyAlgorithm: options.keyAlgorithm } : {}) });
   const server = await startServer(system, { port, host: '127.0.0.1', publicUrl: issuer });
   const register = async (clientId: string, base: string, scopes: string[]) => {
+    // The person-facing names `npm start` registers (contracts: e-Tax, コンビニ交付).
+    const names = demoServices('127.0.0.1').find((d) => d.clientId === clientId)!;
     const r = await registerRelyingService(system.oidc.relyingServiceDeps, ADMIN, {
       clientId,
-      nameJa: clientId,
-      nameEn: clientId,
+      nameJa: names.nameJa,
+      nameEn: names.nameEn,
       redirectUris: [`${base}/callback`],
       postLogoutRedirectUris: [`${base}/`],
       scopes,
