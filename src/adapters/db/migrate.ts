@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-cards.js';
 import * as m0002 from './migrations/0002-counter.js';
+import * as m0003 from './migrations/0003-one-statement-attempt.js';
 import * as m0006 from './migrations/0006-certificate-status.js';
 import * as m0007 from './migrations/0007-oidc.js';
 
@@ -8,6 +9,7 @@ import * as m0007 from './migrations/0007-oidc.js';
 const MIGRATIONS: Record<string, Migration> = {
   '0001-cards': m0001,
   '0002-counter': m0002,
+  '0003-one-statement-attempt': m0003,
   '0006-certificate-status': m0006,
   '0007-oidc': m0007,
 };
@@ -21,4 +23,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The migrations this code needs that the database has not applied (empty when ready). Throws if unreachable. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
 }

@@ -18,7 +18,11 @@ export type HttpDeps = CounterDeps &
     apiTokens: ApiTokenIssuer;
     /** CA certificates, CRLs and the OCSP responder for relying services (routes/pki-routes.ts). */
     certificateStatusServices: CertificateStatusServices;
+    /** Whether the database answers (within a short timeout) and every migration is applied; never throws. */
+    readiness(): Promise<Readiness>;
   }>;
+
+export type Readiness = Readonly<{ database: 'up' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' }>;
 
 export const SESSION_COOKIE = 'kagiya_session';
 
