@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'apps/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'apps/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Storage tests open a PostgreSQL database per file; keep the 2-core machine from thrashing.

@@ -1,4 +1,5 @@
 import type { DemoClient } from '../src/adapters/cli/demo-clients.js';
+import { startPortal } from './portal/src/server.js';
 import { createEtaxApp, ETAX_CLIENT_ID } from './etax/app.js';
 import { createKioskApp, KIOSK_CLIENT_ID, KIOSK_SCOPE } from './kiosk/app.js';
 import { listen } from './shared/listen.js';
@@ -29,6 +30,15 @@ export const DEMO_KIOSK_TERMINAL = 'store-0001-MMK1';
 export function demoServices(host: string): DemoService[] {
   const base = (port: number) => `http://${host}:${port}`;
   return [
+    {
+      clientId: 'portal',
+      nameJa: 'マイナポータル（鍵屋デモ）',
+      nameEn: 'Mynaportal (Kagiya demo)',
+      scopes: ['openid', 'kagiya_card', 'kagiya_card_manage'],
+      port: 3001,
+      baseUrl: base(3001),
+      start: startPortal,
+    },
     {
       clientId: ETAX_CLIENT_ID,
       nameJa: 'e-Tax',

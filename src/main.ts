@@ -16,10 +16,6 @@ function printBanner(url: string, bootstrapToken: string | null, manifest: DemoM
     `  OpenAPI: ${url}/api/openapi.json`,
     `  OpenID Connect: ${url}/.well-known/openid-configuration`,
   ];
-  if (services.length > 0) {
-    lines.push('', 'デモサービス / demo services (マイナンバーカードでログイン / log in with a demo card file and its auth PIN):');
-    for (const s of services) lines.push(`  ${s.nameJa} / ${s.nameEn}: ${s.url}`);
-  }
   if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
   if (manifest) {
     for (const t of manifest.staffTokens) lines.push(`  職員トークン / staff token, ${t.label}: ${t.token}`);
@@ -27,6 +23,10 @@ function printBanner(url: string, bootstrapToken: string | null, manifest: DemoM
     lines.push(`  職員 / staff (password ${manifest.staff[0]?.password ?? ''}; TOTP code: npm run totp -- <loginId>):`);
     lines.push(`  ${manifest.staff.map((s) => `${s.loginId} (${s.role}${s.municipalityCode ? ` ${s.municipalityCode}` : ''})`).join(', ')}`);
     lines.push(`  案内ページ / guidance: ${url}/guidance/111007  (?lang=en)`);
+    if (services.length > 0) {
+      lines.push('', 'デモサービス / demo services (マイナンバーカードでログイン / log in with a demo card file and its auth PIN):');
+      for (const s of services) lines.push(`  ${s.nameJa} / ${s.nameEn}: ${s.url}`);
+    }
     lines.push('', 'デモ用カード / demo cards (header X-Card-Key: cardKey):');
     for (const c of manifest.cards) {
       lines.push(`  ■ ${c.name} — ${c.story} / ${c.storyEn}`);
@@ -86,13 +86,17 @@ async function main() {
     for (const service of services) {
       const clientSecret = secrets.get(service.clientId);
       if (!clientSecret) continue;
-      // The signing certificate's status is for registered relying parties only (docs/decisions.md): such a service
-      // gets a relying-party token of its own at each start.
-      const statusToken = service.needsStatusToken
-        ? await system.tokens.create({ id: system.deps.secrets.newId(), label: `${service.nameEn} (relying party, demo)`, role: 'relying_party', municipalityCode: null, now: system.deps.clock() })
-        : null;
-      const started = await service.start({ port: service.port, host: config.host, issuer: server.url, clientId: service.clientId, clientSecret, statusToken });
-      running.push({ nameJa: service.nameJa, nameEn: service.nameEn, url: started.url, close: started.close });
+      try {
+        // The signing certificate's status is for registered relying parties only (docs/decisions.md): such a service
+        // gets a relying-party token of its own at each start.
+        const statusToken = service.needsStatusToken
+          ? await system.tokens.create({ id: system.deps.secrets.newId(), label: `${service.nameEn} (relying party, demo)`, role: 'relying_party', municipalityCode: null, now: system.deps.clock() })
+          : null;
+        const started = await service.start({ port: service.port, host: config.host, issuer: server.url, clientId: service.clientId, clientSecret, statusToken });
+        running.push({ nameJa: service.nameJa, nameEn: service.nameEn, url: started.url, close: started.close });
+      } catch (error) {
+        logger.error(`demo service ${service.clientId} could not start on port ${service.port}: ${(error as Error).message}`);
+      }
     }
   }
   printBanner(server.url, bootstrapToken, manifest, running);

@@ -1,11 +1,9 @@
-import { pino } from 'pino';
 import { registerRelyingService } from '../../src/app/relying-services.js';
 import { startServer, type RunningServer } from '../../src/adapters/http/node-server.js';
 import type { Actor } from '../../src/domain/actor.js';
 import { api } from './api.js';
-import { createTestSystem, type StoreKind, type TestSystem } from './test-db.js';
+import { createTestSystem, type StoreKind } from './test-db.js';
 
-void pino;
 
 const ADMIN: Actor = { id: 'test-admin', label: 'test admin', role: 'national_admin', municipalityCode: null };
 
@@ -13,7 +11,7 @@ export type TestClient = Readonly<{ clientId: string; clientSecret: string; redi
 
 /** Kagiya with its identity provider on a real socket (port 0); the issuer is the address bound. */
 export async function startOidcServer(store: StoreKind, options: { clock?: () => Date } = {}) {
-  const system: TestSystem = await createTestSystem(store, options.clock ? { clock: options.clock } : {});
+  const system = await createTestSystem(store, options.clock ? { clock: options.clock } : {});
   const server: RunningServer = await startServer(system, { port: 0, host: '127.0.0.1' });
   return {
     system,

@@ -11,6 +11,7 @@ import { PinPadPage } from './screens/pin-pad/pin-pad-page';
 import { ProcedureScreen } from './screens/procedure/procedure-screen';
 import { ProcedureStart } from './screens/procedure/procedure-start';
 import { SearchScreen } from './screens/search';
+import { RelyingServicesScreen } from './screens/relying-services';
 import { SignIn } from './screens/sign-in';
 
 export function App() {
@@ -84,6 +85,8 @@ function Screen({ route, staff }: { route: Route; staff: Staff }) {
       return <OpenWorkScreen staff={staff} />;
     case 'procedure':
       return <ProcedureScreen procedureId={route.procedureId} />;
+    case 'services':
+      return <RelyingServicesScreen staff={staff} />;
     default:
       return (
         <section className="panel">

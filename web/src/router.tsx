@@ -10,6 +10,7 @@ export type Route =
   | { name: 'work' }
   | { name: 'procedure'; procedureId: string }
   | { name: 'pinpad'; token: string }
+  | { name: 'services' }
   | { name: 'not_found' };
 
 const ID = '([0-9a-fA-F-]{36})';
@@ -20,6 +21,7 @@ export function parseRoute(pathname: string): Route {
   let m: RegExpExecArray | null;
   if (clean === '/' || clean === '/search') return { name: 'search' };
   if (clean === '/procedures') return { name: 'work' };
+  if (clean === '/services') return { name: 'services' };
   if ((m = new RegExp(`^/cards/${ID}$`).exec(clean))) return { name: 'diagnosis', cardId: m[1]! };
   if ((m = new RegExp(`^/cards/${ID}/reset$`).exec(clean))) return { name: 'start', cardId: m[1]! };
   if ((m = new RegExp(`^/procedures/${ID}$`).exec(clean))) return { name: 'procedure', procedureId: m[1]! };
@@ -57,6 +59,7 @@ export const paths = {
   start: (cardId: string) => `${BASE}/cards/${cardId}/reset`,
   work: () => `${BASE}/procedures`,
   procedure: (id: string) => `${BASE}/procedures/${id}`,
+  services: () => `${BASE}/services`,
 };
 
 /** An in-app link: a real <a href> (open in new tab works), navigated without a reload. */

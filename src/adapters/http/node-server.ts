@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import type { System } from '../../system.js';
+import type { OidcSystem } from '../oidc/oidc-system.js';
 import { INTERACTION_PREFIX, OIDC_PREFIX } from '../oidc/create-provider.js';
 
 // One Node server for Kagiya: oidc-provider's own handler answers its protocol paths (discovery, authorization,
@@ -13,13 +13,16 @@ function isProviderPath(url: string | undefined): boolean {
   return path.startsWith(`${OIDC_PREFIX}/`) && !path.startsWith(`${INTERACTION_PREFIX}/`);
 }
 
+/** What the server needs of the composed system: the Hono app and the identity provider to start. */
+export type Servable = Readonly<{ app: { fetch: Parameters<typeof getRequestListener>[0] }; oidc: OidcSystem }>;
+
 export type RunningServer = Readonly<{ url: string; port: number; server: Server; close(): Promise<void> }>;
 
 /**
  * Listens, then starts the identity provider with `publicUrl` as its issuer — or, when none is given (tests on
  * port 0), with the address actually bound.
  */
-export async function startServer(system: System, options: { port: number; host: string; publicUrl?: string | null }): Promise<RunningServer> {
+export async function startServer(system: Servable, options: { port: number; host: string; publicUrl?: string | null }): Promise<RunningServer> {
   const hono = getRequestListener(system.app.fetch);
   let providerListener: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
   const server = createServer((req, res) => {

@@ -68,9 +68,7 @@ export function createOidcProvider(options: OidcOptions): Provider {
         client_name: service.nameJa,
         redirect_uris: [...service.redirectUris],
         post_logout_redirect_uris: [...service.postLogoutRedirectUris],
-        // oidc-provider validates a client's `scope` against the provider's own scopes; the resource-server scopes
-        // of /api/v1/me are granted through getResourceServerInfo from the registry instead.
-        scope: service.scopes.filter((s) => !(CARD_SCOPES as readonly string[]).includes(s)).join(' '),
+        scope: service.scopes.join(' '),
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -85,7 +83,9 @@ export function createOidcProvider(options: OidcOptions): Provider {
     clients: [],
     jwks: { keys: secrets.signingKeys as never },
     cookies: { keys: secrets.cookieKeys, long: { signed: true }, short: { signed: true } },
-    scopes: ['openid', 'jpki_sign_attributes'],
+    // The card scopes are listed too: a client's registered scope may only name scopes the provider knows. They
+    // release no claims; access tokens carry them only for the /api/v1/me resource.
+    scopes: ['openid', 'jpki_sign_attributes', ...CARD_SCOPES],
     claims: {
       openid: ['sub'],
       // The four attributes of the signing certificate (DOMAIN.md §2), released only with its consent scope.
@@ -129,9 +129,8 @@ export function createOidcProvider(options: OidcOptions): Provider {
         enabled: true,
         defaultResource: (ctx) => (scopesOf(ctx).some((s) => (CARD_SCOPES as readonly string[]).includes(s)) ? meResource : undefined),
         useGrantedResource: () => true,
-        getResourceServerInfo: async (_ctx, resource, client) => {
-          const registered = (await clients.activeWithSecret(client.clientId))?.service.scopes ?? [];
-          const allowed = registered.filter((s) => (CARD_SCOPES as readonly string[]).includes(s));
+        getResourceServerInfo: (_ctx, resource, client) => {
+          const allowed = String(client.scope ?? '').split(' ').filter((s) => (CARD_SCOPES as readonly string[]).includes(s));
           if (resource !== meResource || allowed.length === 0) throw new errors.InvalidTarget();
           return { scope: allowed.join(' '), audience: meResource, accessTokenFormat: 'opaque', accessTokenTTL: 600 };
         },

@@ -5,7 +5,10 @@ import { layout } from './page-layout.js';
 
 // Pages oidc-provider renders itself (logout confirmation, after logout, protocol errors), in Kagiya's style.
 
-const langOf = (ctx: KoaContextWithOIDC) => pickLang(ctx.get('accept-language') || undefined, String(ctx.query?.lang ?? '') || undefined);
+function langOf(ctx: KoaContextWithOIDC) {
+  const asked = String((ctx.oidc?.params?.ui_locales as string | undefined) ?? ctx.query?.lang ?? '').toLowerCase();
+  return pickLang(ctx.get('accept-language') || undefined, asked.startsWith('en') ? 'en' : asked.startsWith('ja') ? 'ja' : undefined);
+}
 
 export async function logoutPage(ctx: KoaContextWithOIDC, form: string) {
   const lang = langOf(ctx);

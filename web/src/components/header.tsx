@@ -24,6 +24,11 @@ export function Header({ staff, route, onSignOut }: { staff: Staff | null; route
             <Link href={paths.work()} aria-current={current(['work', 'procedure'])}>
               {t('navWork')}
             </Link>
+            {staff.role === 'national_admin' && (
+              <Link href={paths.services()} aria-current={current(['services'])} data-testid="nav-services">
+                {t('navServices')}
+              </Link>
+            )}
             {staff.municipalityCode && (
               <a href={`/guidance/${staff.municipalityCode}${lang === 'en' ? '?lang=en' : ''}`} target="_blank" rel="noopener">
                 {t('navGuidance')}

@@ -1,6 +1,8 @@
 // Every label of the console in both languages, in one place: [Japanese, English]. `{name}` marks a value filled in
 // by t(key, { name }). Japanese first (the default), English second.
 
+import { SERVICES_DICTIONARY } from './services-dictionary.js';
+
 export const DICTIONARY = {
   appName: ['鍵屋 窓口コンソール', 'Kagiya counter console'],
   appShort: ['鍵屋', 'Kagiya'],
@@ -368,6 +370,8 @@ export const DICTIONARY = {
   // Console not found
   notFoundTitle: ['ページが見つかりません', 'Page not found'],
   toHome: ['住民検索へ', 'Find resident'],
+
+  ...SERVICES_DICTIONARY,
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Key = keyof typeof DICTIONARY;

@@ -34,7 +34,10 @@ export async function holder(c: Context<Env>, runtime: OidcRuntime, scope: strin
   return found;
 }
 
-const HolderCard = CardStatusResponse.extend({ municipalityCode: z.string(), guidanceUrl: z.string() }).openapi('HolderCard');
+const HolderCard = CardStatusResponse.extend({
+  municipality: z.object({ code: z.string(), nameJa: z.string(), nameEn: z.string() }),
+  guidanceUrl: z.string().openapi({ description: "the municipality's public guidance page on Kagiya's origin" }),
+}).openapi('HolderCard');
 const renderEvent = (e: CardEvent) => ({ ...e, occurredAt: e.occurredAt.toISOString() });
 
 export function registerMeRoutes(app: OpenAPIHono<Env>, runtime: OidcRuntime) {
@@ -53,9 +56,11 @@ export function registerMeRoutes(app: OpenAPIHono<Env>, runtime: OidcRuntime) {
       const h = await holder(c, runtime, 'kagiya_card');
       if (h instanceof Response) return h;
       c.header('Cache-Control', 'no-store');
-      return respond(c, await holderCardStatus(c.var.deps, h.cardId), (v) => ({
+      const outcome = await holderCardStatus(c.var.deps, h.cardId);
+      const m = outcome.ok ? await c.var.deps.municipalityName(outcome.value.municipalityCode) : null;
+      return respond(c, outcome, (v) => ({
         ...renderStatus(v),
-        municipalityCode: v.municipalityCode,
+        municipality: { code: v.municipalityCode, nameJa: m?.nameJa ?? v.municipalityCode, nameEn: m?.nameEn ?? v.municipalityCode },
         guidanceUrl: `/guidance/${v.municipalityCode}`,
       }));
     },
