@@ -9,12 +9,20 @@ import { seedDemoClients } from './adapters/cli/demo-clients.js';
 
 type ServiceLine = Readonly<{ nameJa: string; nameEn: string; url: string }>;
 
-function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null, services: readonly ServiceLine[]) {
+function printBanner(
+  url: string,
+  bootstrapToken: string | null,
+  manifest: DemoManifest | null,
+  services: readonly ServiceLine[],
+  status: { publicUrl: string; caIds: string[] },
+) {
   const lines = [
     '',
     `鍵屋 Kagiya が起動しました / Kagiya is running: ${url}`,
     `  OpenAPI: ${url}/api/openapi.json`,
     `  OpenID Connect: ${url}/.well-known/openid-configuration`,
+    `  証明書の失効情報 / certificate status: OCSP ${status.publicUrl}/pki/ocsp`,
+    ...status.caIds.map((id) => `    CA ${status.publicUrl}/pki/ca/${id}.crt  CRL ${status.publicUrl}/pki/crl/${id}.crl`),
   ];
   if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
   if (manifest) {
@@ -72,9 +80,10 @@ async function main() {
   let manifest: DemoManifest | null = null;
   if (config.demo) {
     warnings.push('demo data seeded (set KAGIYA_DEMO=0 to start empty)');
-    manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir));
+    manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir), config.publicUrl);
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
+  const caIds = (await system.cas.all()).map((ca) => ca.id);
 
   const server = await startServer(system, { port: config.port, host: config.host, publicUrl: config.port === 0 ? null : config.publicUrl });
   // The demo relying services (apps/), each its own small server speaking OIDC and HTTP to Kagiya.
@@ -99,7 +108,7 @@ async function main() {
       }
     }
   }
-  printBanner(server.url, bootstrapToken, manifest, running);
+  printBanner(server.url, bootstrapToken, manifest, running, { publicUrl: config.publicUrl, caIds });
   const shutdown = () => {
     void Promise.all([server.close(), ...running.map((r) => r.close())])
       .then(() => system.close())

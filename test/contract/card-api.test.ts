@@ -284,6 +284,8 @@ describe.each(STORES)('card API on %s', (store) => {
       '/api/v1/counter/procedures',
       '/api/v1/counter/cards/{cardId}/diagnosis',
       '/api/v1/municipalities/{code}/policy',
+      '/pki/crl/{file}',
+      '/pki/ocsp',
     ]) {
       expect(Object.keys(body.paths)).toContain(path);
     }

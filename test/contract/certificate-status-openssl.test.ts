@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serialHexOf } from '../../src/adapters/pki/certificate-fields.js';
 import { api } from '../support/api.js';
 import { lateBoundServer, openssl, pem, scratch } from '../support/openssl.js';
 import { createTestSystem, STORES, type TestSystem } from '../support/test-db.js';
@@ -58,8 +59,8 @@ describe.each(STORES)('certificate status through openssl on %s', (store) => {
     return { path, serial: row.serial_hex, text, ocspUrl, caIssuers, crlUrl, caPem };
   }
 
-  async function ocsp(cert: { path: string; caPem: string; ocspUrl: string }, extra: string[] = []) {
-    const r = await openssl(['ocsp', '-issuer', cert.caPem, '-cert', cert.path, '-url', cert.ocspUrl, '-CAfile', cert.caPem, '-resp_text', ...extra]);
+  async function ocsp(cert: { path: string; caPem: string; ocspUrl: string }, extra: string[] = [], digest: string[] = []) {
+    const r = await openssl(['ocsp', '-issuer', cert.caPem, ...digest, '-cert', cert.path, '-url', cert.ocspUrl, '-CAfile', cert.caPem, '-resp_text', ...extra]);
     return r.stdout + r.stderr;
   }
   // openssl ocsp -header name=value: how a relying service sends its credential.
@@ -129,6 +130,19 @@ describe.each(STORES)('certificate status through openssl on %s', (store) => {
     // the authentication certificate survives the move (DOMAIN.md §2)
     const auth = await certificate(card, 'auth');
     expect(statusLine(await ocsp(auth), auth.path)).toBe('good');
+  });
+
+  it('answers a CertID made with SHA-256 as one made with SHA-1', async () => {
+    const card = await http.newCard();
+    const cert = await certificate(card, 'auth');
+    const out = await ocsp(cert, [], ['-sha256']);
+    expect(out).toContain('Response verify OK');
+    expect(statusLine(out, cert.path)).toBe('good');
+    expect(out).toContain('Hash Algorithm: sha256');
+    // the serial login looks up is the one openssl prints
+    const printed = (await openssl(['x509', '-in', cert.path, '-noout', '-serial'])).stdout.trim().split('=')[1]!;
+    const der = (await system.db.selectFrom('certificates').select('der').where('serial_hex', '=', cert.serial).executeTakeFirstOrThrow()).der;
+    expect(serialHexOf(der)).toBe(printed.toLowerCase());
   });
 
   it('answers unknown for a serial the CA never issued', async () => {

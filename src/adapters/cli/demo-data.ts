@@ -34,7 +34,18 @@ export type DemoCard = Readonly<{
   pins: Readonly<Partial<Record<PinSlot, string>>>;
 }>;
 export type DemoStaff = Readonly<{ loginId: string; name: string; role: StaffRole; municipalityCode: string | null; password: string; totpSecret: string }>;
-export type DemoManifest = Readonly<{ cards: DemoCard[]; staffTokens: { label: string; token: string }[]; staff: DemoStaff[] }>;
+export type DemoManifest = Readonly<{
+  /** DEMO_VERSION the cards were issued under, and the origin their certificates name (AIA, CRLDP). */
+  version?: number;
+  publicUrl?: string;
+  cards: DemoCard[];
+  staffTokens: { label: string; token: string }[];
+  staff: DemoStaff[];
+}>;
+
+// 2: certificates name their OCSP responder, issuing CA and CRL (AIA, CRLDP). Demo cards of an older version, or
+// issued for another origin, are re-issued at start so that every demo certificate can be checked from outside.
+const DEMO_VERSION = 2;
 
 const DAY = 86_400_000;
 const demoActor: Actor = { id: 'demo-seed', label: 'demo seed', role: 'national_admin', municipalityCode: null };
@@ -161,34 +172,71 @@ async function seedDemoStaff(deps: CounterDeps): Promise<DemoStaff[]> {
   return staff;
 }
 
+function demoIssuedAt(c: Case, now: Date): Date {
+  return new Date(now.getTime() - (c.issuedDaysAgo ?? 30) * DAY);
+}
+
+/** Issues one demo card (at the story's date) and plays the story's events on it. */
+async function issueDemoCard(deps: AppDeps, c: Case, residentId: string, now: Date): Promise<DemoCard> {
+  const past: AppDeps = { ...deps, clock: () => demoIssuedAt(c, now) };
+  const underFifteen = c.resident.birthDate > isoDaysAgo(now, 15 * 365.25);
+  const pins = underFifteen ? { auth: PINS.auth, assist: PINS.assist, juki: PINS.juki } : { ...PINS };
+  const card = await issueCard(past, demoActor, { residentId, pins }, { ...none, channel: 'counter', service: 'card-issuance' });
+  if (!card.ok) throw new Error(`demo card: ${card.code} ${JSON.stringify(card.details)}`);
+  await c.after?.(deps, card.value, residentId);
+  return { story: c.story, storyEn: c.storyEn, name: c.resident.name, ...card.value, pins };
+}
+
+/**
+ * Demo cards of an earlier version (certificates without AIA/CRLDP) or for another origin get a new card each, like
+ * a reissue at the counter: the earlier card is revoked (superseded) and the story is played again on the new one.
+ */
+async function reissueDemoCards(deps: AppDeps, db: Db, cards: readonly DemoCard[], now: Date): Promise<DemoCard[]> {
+  const stories = cases(now);
+  const result: DemoCard[] = [];
+  for (const card of cards) {
+    const c = stories.find((s) => s.storyEn === card.storyEn);
+    const row = await db.selectFrom('cards').select('resident_id').where('id', '=', card.cardId).executeTakeFirst();
+    if (!c || !row) {
+      result.push(card);
+      continue;
+    }
+    result.push(await issueDemoCard(deps, c, row.resident_id, now));
+  }
+  return result;
+}
+
 /** Residents and cards in every interesting state, made through the real use cases, on a database without any. */
 export async function seedDemoData(
   deps: CounterDeps,
   db: Db,
   tokens: ReturnType<typeof createTokenStore>,
   manifestFile: string,
+  /** Kagiya's origin, named in the demo certificates. */
+  publicUrl?: string,
 ): Promise<DemoManifest | null> {
   const now = deps.clock();
   await seedReferenceData(deps, db);
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from residents`.execute(db);
-  if ((rows[0]?.n ?? 0) > 0) return existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as DemoManifest) : null;
+  if ((rows[0]?.n ?? 0) > 0) {
+    if (!existsSync(manifestFile)) return null;
+    const existing = JSON.parse(readFileSync(manifestFile, 'utf8')) as DemoManifest;
+    if (existing.version === DEMO_VERSION && (publicUrl === undefined || existing.publicUrl === publicUrl)) return existing;
+    const manifest: DemoManifest = { ...existing, version: DEMO_VERSION, ...(publicUrl ? { publicUrl } : {}), cards: await reissueDemoCards(deps, db, existing.cards, now) };
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2), { mode: 0o600 });
+    return manifest;
+  }
 
   const cards: DemoCard[] = [];
   for (const c of cases(now)) {
-    const at = c.issuedDaysAgo ? new Date(now.getTime() - c.issuedDaysAgo * DAY) : new Date(now.getTime() - 30 * DAY);
-    const past: AppDeps = { ...deps, clock: () => at };
-    const resident = await createResident(past, demoActor, { ...c.resident, myNumber: completeMyNumber(c.myNumber11) });
+    const at = demoIssuedAt(c, now);
+    const resident = await createResident({ ...deps, clock: () => at }, demoActor, { ...c.resident, myNumber: completeMyNumber(c.myNumber11) });
     if (!resident.ok) throw new Error(`demo resident: ${resident.code}`);
-    const underFifteen = c.resident.birthDate > isoDaysAgo(now, 15 * 365.25);
-    const pins = underFifteen ? { auth: PINS.auth, assist: PINS.assist, juki: PINS.juki } : { ...PINS };
-    const card = await issueCard(past, demoActor, { residentId: resident.value.id, pins }, { ...none, channel: 'counter', service: 'card-issuance' });
-    if (!card.ok) throw new Error(`demo card: ${card.code} ${JSON.stringify(card.details)}`);
-    await c.after?.(deps, card.value, resident.value.id);
-    cards.push({ story: c.story, storyEn: c.storyEn, name: c.resident.name, ...card.value, pins });
+    cards.push(await issueDemoCard(deps, c, resident.value.id, now));
   }
   const clerk = await tokens.create({ id: deps.secrets.newId(), label: 'さいたま市 窓口 (demo clerk)', role: 'clerk', municipalityCode: '111007', now });
   const staff = await seedDemoStaff(deps);
-  const manifest: DemoManifest = { cards, staffTokens: [{ label: 'さいたま市 clerk / 窓口職員', token: clerk }], staff };
+  const manifest: DemoManifest = { version: DEMO_VERSION, ...(publicUrl ? { publicUrl } : {}), cards, staffTokens: [{ label: 'さいたま市 clerk / 窓口職員', token: clerk }], staff };
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2), { mode: 0o600 });
   return manifest;
 }

@@ -1,6 +1,8 @@
 // Small helpers shared by the CA and card certificate builders.
 
 import { randomBytes } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
 
 export const SERIAL_BYTES = 16;
 
@@ -30,4 +32,15 @@ export function toWholeSecond(date: Date): Date {
 /** A copy in its own ArrayBuffer, the shape @peculiar/asn1-schema wants for raw bytes. */
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return new Uint8Array(bytes).buffer;
+}
+
+/**
+ * A certificate's serial as lowercase hex without leading zero octets, the form `currentCertificateStatus`
+ * (app/certificate-status.ts) looks up. Throws on DER that is not a certificate.
+ */
+export function serialHexOf(certDer: Uint8Array): string {
+  const serial = new Uint8Array(AsnConvert.parse(certDer, Certificate).tbsCertificate.serialNumber);
+  let start = 0;
+  while (start < serial.length - 1 && serial[start] === 0) start += 1;
+  return Buffer.from(serial.subarray(start)).toString('hex');
 }

@@ -15,7 +15,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `
 alter table certificates add column ca_id text;
 alter table certificates add column crl_reason text;
-update certificates set ca_id = 'card-ca-' || lower(cards.key_algorithm) from cards where cards.id = certificates.card_id;
+update certificates set ca_id = 'card-ca-' || lower(cards.key_algorithm) from cards where cards.id = certificates.card_id and exists (select 1 from certificate_authorities a where a.id = 'card-ca-' || lower(cards.key_algorithm));
+update certificates set crl_reason = case revocation_reason when 'address changed' then 'affiliationChanged' when 'reissued' then 'superseded' else 'unspecified' end where status = 'revoked';
 create index certificates_ca_not_valid on certificates (ca_id) where status <> 'valid';
 alter table certificate_authorities add column issues text not null default 'both' check (issues in ('auth', 'sign', 'both'));
 create table ca_crls (

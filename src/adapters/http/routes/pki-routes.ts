@@ -36,7 +36,37 @@ function fileParam(c: Context, extension: string): string | null {
   return CA_ID.test(id) ? id : null;
 }
 
+const binary = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string' as const, format: 'binary' } } } });
+const tags = ['Certificate status (relying services)'];
+
+// The routes answer DER, not JSON, so they are described here and served by plain handlers below.
+function describeRoutes(app: OpenAPIHono<Env>) {
+  const caId = { name: 'file', in: 'path' as const, required: true, schema: { type: 'string' as const }, description: '{caId}.crt or {caId}.crl, e.g. jpki-auth-ecdsa-p256.crl' };
+  const registry = app.openAPIRegistry;
+  registry.registerPath({
+    method: 'get', path: '/pki/ca/{file}', tags, summary: 'A CA certificate (DER), named by certificates as AIA caIssuers',
+    parameters: [caId], responses: { 200: binary('application/pkix-cert', 'The CA certificate'), 404: { description: 'No such CA' } },
+  } as never);
+  registry.registerPath({
+    method: 'get', path: '/pki/crl/{file}', tags, security: [{ bearer: [] }],
+    summary: "A CA's CRL (DER, RFC 5280 v2), rebuilt as soon as a status changes; the signing CA's needs a relying_party token",
+    parameters: [caId], responses: { 200: binary('application/pkix-crl', 'The CRL'), 401: { description: 'Signing CA without a token' }, 403: { description: 'Token without the relying_party role' }, 404: { description: 'No such CA' } },
+  } as never);
+  registry.registerPath({
+    method: 'post', path: '/pki/ocsp', tags,
+    summary: "OCSP (RFC 6960); the signing CA's answers need a relying_party bearer token (else unauthorized)",
+    request: { body: { required: true, content: { 'application/ocsp-request': { schema: { type: 'string', format: 'binary' } } } } },
+    responses: { 200: binary('application/ocsp-response', 'An OCSP response; errors are OCSP statuses (malformedRequest, unauthorized, tryLater)') },
+  } as never);
+  registry.registerPath({
+    method: 'get', path: '/pki/ocsp/{request}', tags, summary: 'OCSP by GET (RFC 6960 A.1): the URL-encoded base64 DER request',
+    parameters: [{ name: 'request', in: 'path', required: true, schema: { type: 'string' } }],
+    responses: { 200: binary('application/ocsp-response', 'An OCSP response') },
+  } as never);
+}
+
 export function registerPkiRoutes(app: OpenAPIHono<Env>, services: CertificateStatusServices) {
+  describeRoutes(app);
   app.get('/pki/ca/:file', async (c) => {
     const id = fileParam(c, '.crt');
     const ca = id && (await services.cas.byId(id));
