@@ -27,7 +27,7 @@ export type DemoService = DemoClient &
 /** The demo kiosk's terminal id, recorded with every attempt it makes (contracts: kagiya_terminal). */
 export const DEMO_KIOSK_TERMINAL = 'store-0001-MMK1';
 
-export function demoServices(host: string): DemoService[] {
+export function demoServices(host: string, options: { kioskHours?: 'jst' | 'always' } = {}): DemoService[] {
   const base = (port: number) => `http://${host}:${port}`;
   return [
     {
@@ -58,7 +58,7 @@ export function demoServices(host: string): DemoService[] {
       port: 3003,
       baseUrl: base(3003),
       start: (o) =>
-        listen(o.port, o.host, (url) => createKioskApp({ kagiyaUrl: o.issuer, publicUrl: url, clientSecret: o.clientSecret, terminal: DEMO_KIOSK_TERMINAL })),
+        listen(o.port, o.host, (url) => createKioskApp({ kagiyaUrl: o.issuer, publicUrl: url, clientSecret: o.clientSecret, terminal: DEMO_KIOSK_TERMINAL, hours: options.kioskHours ?? 'jst' })),
     },
   ];
 }

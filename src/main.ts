@@ -90,7 +90,8 @@ async function main() {
   const running: { nameJa: string; nameEn: string; url: string; close(): Promise<void> }[] = [];
   if (config.demo && config.demoServices) {
     const { demoServices } = await import('../apps/demo-services.js');
-    const services = demoServices(config.host === '0.0.0.0' ? '127.0.0.1' : config.host);
+    const services = demoServices(config.host === '0.0.0.0' ? '127.0.0.1' : config.host, { kioskHours: config.kioskHours });
+    if (config.kioskHours === 'always') logger.warn('DEVELOPMENT DEFAULT: the demo kiosk ignores its 06:30–23:00 JST hours (KAGIYA_KIOSK_HOURS=always)');
     const secrets = await seedDemoClients(system.oidc, services);
     for (const service of services) {
       const clientSecret = secrets.get(service.clientId);
