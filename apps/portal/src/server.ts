@@ -22,6 +22,7 @@ type Session = {
 
 const COOKIE = 'portal_sid';
 const SESSION_MS = 30 * 60_000;
+const MAX_SESSIONS = 10_000;
 // form-action names Kagiya too: the login and logout forms redirect there, and Chromium applies form-action to
 // the redirects that follow a form submission.
 const headers = (issuer: string) => ({
@@ -53,6 +54,8 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
     }
     const fresh: Session = { lang: c.req.header('accept-language')?.toLowerCase().startsWith('en') ? 'en' : 'ja', touched: t };
     const newId = randomBytes(24).toString('base64url');
+    // Bounded: a flood of cookieless requests evicts the oldest sessions instead of growing memory.
+    if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
     sessions.set(newId, fresh);
     setCookie(c, COOKIE, newId, { httpOnly: true, sameSite: 'Lax', path: '/' });
     return fresh;

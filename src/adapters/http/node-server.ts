@@ -24,11 +24,13 @@ export type RunningServer = Readonly<{ url: string; port: number; server: Server
  */
 export async function startServer(system: Servable, options: { port: number; host: string; publicUrl?: string | null }): Promise<RunningServer> {
   const hono = getRequestListener(system.app.fetch);
-  let providerListener: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  // The provider's Node handler, made once per provider instance (a restart of the provider makes a new one).
+  let listener: { provider: object; handle: (req: IncomingMessage, res: ServerResponse) => void } | null = null;
   const server = createServer((req, res) => {
-    if (isProviderPath(req.url)) {
-      if (!providerListener && system.oidc.provider) providerListener = system.oidc.provider.callback();
-      if (providerListener) return providerListener(req, res);
+    const provider = system.oidc.provider;
+    if (provider && isProviderPath(req.url)) {
+      if (listener?.provider !== provider) listener = { provider, handle: provider.callback() };
+      return listener.handle(req, res);
     }
     return void hono(req, res);
   });
