@@ -27,6 +27,7 @@ function printBanner(
   if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
   if (manifest) {
     for (const t of manifest.staffTokens) lines.push(`  職員トークン / staff token, ${t.label}: ${t.token}`);
+    for (const t of manifest.relyingParties ?? []) lines.push(`  署名用証明書の失効確認トークン / relying-party token (signing status), ${t.label}: ${t.token}`);
     lines.push('', `窓口コンソール / counter console: ${url}/counter/`);
     lines.push(`  職員 / staff (password ${manifest.staff[0]?.password ?? ''}; TOTP code: npm run totp -- <loginId>):`);
     lines.push(`  ${manifest.staff.map((s) => `${s.loginId} (${s.role}${s.municipalityCode ? ` ${s.municipalityCode}` : ''})`).join(', ')}`);
@@ -98,10 +99,12 @@ async function main() {
       if (!clientSecret) continue;
       try {
         // The signing certificate's status is for registered relying parties only (docs/decisions.md): such a service
-        // gets a relying-party token of its own at each start.
-        const statusToken = service.needsStatusToken
-          ? await system.tokens.create({ id: system.deps.secrets.newId(), label: `${service.nameEn} (relying party, demo)`, role: 'relying_party', municipalityCode: null, now: system.deps.clock() })
-          : null;
+        // uses the relying-party token the demo seed made for it (or, without a manifest, a new one).
+        const seeded = manifest?.relyingParties?.find((r) => r.service === service.clientId)?.token;
+        const statusToken = !service.needsStatusToken
+          ? null
+          : (seeded ??
+            (await system.tokens.create({ id: system.deps.secrets.newId(), label: `${service.nameEn} (demo relying service)`, role: 'relying_party', municipalityCode: null, now: system.deps.clock() })));
         const started = await service.start({ port: service.port, host: config.host, issuer: server.url, clientId: service.clientId, clientSecret, statusToken });
         running.push({ nameJa: service.nameJa, nameEn: service.nameEn, url: started.url, close: started.close });
       } catch (error) {

@@ -32,6 +32,9 @@ describe.each(STORES)('demo cards and certificate status URLs on %s', (store) =>
     const manifestFile = join(dir, 'demo-cards.json');
     const first = (await seedDemoData(system.deps, system.db, system.tokens, manifestFile, 'http://kagiya.example:3000'))!;
     expect(first.version).toBe(2);
+    // e-Tax is registered to read the signing certificates' status
+    const rp = first.relyingParties?.find((r) => r.service === 'e-tax');
+    expect(await system.deps.authenticate(rp!.token)).toMatchObject({ role: 'relying_party', municipalityCode: null });
     const healthy = first.cards[0]!;
     const [cert] = (await certsOf(healthy.cardId)).filter((c) => c.kind === 'auth');
     const path = files.file('demo-auth.pem', pem('CERTIFICATE', cert!.der));

@@ -41,6 +41,8 @@ export type DemoManifest = Readonly<{
   cards: DemoCard[];
   staffTokens: { label: string; token: string }[];
   staff: DemoStaff[];
+  /** Bearer tokens of the role relying_party: the demo services read the signing certificates' status with them. */
+  relyingParties?: { service: string; label: string; token: string }[];
 }>;
 
 // 2: certificates name their OCSP responder, issuing CA and CRL (AIA, CRLDP). Demo cards of an older version, or
@@ -172,6 +174,13 @@ async function seedDemoStaff(deps: CounterDeps): Promise<DemoStaff[]> {
   return staff;
 }
 
+/** e-Tax verifies signatures, so it is registered to read the signing certificates' status (CRL, OCSP). */
+async function seedRelyingParties(deps: AppDeps, tokens: ReturnType<typeof createTokenStore>, now: Date) {
+  const label = 'e-Tax (demo relying service)';
+  const token = await tokens.create({ id: deps.secrets.newId(), label, role: 'relying_party', municipalityCode: null, now });
+  return [{ service: 'e-tax', label, token }];
+}
+
 function demoIssuedAt(c: Case, now: Date): Date {
   return new Date(now.getTime() - (c.issuedDaysAgo ?? 30) * DAY);
 }
@@ -222,7 +231,13 @@ export async function seedDemoData(
     if (!existsSync(manifestFile)) return null;
     const existing = JSON.parse(readFileSync(manifestFile, 'utf8')) as DemoManifest;
     if (existing.version === DEMO_VERSION && (publicUrl === undefined || existing.publicUrl === publicUrl)) return existing;
-    const manifest: DemoManifest = { ...existing, version: DEMO_VERSION, ...(publicUrl ? { publicUrl } : {}), cards: await reissueDemoCards(deps, db, existing.cards, now) };
+    const manifest: DemoManifest = {
+      ...existing,
+      version: DEMO_VERSION,
+      ...(publicUrl ? { publicUrl } : {}),
+      cards: await reissueDemoCards(deps, db, existing.cards, now),
+      relyingParties: existing.relyingParties ?? (await seedRelyingParties(deps, tokens, now)),
+    };
     writeFileSync(manifestFile, JSON.stringify(manifest, null, 2), { mode: 0o600 });
     return manifest;
   }
@@ -236,7 +251,15 @@ export async function seedDemoData(
   }
   const clerk = await tokens.create({ id: deps.secrets.newId(), label: 'さいたま市 窓口 (demo clerk)', role: 'clerk', municipalityCode: '111007', now });
   const staff = await seedDemoStaff(deps);
-  const manifest: DemoManifest = { version: DEMO_VERSION, ...(publicUrl ? { publicUrl } : {}), cards, staffTokens: [{ label: 'さいたま市 clerk / 窓口職員', token: clerk }], staff };
+  const relyingParties = await seedRelyingParties(deps, tokens, now);
+  const manifest: DemoManifest = {
+    version: DEMO_VERSION,
+    ...(publicUrl ? { publicUrl } : {}),
+    cards,
+    staffTokens: [{ label: 'さいたま市 clerk / 窓口職員', token: clerk }],
+    staff,
+    relyingParties,
+  };
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2), { mode: 0o600 });
   return manifest;
 }

@@ -17,8 +17,8 @@ const MIGRATIONS: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  // Parallel branches add numbered migrations independently (docs/decisions.md): a database may have run a later number
-  // before an earlier one lands, so order is not enforced.
+  // Parallel branches add migrations with fixed numbers that land in any order; each touches only its own tables and
+  // columns, so a database that already ran a later number still takes an earlier one that arrives afterwards.
   const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -53,11 +53,11 @@ const hex = (bytes: ArrayBuffer | Uint8Array) => Buffer.from(bytes instanceof Ui
 
 /** Reads an OCSPRequest; null for anything malformed (RFC 6960 §2.3 malformedRequest). Never throws. */
 export function parseOcspRequest(der: Uint8Array): ParsedRequest | null {
+  // The whole body must be the one request: no trailing bytes.
+  if (outerDerLength(der) !== der.byteLength) return null;
   let request: OCSPRequest;
   try {
     request = AsnConvert.parse(der, OCSPRequest);
-    // The whole body must be the one request: no trailing bytes.
-    if (AsnConvert.serialize(request).byteLength !== der.byteLength) return null;
   } catch {
     return null;
   }
@@ -85,6 +85,18 @@ export function parseOcspRequest(der: Uint8Array): ParsedRequest | null {
     nonce = ext;
   }
   return { queries, nonce };
+}
+
+/** Bytes taken by the outer DER SEQUENCE (tag, length, content), or -1 if the header is not a definite-length SEQUENCE. */
+function outerDerLength(der: Uint8Array): number {
+  if (der.length < 2 || der[0] !== 0x30) return -1;
+  const first = der[1]!;
+  if (first < 0x80) return 2 + first;
+  const octets = first & 0x7f;
+  if (octets === 0 || octets > 3 || der.length < 2 + octets) return -1;
+  let length = 0;
+  for (let i = 0; i < octets; i += 1) length = length * 256 + der[2 + i]!;
+  return 2 + octets + length;
 }
 
 // The nonce is an OCTET STRING inside extnValue (RFC 8954); some old clients put the raw bytes there instead.
@@ -125,13 +137,11 @@ export function buildOcspResponse(input: {
 }): Buffer {
   const now = toWholeSecond(input.now);
   const nextUpdate = new Date(now.getTime() + input.validityMs);
-  const caCert = AsnConvert.parse(input.signer.caCertDer, Certificate);
-  const keyBits = new Uint8Array(caCert.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey);
   const responses = input.answers.map(
     (a) => new SingleResponse({ certID: a.certId, certStatus: certStatus(a.status), thisUpdate: now, nextUpdate }),
   );
   const tbs = new ResponseData({
-    responderID: new ResponderID({ byKey: new KeyHash(toArrayBuffer(createHash('sha1').update(keyBits).digest())) }),
+    responderID: new ResponderID({ byKey: new KeyHash(responderKeyHash(input.signer.caCertDer)) }),
     producedAt: now,
     responses,
     // RFC 6960 §4.4.1: the nonce is echoed as it came.
@@ -149,6 +159,18 @@ export function buildOcspResponse(input: {
     responseBytes: new ResponseBytes({ responseType: id_pkix_ocsp_basic, response: new OctetString(AsnConvert.serialize(basic)) }),
   });
   return Buffer.from(AsnConvert.serialize(response));
+}
+
+// RFC 6960 §4.2.1 ResponderID byKey: SHA-1 of the responder's public key bits; one parse per CA certificate.
+const keyHashes = new WeakMap<Uint8Array, ArrayBuffer>();
+function responderKeyHash(caCertDer: Uint8Array): ArrayBuffer {
+  let hash = keyHashes.get(caCertDer);
+  if (!hash) {
+    const cert = AsnConvert.parse(caCertDer, Certificate);
+    hash = toArrayBuffer(createHash('sha1').update(new Uint8Array(cert.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey)).digest());
+    keyHashes.set(caCertDer, hash);
+  }
+  return hash;
 }
 
 function certStatus(status: CertificateStatusValue): CertStatus {
