@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import { classifyDbFault } from './db-faults.js';
@@ -71,6 +71,18 @@ export type DbOptions = Readonly<{
 /** How long a request waits for a connection before it is told the service is unavailable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+export type HotQuery = <R>(text: string, values: unknown[]) => Promise<R[]>;
+const HOT = new WeakMap<Db, HotQuery>();
+
+/**
+ * The hot statements (a PIN entry, a status read) one call away from the driver: on PostgreSQL straight on the pg
+ * pool as named prepared statements, skipping Kysely's executor and connection wrapper (they do nothing for a raw
+ * statement); elsewhere (PGlite) through Kysely. Same SQL text either way.
+ */
+export function hotQuery(db: Db): HotQuery {
+  return HOT.get(db) ?? (async <R>(text: string, values: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[]);
+}
+
 export async function createDb(config: DbConfig, options: DbOptions = {}): Promise<Db> {
   const onFault = options.onFault ?? (() => undefined);
   if (config.kind === 'postgres') {
@@ -83,7 +95,14 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
     // An idle connection that the server drops (a restart, a terminated backend) must not crash the process: the
     // pool discards it, and the next query reconnects. Unhandled, pg would raise it as an uncaught error.
     pool.on('error', (error) => onFault(error));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool, onFault) as never }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool, onFault) as never }) });
+    HOT.set(db, async (text, values) => {
+      // pool.query checks a client out, listens for its errors while the statement runs, and destroys it on a
+      // connection fault, as namingPool does for Kysely's statements.
+      const name = PREPARED_MARK.exec(text)?.[1];
+      return (await pool.query(name ? { name, text, values } : { text, values })).rows;
+    });
+    return db;
   }
   if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
   // Loaded only when used: a PostgreSQL deployment never pays PGlite's start-up cost.
