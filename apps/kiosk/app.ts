@@ -44,8 +44,9 @@ export function createKioskApp(options: KioskOptions) {
     extraParams: { kagiya_channel: 'kiosk', kagiya_terminal: options.terminal },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  // A kiosk session is short: the next customer must never find the last one signed in.
-  const sessions = createSessionStore<Session>({ cookie: 'kiosk_session', idleMs: 5 * 60_000, now });
+  // A kiosk session is short: the next customer must never find the last one signed in. A terminal serves one
+  // customer at a time, so a few hundred sessions (each may hold its PDF) bound the memory.
+  const sessions = createSessionStore<Session>({ cookie: 'kiosk_session', idleMs: 5 * 60_000, max: 300, now });
 
   const hoursRefusal = (): Refusal | null => {
     if (options.hours === 'always') return null;
