@@ -26,6 +26,11 @@ export type Config = Readonly<{
   demo: boolean;
   /** With demo data, also start the demo relying services (portal…) beside Kagiya (KAGIYA_DEMO_SERVICES=0: not). */
   demoServices: boolean;
+  /**
+   * The demo kiosk's hours: 'jst' keeps convenience-store issuance to 06:30–23:00 Japan time (the rule); 'always'
+   * opens it at any hour, for trying the demo from another time zone (KAGIYA_KIOSK_HOURS).
+   */
+  kioskHours: 'jst' | 'always';
   logLevel: string;
 }>;
 
@@ -64,6 +69,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     keyAlgorithm,
     demo: env.KAGIYA_DEMO !== '0',
     demoServices: env.KAGIYA_DEMO_SERVICES !== '0',
+    kioskHours: kioskHours(env.KAGIYA_KIOSK_HOURS),
     logLevel: env.LOG_LEVEL ?? 'info',
   });
 }
@@ -81,4 +87,10 @@ function parsePublicUrl(value: string | undefined, port: number): string {
     throw new ConfigError('KAGIYA_PUBLIC_URL must be an http(s) origin without query, fragment or credentials');
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+function kioskHours(value: string | undefined): 'jst' | 'always' {
+  const v = value?.trim() || 'jst';
+  if (v !== 'jst' && v !== 'always') throw new ConfigError('KAGIYA_KIOSK_HOURS must be jst or always');
+  return v;
 }

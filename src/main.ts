@@ -116,13 +116,21 @@ async function main() {
   const running: { nameJa: string; nameEn: string; url: string; close(): Promise<void> }[] = [];
   if (config.demo && config.demoServices) {
     const { demoServices } = await import('../apps/demo-services.js');
-    const services = demoServices(config.host === '0.0.0.0' ? '127.0.0.1' : config.host);
+    const services = demoServices(config.host === '0.0.0.0' ? '127.0.0.1' : config.host, { kioskHours: config.kioskHours });
+    if (config.kioskHours === 'always') logger.warn('DEVELOPMENT DEFAULT: the demo kiosk ignores its 06:30–23:00 JST hours (KAGIYA_KIOSK_HOURS=always)');
     const secrets = await seedDemoClients(system.oidc, services);
     for (const service of services) {
       const clientSecret = secrets.get(service.clientId);
       if (!clientSecret) continue;
       try {
-        const started = await service.start({ port: service.port, host: config.host, issuer: server.url, clientId: service.clientId, clientSecret });
+        // The signing certificate's status is for registered relying parties only (docs/decisions.md): such a service
+        // uses the relying-party token the demo seed made for it (or, without a manifest, a new one).
+        const seeded = manifest?.relyingParties?.find((r) => r.service === service.clientId)?.token;
+        const statusToken = !service.needsStatusToken
+          ? null
+          : (seeded ??
+            (await system.tokens.create({ id: system.deps.secrets.newId(), label: `${service.nameEn} (demo relying service)`, role: 'relying_party', municipalityCode: null, now: system.deps.clock() })));
+        const started = await service.start({ port: service.port, host: config.host, issuer: server.url, clientId: service.clientId, clientSecret, statusToken });
         running.push({ nameJa: service.nameJa, nameEn: service.nameEn, url: started.url, close: started.close });
       } catch (error) {
         logger.error(`demo service ${service.clientId} could not start on port ${service.port}: ${(error as Error).message}`);

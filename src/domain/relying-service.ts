@@ -1,7 +1,7 @@
 // Relying services: the OIDC clients a national admin registers (issue #9). Pure validation of what is registered.
 
 /** Scopes a relying service may be allowed to ask for. `openid` is always included. */
-export const SERVICE_SCOPES = ['openid', 'jpki_sign_attributes', 'kagiya_card', 'kagiya_card_manage'] as const;
+export const SERVICE_SCOPES = ['openid', 'jpki_sign_attributes', 'kagiya_card', 'kagiya_card_manage', 'kagiya_resident_record'] as const;
 export type ServiceScope = (typeof SERVICE_SCOPES)[number];
 
 export type RelyingServiceInput = Readonly<{

@@ -16,6 +16,7 @@ import { registerCounterRoutes } from './routes/counter-routes.js';
 import { registerPolicyRoutes } from './routes/policy-routes.js';
 import { registerPkiRoutes } from './routes/pki-routes.js';
 import { registerMeRoutes } from './routes/me-routes.js';
+import { registerResidentRecordRoutes } from './routes/resident-record-routes.js';
 import { registerRelyingServiceRoutes } from './routes/relying-service-routes.js';
 import { registerInteractionRoutes } from '../oidc/interaction-routes.js';
 import type { OidcSystem } from '../oidc/oidc-system.js';
@@ -49,6 +50,7 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerPkiRoutes(app, deps.certificateStatusServices);
   registerRelyingServiceRoutes(app, oidc);
   registerMeRoutes(app, oidc);
+  registerResidentRecordRoutes(app, oidc);
   registerInteractionRoutes(app, oidc);
   registerHealthRoutes(app);
 

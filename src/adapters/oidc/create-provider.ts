@@ -16,7 +16,7 @@ export const OIDC_PREFIX = '/oidc';
 export const INTERACTION_PREFIX = `${OIDC_PREFIX}/interaction`;
 export const ME_RESOURCE_PATH = '/api/v1/me';
 /** Resource-server scopes: the holder's own card through /api/v1/me (docs/decisions.md). */
-export const CARD_SCOPES = ['kagiya_card', 'kagiya_card_manage'] as const;
+export const CARD_SCOPES = ['kagiya_card', 'kagiya_card_manage', 'kagiya_resident_record'] as const;
 
 export type OidcOptions = Readonly<{
   issuer: string;

@@ -55,6 +55,7 @@ const SCOPE_TEXT: Record<string, { ja: string; en: string }> = {
   },
   kagiya_card: { ja: 'カードの状態（暗証番号の残り回数、電子証明書の有効期限）と入力履歴の閲覧', en: "Your card's status (tries left, certificate expiry) and its attempt history" },
   kagiya_card_manage: { ja: '暗証番号の変更と、紛失時のカードの一時停止', en: 'Changing a PIN, and suspending the card if it is lost' },
+  kagiya_resident_record: { ja: '住民票の記載事項(氏名・フリガナ・生年月日・性別・住所)による証明書の交付', en: 'Your residence record (name, reading, birth date, sex, address) to issue a certificate' },
 };
 
 export function consentPage(input: { lang: Lang; uid: string; service: ServiceNames; scopes: string[] }) {

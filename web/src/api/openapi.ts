@@ -3145,6 +3145,87 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/me/resident-record": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The logged-in holder's residence record (住民票 items, never the My Number); audited per release */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Residence record */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ResidentRecord"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 410: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/municipalities": {
         readonly parameters: {
             readonly query?: never;
@@ -4901,7 +4982,7 @@ export interface components {
              *       "openid"
              *     ]
              */
-            readonly scopes: readonly ("openid" | "jpki_sign_attributes" | "kagiya_card" | "kagiya_card_manage")[];
+            readonly scopes: readonly ("openid" | "jpki_sign_attributes" | "kagiya_card" | "kagiya_card_manage" | "kagiya_resident_record")[];
         };
         readonly NewResident: {
             readonly address: string;
@@ -5046,6 +5127,17 @@ export interface components {
                 /** @enum {string} */
                 readonly status: "active" | "suspended" | "revoked";
             }[];
+        };
+        readonly ResidentRecord: {
+            readonly address: string;
+            readonly birthDate: string;
+            readonly municipalityCode: string;
+            readonly municipalityNameEn: string;
+            readonly municipalityNameJa: string;
+            readonly name: string;
+            readonly nameKana: string;
+            /** @enum {string} */
+            readonly sex: "male" | "female" | "other";
         };
         readonly Signature: {
             readonly algorithm: string;

@@ -20,7 +20,7 @@ const tag = ['Holder (OIDC access token)'];
 
 type Holder = { cardId: string; clientId: string; scopes: string[] };
 
-async function holder(c: Context<Env>, runtime: OidcRuntime, scope: string): Promise<Holder | Response> {
+export async function holder(c: Context<Env>, runtime: OidcRuntime, scope: string): Promise<Holder | Response> {
   const match = /^Bearer\s+(\S{16,512})$/i.exec(c.req.header('authorization') ?? '');
   const found = match ? await runtime.verifyAccessToken(match[1]!) : null;
   if (!found) {

@@ -1,0 +1,105 @@
+// The convenience-store kiosk (コンビニ交付), a relying service of Kagiya: the card and its `auth` PIN through
+// OIDC, then a 住民票の写し as a PDF. Every login carries the kiosk's terminal id and channel `kiosk`
+// (contracts: kagiya_terminal, kagiya_channel), so the holder can see which machine spent a try.
+// Outside 06:30–23:00 JST nothing starts: the refusal names the hours, before any PIN is asked.
+
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { registerLoginRoutes, sameOriginPosts, type UserSession } from '../shared/login-routes.js';
+import { createOidcLogin } from '../shared/oidc-login.js';
+import { langOf, sendPage, statusOf } from '../shared/page.js';
+import { refusal, type Refusal } from '../shared/refusal.js';
+import { createSessionStore } from '../shared/sessions.js';
+import { jstDate } from './japanese-date.js';
+import { renderJuminhyo } from './juminhyo-pdf.js';
+import { issuedPage, menuPage, welcomePage } from './pages.js';
+import { fetchResidentRecord } from './resident-record.js';
+import { checkServiceHours } from './service-hours.js';
+
+export const KIOSK_CLIENT_ID = 'konbini-certificates';
+export const KIOSK_SCOPE = 'openid kagiya_resident_record';
+
+export type KioskOptions = Readonly<{
+  kagiyaUrl: string;
+  publicUrl: string;
+  clientSecret: string;
+  terminal: string;
+  /** 'always' only for a demo tried outside Japan's daytime (Config.kioskHours); the rule is 'jst'. */
+  hours?: 'jst' | 'always';
+  /** Injectable for the hours (tests run at any time of day). */
+  now?: () => Date;
+  fetch?: typeof fetch;
+}>;
+
+type Session = UserSession & { issued?: { number: string; pdf: Uint8Array } };
+
+export function createKioskApp(options: KioskOptions) {
+  const now = options.now ?? (() => new Date());
+  const oidc = createOidcLogin({
+    issuer: options.kagiyaUrl,
+    clientId: KIOSK_CLIENT_ID,
+    clientSecret: options.clientSecret,
+    redirectUri: new URL('/callback', options.publicUrl).href,
+    scope: KIOSK_SCOPE,
+    extraParams: { kagiya_channel: 'kiosk', kagiya_terminal: options.terminal },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  // A kiosk session is short: the next customer must never find the last one signed in. A terminal serves one
+  // customer at a time, so a few hundred sessions (each may hold its PDF) bound the memory.
+  const sessions = createSessionStore<Session>({ cookie: 'kiosk_session', idleMs: 5 * 60_000, max: 300, now });
+
+  const hoursRefusal = (): Refusal | null => {
+    if (options.hours === 'always') return null;
+    const v = checkServiceHours(now());
+    return v.open ? null : refusal('OUTSIDE_SERVICE_HOURS', { opensAt: v.opensAt, closesAt: v.closesAt });
+  };
+  const ctx = (c: Context) => ({ lang: langOf(c), path: c.req.path, signedIn: !!sessions.get(c)?.user, terminal: options.terminal });
+  const refuse = (c: Context, r: Refusal) => sendPage(c, welcomePage(ctx(c), hoursRefusal() === null, r), statusOf(r));
+
+  const app = new Hono();
+  app.use('*', sameOriginPosts(options.publicUrl));
+  registerLoginRoutes(app, { oidc, sessions, publicUrl: options.publicUrl, gate: hoursRefusal, showRefusal: refuse, providerLogout: false });
+
+  app.get('/', (c) => {
+    if (sessions.get(c)?.user) return c.redirect('/menu', 303);
+    const closed = hoursRefusal();
+    return sendPage(c, welcomePage(ctx(c), closed === null, closed ?? undefined));
+  });
+
+  app.get('/menu', (c) => {
+    if (!sessions.get(c)?.user) return refuse(c, refusal('LOGIN_REQUIRED'));
+    return sendPage(c, menuPage(ctx(c), hoursRefusal() ?? undefined));
+  });
+
+  app.post('/certificates/juminhyo', async (c) => {
+    const session = sessions.get(c);
+    if (!session?.user) return refuse(c, refusal('LOGIN_REQUIRED'));
+    const closed = hoursRefusal();
+    if (closed) return sendPage(c, menuPage(ctx(c), closed), statusOf(closed));
+    const record = await fetchResidentRecord({ kagiyaUrl: options.kagiyaUrl, accessToken: session.user.accessToken, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    if (!record.ok) return sendPage(c, menuPage(ctx(c), record.refusal), statusOf(record.refusal));
+    const at = now();
+    const number = `K-${jstDate(at).replaceAll('-', '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
+    const pdf = await renderJuminhyo({ certificateNumber: number, issuedAt: at, terminal: options.terminal, ...record.value });
+    sessions.set(c, { ...session, issued: { number, pdf } });
+    return c.redirect('/issued', 303);
+  });
+
+  app.get('/issued', (c) => {
+    const issued = sessions.get(c)?.issued;
+    if (!issued) return c.redirect('/', 303);
+    return sendPage(c, issuedPage(ctx(c), issued.number));
+  });
+
+  app.get('/certificates/:file', (c) => {
+    const issued = sessions.get(c)?.issued;
+    if (!issued || c.req.param('file') !== `${issued.number}.pdf`) return c.text('Not found', 404);
+    return c.body(Buffer.from(issued.pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="juminhyo-${issued.number}.pdf"`,
+      'cache-control': 'no-store',
+    });
+  });
+
+  return app;
+}
