@@ -3,7 +3,8 @@ import { authenticateCard } from '../../app/authenticate-card.js';
 import { fail, ok, type Outcome } from '../../app/outcome.js';
 import type { AppDeps, EventContext } from '../../app/ports.js';
 import { signDigest } from '../../app/sign-digest.js';
-import { cardState, certState } from '../../domain/card.js';
+import { cardState } from '../../domain/card.js';
+import { certificateRefusal, currentCertificateStatus } from '../../app/certificate-status.js';
 import type { CertKind } from '../../domain/pin-slot.js';
 import { normalizePin } from '../../domain/pin-format.js';
 import { verifyWithCertificate } from '../pki/card-signer.js';
@@ -52,11 +53,10 @@ async function checkCertificate(deps: AppDeps, cardId: string, kind: CertKind, d
   if (card === 'expired') return fail('CARD_EXPIRED');
   const cert = overview.certificates[kind] ?? null;
   if (!cert || normalSerial(cert.serialHex) !== serial) return fail('CERT_REVOKED', { slot: kind, reason: 'NOT_CURRENT' });
-  const state = certState(cert, now);
-  if (state === 'revoked') return fail('CERT_REVOKED', { slot: kind });
-  if (state === 'suspended') return fail('CERT_SUSPENDED', { slot: kind });
-  if (state === 'expired') return fail('CERT_EXPIRED', { slot: kind });
-  if (state === 'absent') return fail('PIN_SLOT_ABSENT', { slot: kind });
+  // The same answer the OCSP responder gives a relying service (app/certificate-status.ts): they can never disagree.
+  const refusal = certificateRefusal(await currentCertificateStatus(deps, { serialHex: serial }));
+  if (refusal === 'CARD_REJECTED') return fail('CARD_REJECTED');
+  if (refusal) return fail(refusal, { slot: kind });
   return ok(true);
 }
 
