@@ -17,6 +17,8 @@ export type Config = Readonly<{
   /** Master key for private keys and My Numbers at rest; null means a generated development key. */
   masterKey: Buffer | null;
   keyAlgorithm: KeyAlgorithmSetting;
+  /** A card on a reader forgets its verified PINs after this long without a command. */
+  readerIdleSeconds: number;
   /** Seed demo data into an empty database. */
   demo: boolean;
   logLevel: string;
@@ -42,6 +44,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError('KAGIYA_KEY_ALGORITHM must be ECDSA-P256 or RSA-2048');
   }
   const poolSize = Number(env.KAGIYA_DB_POOL ?? 20);
+  const readerIdleSeconds = Number(env.KAGIYA_READER_IDLE_SECONDS ?? 60);
+  if (!Number.isInteger(readerIdleSeconds) || readerIdleSeconds < 1 || readerIdleSeconds > 3600) {
+    throw new ConfigError('KAGIYA_READER_IDLE_SECONDS must be a whole number of seconds from 1 to 3600');
+  }
   return Object.freeze({
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -53,6 +59,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     pepper: secret('KAGIYA_PEPPER', env.KAGIYA_PEPPER),
     masterKey: secret('KAGIYA_MASTER_KEY', env.KAGIYA_MASTER_KEY),
     keyAlgorithm,
+    readerIdleSeconds,
     demo: env.KAGIYA_DEMO !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',
   });

@@ -53,6 +53,7 @@ async function main() {
     keyAlgorithm: config.keyAlgorithm,
     bootstrapToken,
     logger,
+    readerIdleSeconds: config.readerIdleSeconds,
   });
   if (system.caCreated) warnings.push('a new development CA was generated and stored (sealed) in the database');
   await seedReferenceData(system.deps, system.db);

@@ -10,6 +10,7 @@ import { createCardStore } from './adapters/db/card-store.js';
 import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
 import { migrateToLatest } from './adapters/db/migrate.js';
 import { createResidentStore } from './adapters/db/resident-store.js';
+import { createReaderSessionStore } from './adapters/db/reader-session-store.js';
 import { createTokenStore } from './adapters/db/token-store.js';
 import { createApp } from './adapters/http/create-app.js';
 import type { HttpDeps } from './adapters/http/http-context.js';
@@ -32,6 +33,8 @@ export type SystemOptions = Readonly<{
   keyAlgorithm: KeyAlgorithm;
   bootstrapToken: string | null;
   logger: Logger;
+  /** Idle time after which a card on a reader forgets its verified PINs; default 60 s. */
+  readerIdleSeconds?: number;
   clock?: Clock;
   /** Tests wrap the hasher to count comparisons. */
   wrapPinHasher?: (hasher: PinHasher) => PinHasher;
@@ -108,6 +111,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     },
     authenticateSession: (token) => staffFromSession(counterDeps, token),
     apiTokens: tokens,
+    readerSessions: createReaderSessionStore(db),
+    readerIdleSeconds: options.readerIdleSeconds ?? 60,
   };
   const app = createApp(httpDeps, options.logger);
   return { db, deps: httpDeps, app, tokens, caCreated: created, close: () => db.destroy() };

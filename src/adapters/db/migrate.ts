@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-cards.js';
 import * as m0002 from './migrations/0002-counter.js';
+import * as m0009 from './migrations/0009-reader-sessions.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-cards': m0001,
   '0002-counter': m0002,
+  '0009-reader-sessions': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -10,6 +10,7 @@ import { registerCardRoutes } from './routes/card-routes.js';
 import { registerStaffRoutes } from './routes/staff-routes.js';
 import { registerCounterRoutes } from './routes/counter-routes.js';
 import { registerPolicyRoutes } from './routes/policy-routes.js';
+import { registerReaderRoutes } from './routes/reader-routes.js';
 
 export function createApp(deps: HttpDeps, logger: Logger) {
   const app = new OpenAPIHono<Env>({
@@ -34,6 +35,7 @@ export function createApp(deps: HttpDeps, logger: Logger) {
   registerStaffRoutes(app);
   registerCounterRoutes(app);
   registerPolicyRoutes(app);
+  registerReaderRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,3 +1,4 @@
+import { constants, createPrivateKey, privateEncrypt } from 'node:crypto';
 import type { CardPki } from '../../app/ports.js';
 import { issueCertificate } from './card-certificates.js';
 import { signChallenge, signDigest } from './card-signer.js';
@@ -9,16 +10,32 @@ import type { SecretBox } from './secret-box.js';
 // certificate serial is bound in, so a sealed key copied to another certificate's row does not open.
 const keyAad = (serialHex: string) => `card-private-key:v1:${serialHex}`;
 
+/** RFC 8017 §9.2 note: PKCS#1 v1.5 type-1 padding needs 11 bytes of a 256-byte RSA-2048 block. */
+export const PKCS1_MAX_INPUT = 256 - 11;
+
 export function createCardPki(ca: CaMaterial, algorithm: KeyAlgorithm, keyBox: SecretBox): CardPki {
   return {
     algorithm,
-    async issue({ kind, holder, notBefore, notAfter }) {
-      const issued = await issueCertificate({ ca, kind, algorithm, holder, notBefore, notAfter });
+    async issue({ kind, holder, notBefore, notAfter, algorithm: chosen }) {
+      const issued = await issueCertificate({ ca, kind, algorithm: chosen ?? algorithm, holder, notBefore, notAfter });
       return { der: issued.certDer, sealedKey: keyBox.seal(issued.privateKeyPkcs8, keyAad(issued.serialHex)), serialHex: issued.serialHex };
     },
     // A card keeps the algorithm it was issued with, whatever the setting is today.
     signChallenge: (key, challenge) => signChallenge(keyBox.open(key.sealedKey, keyAad(key.serialHex)), asAlgorithm(key.algorithm), challenge),
     signDigest: (key, digest) => signDigest(keyBox.open(key.sealedKey, keyAad(key.serialHex)), asAlgorithm(key.algorithm), digest),
+    async signPkcs1(key, data) {
+      if (asAlgorithm(key.algorithm) !== 'RSA-2048') throw new TypeError('PKCS#1 v1.5 signing needs an RSA-2048 key');
+      if (data.length === 0 || data.length > PKCS1_MAX_INPUT) throw new RangeError(`PKCS#1 v1.5 input must be 1..${PKCS1_MAX_INPUT} bytes`);
+      const der = keyBox.open(key.sealedKey, keyAad(key.serialHex));
+      try {
+        const privateKey = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
+        // privateEncrypt with PKCS#1 padding is exactly "pad type 1, apply the private key": the card's operation.
+        return privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, data);
+      } finally {
+        der.fill(0);
+      }
+    },
+    caCertificate: () => ca.certDer,
   };
 }
 

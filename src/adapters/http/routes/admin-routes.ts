@@ -5,6 +5,7 @@ import { createResident } from '../../../app/create-resident.js';
 import { issueCard } from '../../../app/issue-card.js';
 import { moveResident } from '../../../app/move-resident.js';
 import type { Actor } from '../../../domain/actor.js';
+import { CARD_KEY_ALGORITHMS } from '../../../app/ports.js';
 import { CardIdParam, errorResponses } from '../schemas.js';
 import { errorJson, eventContext, resolveActor, respond, type Env } from '../http-context.js';
 
@@ -37,6 +38,10 @@ const IssueCardBody = z
       assist: z.string().max(64),
       juki: z.string().max(64),
     }),
+    keyAlgorithm: z
+      .enum(CARD_KEY_ALGORITHMS)
+      .optional()
+      .openapi({ description: "Key algorithm of this card's two key pairs; default is the server setting. A card that goes to a reader (OpenSC's JPKI driver) needs RSA-2048, like the real card." }),
   })
   .openapi('IssueCard');
 
