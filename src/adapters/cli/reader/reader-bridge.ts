@@ -88,7 +88,10 @@ export function startReader(options: ReaderOptions) {
     let warned = false;
     while (!stopped) {
       if (!wantInserted) {
+        // Nothing else keeps the process alive while the card is out of the field.
+        const keepAlive = setInterval(() => {}, 60_000);
         await new Promise<void>((resolve) => (wake = resolve));
+        clearInterval(keepAlive);
         continue;
       }
       try {
