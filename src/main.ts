@@ -1,12 +1,13 @@
+import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
-import { demoManifestPath, seedDemoData, seedReferenceData, type DemoManifest } from './adapters/cli/demo-data.js';
+import { demoManifestPath, demoReaderCardPath, seedDemoData, seedReferenceData, type DemoManifest } from './adapters/cli/demo-data.js';
 import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createSystem } from './system.js';
 
 
-function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null) {
+function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null, readerCardFile: string | null) {
   const lines = [
     '',
     `鍵屋 Kagiya が起動しました / Kagiya is running: ${url}`,
@@ -29,6 +30,10 @@ function printBanner(url: string, bootstrapToken: string | null, manifest: DemoM
     if (first) {
       lines.push('', '試す / try:');
       lines.push(`  curl -s ${url}/api/v1/cards/${first.cardId}/status -H 'X-Card-Key: ${first.cardKey}'`);
+    }
+    if (readerCardFile) {
+      lines.push('', 'ICカードリーダーで使う / on a card reader (pcscd + vsmartcard-vpcd + opensc; README "The card on a reader"):');
+      lines.push(`  npx kagiya reader --url ${url} --card-file ${readerCardFile} --trace`);
     }
   }
   console.log(lines.join('\n') + '\n');
@@ -65,7 +70,8 @@ async function main() {
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
 
   const server = serve({ fetch: system.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, bootstrapToken, manifest);
+    const readerCard = demoReaderCardPath(config.dataDir);
+    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, bootstrapToken, manifest, manifest && existsSync(readerCard) ? readerCard : null);
   });
   const shutdown = () => {
     server.close();
