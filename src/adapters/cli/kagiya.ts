@@ -78,4 +78,9 @@ program
     process.on('SIGTERM', stop);
   });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(`kagiya: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}

@@ -212,6 +212,16 @@ describe('VERIFY', () => {
   });
 });
 
+describe('the 住基 AP', () => {
+  it('answers the resident-register PIN: tries left, and entries through the PIN-entry path', async () => {
+    const { port, calls } = fakeCard();
+    const SELECT_JUKI = '00A4040C0AD3921000310001010100';
+    expect((await send(port, [SELECT_JUKI, ef('001C'), '00200080'])).sw).toBe('63C3');
+    expect((await send(port, [SELECT_JUKI, ef('001C'), verifyApdu('0000')])).sw).toBe('63C2');
+    expect(calls.verify).toEqual([{ slot: 'juki', pin: '0000' }]);
+  });
+});
+
 describe('COMPUTE DIGITAL SIGNATURE', () => {
   it('signs a DigestInfo with the auth key after VERIFY of the auth PIN in the same session', async () => {
     const { port, calls } = fakeCard();
