@@ -67,7 +67,7 @@ program
       blockedStatusWord: opts.blockedSw,
       events: {
         status: (text) => console.log(formatStatus(text)),
-        ...(opts.trace ? { exchange: (x) => console.log(formatExchange(x)) } : {}),
+        ...(opts.trace ? { exchange: (x) => console.log(formatExchange(x)), power: (text) => console.log(formatStatus(text)) } : {}),
       },
     });
     // SIGUSR1 takes the card out of the field and SIGUSR2 puts it back (for scripts and tests).

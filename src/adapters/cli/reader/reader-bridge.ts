@@ -10,8 +10,10 @@ import { linkToVpcd, type VpcdMessage } from './vpcd-link.js';
 export type ReaderEvents = {
   /** Each APDU exchange, decoded (only when tracing). */
   exchange?(exchange: Exchange): void;
-  /** Insertions, removals, power events, problems: one line each, Japanese / English. */
+  /** Insertions, removals, problems: one line each, Japanese / English. */
   status(text: Text): void;
+  /** Power off, power on and reset from the reader (only when tracing: pcscd powers an idle card down often). */
+  power?(text: Text): void;
 };
 
 export type ReaderOptions = Readonly<{
@@ -52,7 +54,7 @@ export function startReader(options: ReaderOptions) {
       try {
         if (message.kind !== 'apdu') {
           await client.reset(await sessionId());
-          events.status(POWER_TEXT[message.kind]);
+          events.power?.(POWER_TEXT[message.kind]);
           return null;
         }
         let exchange: Exchange;
