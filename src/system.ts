@@ -8,12 +8,12 @@ import { createSecrets } from './adapters/crypto/secrets.js';
 import { loadOrCreateCa } from './adapters/db/ca-store.js';
 import { createCardStore } from './adapters/db/card-store.js';
 import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
-import { migrateToLatest } from './adapters/db/migrate.js';
+import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { createResidentStore } from './adapters/db/resident-store.js';
 import { createReaderSessionStore } from './adapters/db/reader-session-store.js';
 import { createTokenStore } from './adapters/db/token-store.js';
 import { createApp } from './adapters/http/create-app.js';
-import type { HttpDeps } from './adapters/http/http-context.js';
+import type { HttpDeps, Readiness } from './adapters/http/http-context.js';
 import { createCardPki } from './adapters/pki/card-pki.js';
 import type { KeyAlgorithm } from './adapters/pki/key-algorithm.js';
 import { createSecretBox, deriveKey } from './adapters/pki/secret-box.js';
@@ -22,7 +22,6 @@ import { createPasswordHasher } from './adapters/crypto/password-hasher.js';
 import { createTotpVerifier } from './adapters/crypto/totp.js';
 import { createCounterUnitOfWork } from './adapters/db/counter-unit-of-work.js';
 import { createStaffStore } from './adapters/db/staff-store.js';
-import { renderInquiryLetter } from './adapters/pdf/inquiry-letter.js';
 import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
 
@@ -49,12 +48,33 @@ export type System = Readonly<{
   close(): Promise<void>;
 }>;
 
+const READY_TIMEOUT_MS = 2_000;
+
+async function readiness(db: Db): Promise<Readiness> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('readiness check timed out')), READY_TIMEOUT_MS);
+  });
+  try {
+    const pending = await Promise.race([pendingMigrations(db), timeout]);
+    return { database: 'up', migrations: pending.length === 0 ? 'applied' : 'pending' };
+  } catch {
+    return { database: 'unreachable', migrations: 'unknown' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Wires config to database, stores, crypto, PKI and HTTP. Used by main.ts, the demo seed and the tests. */
 export async function createSystem(options: SystemOptions): Promise<System> {
   const clock = options.clock ?? (() => new Date());
-  const db = await createDb(options.database);
+  const db = await createDb(options.database, {
+    // A connection dropped outside a statement (idle, or between two statements); the requests it served are
+    // answered SERVICE_UNAVAILABLE by the HTTP layer, the pool reconnects for the next ones.
+    onFault: (error) => options.logger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost'),
+  });
   await migrateToLatest(db);
   const keyBox = createSecretBox(deriveKey(options.masterKey, 'private-keys'));
   const { ca, created } = await loadOrCreateCa(db, keyBox, options.keyAlgorithm, clock());
@@ -89,7 +109,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     counter,
     passwords: createPasswordHasher(),
     totp: createTotpVerifier(),
-    letters: { render: renderInquiryLetter },
+    // pdf-lib and fontkit load on the first letter, not at start-up (they are a large share of the start time).
+    letters: { render: async (input) => (await import('./adapters/pdf/inquiry-letter.js')).renderInquiryLetter(input) },
     counterSecrets: createCounterSecrets(options.masterKey),
     async municipalityName(code) {
       const row = await db.selectFrom('municipalities').select(['name_ja', 'name_en', 'prefecture_ja']).where('code', '=', code).executeTakeFirst();
@@ -111,6 +132,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     },
     authenticateSession: (token) => staffFromSession(counterDeps, token),
     apiTokens: tokens,
+    readiness: () => readiness(db),
     readerSessions: createReaderSessionStore(db),
     readerIdleSeconds: options.readerIdleSeconds ?? 60,
   };

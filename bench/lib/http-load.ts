@@ -3,7 +3,28 @@ import autocannon from 'autocannon';
 import type { BenchCard } from './seed.js';
 import { BENCH_PINS, WRONG_AUTH_PIN } from './seed.js';
 
-export type LoadOptions = Readonly<{ baseUrl: string; connections: number; seconds: number; cards: readonly BenchCard[] }>;
+export type LoadOptions = Readonly<{
+  baseUrl: string;
+  connections: number;
+  seconds: number;
+  /** How many cards, and card n (0-based) of them. */
+  cardCount: number;
+  card: (index: number) => BenchCard;
+}>;
+
+/** Recorded with every attempt, as a relying service would send them. */
+const CONTEXT_HEADERS = { 'x-kagiya-channel': 'pc', 'x-kagiya-service': 'bench', 'x-kagiya-terminal': 'autocannon' } as const;
+
+/**
+ * The i-th request's card: i times a large prime modulo the card count, so consecutive requests land on cards
+ * scattered over the table (a real population, not a scan in insertion order), and each round of N requests
+ * touches every card exactly once.
+ */
+export function cardIndexOf(i: number, n: number): number {
+  // 1,000,003 is prime: a bijection on 0..n-1 unless n is a multiple of it.
+  if (n % 1_000_003 === 0) return i % n;
+  return Number((BigInt(i % n) * 1_000_003n) % BigInt(n));
+}
 
 export type Tally = {
   /** 2xx answers that were expected (status: every 200; verify: 200 for a right PIN). */
@@ -54,7 +75,7 @@ const bump = (t: Tally, key: string) => {
 export function verifyPlan(i: number, n: number): { card: number; wrong: boolean } {
   const card = i % n;
   const round = Math.floor(i / n);
-  return { card, wrong: (card + round) % 20 === 7 };
+  return { card: cardIndexOf(card, n), wrong: (card + round) % 20 === 7 };
 }
 
 type Ctx = { wrong?: boolean };
@@ -101,13 +122,12 @@ function summarise(name: string, options: LoadOptions, result: autocannon.Result
 
 /** GET /api/v1/cards/{id}/status with X-Card-Key, cards round-robin; anything but 200 is an error. */
 export async function runStatus(options: LoadOptions): Promise<ScenarioResult> {
-  const { cards } = options;
   const tally = emptyTally();
   let seq = 0;
   const request: autocannon.Request = {
     method: 'GET',
     setupRequest: (req) => {
-      const card = cards[seq++ % cards.length]!;
+      const card = options.card(cardIndexOf(seq++, options.cardCount));
       return { ...req, method: 'GET', path: `/api/v1/cards/${card.cardId}/status`, headers: { 'x-card-key': card.cardKey } };
     },
     onResponse: (status, body) => {
@@ -124,7 +144,6 @@ export async function runStatus(options: LoadOptions): Promise<ScenarioResult> {
  * 200 and a wrong one 401 PIN_INCORRECT; anything else (423, 5xx, a wrong PIN accepted, …) is an error.
  */
 export async function runVerify(options: LoadOptions, startAt = 0): Promise<ScenarioResult & { nextSeq: number }> {
-  const { cards } = options;
   const tally = emptyTally();
   const right = JSON.stringify({ pin: BENCH_PINS.auth });
   const wrong = JSON.stringify({ pin: WRONG_AUTH_PIN });
@@ -132,14 +151,14 @@ export async function runVerify(options: LoadOptions, startAt = 0): Promise<Scen
   const request: autocannon.Request = {
     method: 'POST',
     setupRequest: (req, context) => {
-      const plan = verifyPlan(seq++, cards.length);
-      const card = cards[plan.card]!;
+      const plan = verifyPlan(seq++, options.cardCount);
+      const card = options.card(plan.card);
       (context as Ctx).wrong = plan.wrong;
       return {
         ...req,
         method: 'POST',
         path: `/api/v1/cards/${card.cardId}/pins/auth/verify`,
-        headers: { 'x-card-key': card.cardKey, 'content-type': 'application/json' },
+        headers: { 'x-card-key': card.cardKey, 'content-type': 'application/json', ...CONTEXT_HEADERS },
         body: plan.wrong ? wrong : right,
       };
     },

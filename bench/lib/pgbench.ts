@@ -1,105 +1,47 @@
-// pgbench scripts that send PostgreSQL the same SQL the server sends per request, to separate the database's
-// cost from the Node server's. The statement texts are copied from src/adapters/db/card-attempt.sql.ts
-// (beginAttemptSql, finishSuccessSql, overviewByKeySql) and finishFailure in src/adapters/db/card-store.ts; only `${x}` became `:x`. Values the server binds as parameters are bound as
-// parameters here too (taken with \gset from a helper-table lookup), except the EventContext nulls, which
-// pgbench cannot bind, written as NULL.
+// pgbench scripts that send PostgreSQL the very statements the server sends per request: the text is imported from
+// src/adapters/db/card-attempt.sql.ts (PIN_ATTEMPT_SQL, CARD_OVERVIEW_SQL), never copied. The only rewrite is
+// mechanical: `$k` becomes `:name` (PIN_ATTEMPT_PARAMS / CARD_OVERVIEW_PARAMS name the parameters in order), and a
+// parameter the server binds as NULL (the actor, for a card's own request) becomes the literal NULL, as pgbench
+// cannot bind a null. pgbench cannot compute a uuid or an HMAC either, so each transaction first picks a card by
+// primary key from `bench_cards` (n, card id, key hash, right and wrong PIN hash) with \gset: one extra, read-only
+// round trip per transaction that the server does not make. Its cost is printed per statement (-r).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machineCpuSeconds, trackPostgresCpu } from './proc.js';
+import { CARD_OVERVIEW_PARAMS, CARD_OVERVIEW_SQL, PIN_ATTEMPT_PARAMS, PIN_ATTEMPT_SQL } from '../../src/adapters/db/card-attempt.sql.js';
+import { machineCpuSeconds } from './proc.js';
 
-/**
- * Picks a seeded card from this client's own share (client k gets cards k+1, k+1+clients, …), so that, as in the
- * HTTP scenario, no two requests work on the same card at once; also yields the constant parameters (slot,
- * operation, …) as bindable variables.
- */
-const PICK_CARD = `\\set n 1 + :client_id + :clients * random(0, :ncards / :clients - 1)
-select card_id, key_hash, now()::text as now, 'auth' as slot, 'auth' as cert_kind, 'verify' as operation,
-       'true' as spend, 'incorrect' as incorrect, 'true' as yes
+/** `$k` → `:params[k-1]`, or NULL for the parameters in `nulls`; the statement is otherwise untouched. */
+export function pgbenchStatement(text: string, params: readonly string[], nulls: ReadonlySet<string> = new Set()): string {
+  // The leading `/* prepared:name */` marker is a comment to PostgreSQL, but pgbench would read `:name` in it as a
+  // variable; it goes.
+  const out = text.replace(/^\/\* prepared:[a-z_]+ \*\/\s*/, '').replace(/\$(\d+)/g, (_, k: string) => {
+    const name = params[Number(k) - 1];
+    if (!name) throw new Error(`statement uses $${k} but only ${params.length} parameters are named`);
+    return nulls.has(name) ? 'NULL' : `:${name}`;
+  });
+  return `${out.trim()};\n`;
+}
+
+/** One card from the whole population, uniformly; 5 % of entries carry the wrong PIN's hash. */
+const PICK_FOR_VERIFY = `\\set n random(1, :ncards)
+\\set wrong random(1, 20)
+select card_id, key_hash, case when :wrong::int = 1 then wrong_hash else right_hash end as pin_hash, 'auth' as slot,
+       'auth' as cert_kind, now()::text as now, 'verify' as operation, 'pc' as channel, 'bench' as service,
+       'pgbench' as terminal
 from bench_cards where n = :n \\gset
 `;
 
-const BEGIN_ATTEMPT = `with card as (
-      select c.id, c.status, c.expires_at from cards c where c.id = :card_id and c.key_hash = :key_hash
-    ),
-    slot as (
-      select s.remaining, s.max_tries, s.locked_at from pin_slots s, card where s.card_id = card.id and s.slot = :slot
-    ),
-    cert as (
-      select ce.status, ce.not_before, ce.not_after, ce.serial_hex, ce.status_changed_at, ce.revocation_reason
-      from certificates ce, card where ce.card_id = card.id and ce.kind = :cert_kind::text and ce.current
-    ),
-    spent as (
-      update pin_slots s
-      set remaining = s.remaining - 1,
-          attempt_seq = s.attempt_seq + 1,
-          locked_at = case when s.remaining = 1 then :now::timestamptz else s.locked_at end,
-          updated_at = :now::timestamptz
-      from card
-      where :spend::boolean
-        and s.card_id = card.id and s.slot = :slot and s.remaining > 0
-        and card.status = 'active' and card.expires_at > :now::timestamptz
-        and (:cert_kind::text is null
-             or exists (select 1 from cert where cert.status = 'valid' and cert.not_after > :now::timestamptz))
-      returning s.pin_hash, s.remaining, s.attempt_seq
-    ),
-    ev as (
-      insert into card_events (card_id, occurred_at, operation, slot, result, remaining_after, attempt_seq,
-                               channel, service, terminal, actor)
-      select :card_id, :now::timestamptz, :operation, :slot, 'pending', spent.remaining, spent.attempt_seq,
-             NULL, NULL, NULL, NULL
-      from spent
-      returning id
-    )
-    select card.status as card_status, card.expires_at as card_expires_at,
-           slot.remaining as slot_remaining, slot.max_tries as slot_max, slot.locked_at as slot_locked_at,
-           cert.status as cert_status, cert.not_before as cert_not_before, cert.not_after as cert_not_after,
-           cert.serial_hex as cert_serial, cert.status_changed_at as cert_changed_at,
-           cert.revocation_reason as cert_reason,
-           spent.pin_hash as spent_hash, spent.remaining as spent_remaining, spent.attempt_seq as spent_seq,
-           ev.id as event_id
-    from card
-    left join slot on true
-    left join cert on true
-    left join spent on true
-    left join ev on true
- \\gset
+const PICK_FOR_STATUS = `\\set n random(1, :ncards)
+select card_id, key_hash from bench_cards where n = :n \\gset
 `;
 
-const FINISH_SUCCESS = `with restored as (
-      update pin_slots
-      set remaining = greatest(max_tries - (attempt_seq - :spent_seq::integer), 0),
-          last_success_seq = :spent_seq::integer,
-          locked_at = case when max_tries - (attempt_seq - :spent_seq::integer) > 0 then null else locked_at end,
-          updated_at = :now::timestamptz
-      where card_id = :card_id and slot = :slot and last_success_seq < :spent_seq::integer and pin_hash = :spent_hash
-      returning remaining
-    ),
-    current_slot as (select remaining from pin_slots where card_id = :card_id and slot = :slot)
-    update card_events
-    set result = 'success',
-        remaining_after = coalesce((select remaining from restored), (select remaining from current_slot))
-    where id = :event_id
-    returning remaining_after;
-`;
+/** One verify as the server runs it: PIN_ATTEMPT_SQL, nothing else. */
+export const VERIFY_SCRIPT = PICK_FOR_VERIFY + pgbenchStatement(PIN_ATTEMPT_SQL, PIN_ATTEMPT_PARAMS, new Set(['actor']));
 
-const FINISH_FAILURE = `update card_events set result = 'incorrect', remaining_after = :spent_remaining::smallint where id = :event_id::bigint;
-`;
-
-/**
- * One verify as the server does it: beginAttempt, then finishSuccess, or for ~5 % finishFailure (the wrong-PIN
- * path). A wrong one is only taken when the slot was full before this try, so no card ever locks.
- */
-export const VERIFY_SCRIPT = `${PICK_CARD}\\set wrong random(1, 20)
-${BEGIN_ATTEMPT}\\if :wrong = 1 and :spent_remaining >= 2
-${FINISH_FAILURE}\\else
-${FINISH_SUCCESS}\\endif
-`;
-
-/** One GET …/status as the server does it: overviewByKeySql, one statement (card, slots, certificates). */
-export const STATUS_SCRIPT = `${PICK_CARD}select c.id, c.resident_id, c.status, c.issued_at, c.expires_at, c.key_algorithm, c.status_changed_at, c.status_reason, (select json_agg(json_build_object('slot', s.slot, 'remaining', s.remaining, 'max', s.max_tries, 'locked_at', s.locked_at)) from pin_slots s where s.card_id = c.id) as slots, (select json_agg(json_build_object('id', ce.id, 'kind', ce.kind, 'status', ce.status, 'not_before', ce.not_before, 'not_after', ce.not_after, 'serial_hex', ce.serial_hex, 'status_changed_at', ce.status_changed_at, 'revocation_reason', ce.revocation_reason)) from certificates ce where ce.card_id = c.id and ce.current) as certs from cards c where c.id = :card_id and c.key_hash = :key_hash;
-`;
+/** One GET …/status as the server runs it: CARD_OVERVIEW_SQL. */
+export const STATUS_SCRIPT = PICK_FOR_STATUS + pgbenchStatement(CARD_OVERVIEW_SQL, CARD_OVERVIEW_PARAMS);
 
 export type PgbenchResult = Readonly<{
   name: string;
@@ -168,8 +110,9 @@ export async function runPgbench(input: {
   threads: number;
   seconds: number;
   ncards: number;
+  /** Counts the CPU of the bench database's backends over the run. */
+  trackCpu: () => Promise<{ stop(): Promise<number> }>;
 }): Promise<PgbenchResult> {
-  if (input.ncards < input.clients) throw new Error(`pgbench needs at least as many cards (${input.ncards}) as clients (${input.clients})`);
   const dir = mkdtempSync(join(tmpdir(), 'kagiya-pgbench-'));
   try {
     const scriptFile = join(dir, `${input.name}.sql`);
@@ -189,12 +132,12 @@ export async function runPgbench(input: {
       `--log-prefix=${join(dir, prefix)}`,
       input.url,
     ];
-    const pgTracker = trackPostgresCpu();
+    const pgTracker = await input.trackCpu();
     const machineBefore = machineCpuSeconds();
     const t0 = Date.now();
     const { code, stdout, stderr } = await run(input.bin, args);
     const wall = (Date.now() - t0) / 1000;
-    const pgCpu = pgTracker.stop();
+    const pgCpu = await pgTracker.stop();
     const machineAfter = machineCpuSeconds();
     const latencies = readLogLatencies(dir, prefix);
     const statementLatencyMs: { ms: number; statement: string }[] = [];

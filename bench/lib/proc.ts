@@ -178,3 +178,47 @@ export function machineInfo() {
     loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
+
+/**
+ * Like trackPostgresCpu, but counts only the backends connected to one database (found in pg_stat_activity every
+ * `everyMs`), so other users of a shared PostgreSQL do not count. Shared background processes (WAL writer,
+ * checkpointer) are left out: they serve every database alike.
+ */
+export async function trackDatabaseCpu(adminUrl: string, database: string, everyMs = 250): Promise<{ stop(): Promise<number> }> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  const pids = new Set<number>();
+  const refresh = async () => {
+    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database]);
+    for (const r of rows) pids.add(r.pid);
+  };
+  await refresh();
+  const first = postgresCpuByPid();
+  const last = new Map(first);
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    refresh()
+      .then(() => {
+        for (const [pid, cpu] of postgresCpuByPid()) if (pids.has(pid)) last.set(pid, cpu);
+      })
+      .catch(() => undefined)
+      .finally(() => (busy = false));
+  }, everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await refresh().catch(() => undefined);
+      for (const [pid, cpu] of postgresCpuByPid()) if (pids.has(pid)) last.set(pid, cpu);
+      await client.end().catch(() => undefined);
+      let total = 0;
+      for (const pid of pids) {
+        const end = last.get(pid);
+        if (end !== undefined) total += end - (first.get(pid) ?? 0);
+      }
+      return total;
+    },
+  };
+}

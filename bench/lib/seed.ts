@@ -1,10 +1,15 @@
-// Seeds bench cards through the real use cases (createResident + issueCard), as demo-data.ts does.
-import { randomInt } from 'node:crypto';
-import { sql } from 'kysely';
+// Bench cards, seeded set-based: one real card is issued through the use cases (its key pair and certificates are
+// the template), then residents, cards, four PIN slots and two certificates per card are written with
+// generate_series in a handful of INSERT … SELECT statements. Every bench card shares that one key pair and the
+// two certificate bodies (DER) — only ids, serials, card keys and PIN hashes differ — so bench cards can verify
+// PINs and report status exactly like real ones, but must not be used to sign (the sealed key belongs to the
+// template's serial). The PIN hashes are the server's own HMAC-SHA256 (pepper, card id, slot, PIN), computed in SQL
+// with PostgreSQL's sha256() and the pepper's inner/outer pads.
+import { createHash, createHmac, randomInt } from 'node:crypto';
+import pg from 'pg';
 import { seedMunicipalities } from '../../src/adapters/cli/demo-data.js';
 import { createResident } from '../../src/app/create-resident.js';
 import { issueCard } from '../../src/app/issue-card.js';
-import type { EventContext } from '../../src/app/ports.js';
 import type { Actor } from '../../src/domain/actor.js';
 import { completeMyNumber } from '../../src/domain/my-number.js';
 import type { System } from '../../src/system.js';
@@ -16,75 +21,183 @@ export const WRONG_AUTH_PIN = '1357';
 
 export type BenchCard = Readonly<{ cardId: string; cardKey: string }>;
 
+/** Card n (1-based) of a run: its id is md5('bench-card:n') as a uuid, its key names the run's random tag. */
+export function benchCard(tag: string, n: number): BenchCard {
+  const hex = createHash('md5').update(`bench-card:${n}`).digest('hex');
+  const cardId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { cardId, cardKey: `bench-${tag}-${n}` };
+}
+
+export type Template = Readonly<{
+  municipalityCode: string;
+  myNumberEnc: Buffer;
+  certs: Readonly<Record<'auth' | 'sign', { der: Buffer; sealedKey: Buffer; notBefore: Date; notAfter: Date }>>;
+  keyAlgorithm: string;
+  expiresAt: Date;
+}>;
+
 const admin: Actor = { id: 'bench-seed', label: 'bench seed', role: 'national_admin', municipalityCode: null };
-const counter: EventContext = { channel: 'counter', service: 'card-issuance', terminal: null, actor: null };
 
-/**
- * 11-digit My Number prefixes, unique within a run; a run tag keeps reruns on a reused database apart.
- * Numbers holding a 4-digit PIN as consecutive digits are skipped (the MY_NUMBER weak-PIN rule).
- */
-function* myNumbers(): Generator<string> {
-  const tag = String(randomInt(100, 1000));
-  const pinDigits = [BENCH_PINS.auth, BENCH_PINS.assist, BENCH_PINS.juki];
-  for (let i = 0; ; i++) {
-    const full = completeMyNumber(`8${tag}${String(i).padStart(7, '0')}`);
-    if (!pinDigits.some((p) => full.includes(p))) yield full;
-  }
-}
-
-export async function seedCards(
-  system: System,
-  count: number,
-  concurrency: number,
-  progress: (done: number) => void,
-): Promise<BenchCard[]> {
+/** Issues the one real card whose key pair and certificates every bench card shares. */
+export async function makeTemplate(system: System, url: string): Promise<Template> {
   await seedMunicipalities(system.db, new Date());
-  const numbers = myNumbers();
-  const cards: BenchCard[] = new Array(count);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    for (;;) {
-      const index = next++;
-      if (index >= count) return;
-      const myNumber = numbers.next().value as string;
-      const resident = await createResident(system.deps, admin, {
-        municipalityCode: '111007',
-        name: `ベンチ 太郎${index}`,
-        nameKana: 'ベンチ タロウ',
-        birthDate: '1980-05-14',
-        sex: 'male',
-        address: '埼玉県さいたま市浦和区常盤6丁目4番4号',
-        myNumber,
-      });
-      if (!resident.ok) throw new Error(`seed resident ${index}: ${resident.code}`);
-      const card = await issueCard(system.deps, admin, { residentId: resident.value.id, pins: BENCH_PINS }, counter);
-      if (!card.ok) throw new Error(`seed card ${index}: ${card.code} ${JSON.stringify(card.details ?? {})}`);
-      cards[index] = card.value;
-      done++;
-      if (done % 250 === 0 || done === count) progress(done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  return cards;
-}
-
-/**
- * Helper table for pgbench: (n, card_id, key_hash) for exactly the cards this run seeded, so a script can pick
- * a card with `\set n random(1, :ncards)` and a primary-key lookup.
- */
-export async function writeHelperTable(system: System, cards: readonly BenchCard[]): Promise<void> {
-  await sql`drop table if exists bench_cards`.execute(system.db);
-  await sql`create table bench_cards (n integer primary key, card_id uuid not null, key_hash bytea not null)`.execute(system.db);
-  const rows = cards.map((c, i) => ({ n: i + 1, card_id: c.cardId, key_hash: system.deps.secrets.hashCardKey(c.cardKey) }));
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000);
-    await sql`insert into bench_cards (n, card_id, key_hash) values ${sql.join(
-      chunk.map((r) => sql`(${r.n}, ${r.card_id}::uuid, ${r.key_hash})`),
-    )}`.execute(system.db);
+  let myNumber = '';
+  do myNumber = completeMyNumber(`8${randomInt(1e9, 1e10 - 1)}`);
+  while ([BENCH_PINS.auth, BENCH_PINS.assist, BENCH_PINS.juki].some((pin) => myNumber.includes(pin)));
+  const resident = await createResident(system.deps, admin, {
+    municipalityCode: '111007',
+    name: 'ベンチ 太郎',
+    nameKana: 'ベンチ タロウ',
+    birthDate: '1980-05-14',
+    sex: 'male',
+    address: '埼玉県さいたま市浦和区常盤6丁目4番4号',
+    myNumber,
+  });
+  if (!resident.ok) throw new Error(`bench template resident: ${resident.code}`);
+  const residentId = resident.value.id;
+  const card = await issueCard(system.deps, admin, { residentId, pins: BENCH_PINS }, { channel: 'counter', service: 'bench', terminal: null, actor: null });
+  if (!card.ok) throw new Error(`bench template card: ${card.code}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const r = await client.query(`select my_number_enc from residents where id = $1`, [residentId]);
+    const c = await client.query(`select key_algorithm, expires_at from cards where id = $1`, [card.value.cardId]);
+    const certs = await client.query(`select kind, der, private_key_enc, not_before, not_after from certificates where card_id = $1 and current`, [card.value.cardId]);
+    const byKind = Object.fromEntries(
+      certs.rows.map((row: { kind: string; der: Buffer; private_key_enc: Buffer; not_before: Date; not_after: Date }) => [
+        row.kind,
+        { der: row.der, sealedKey: row.private_key_enc, notBefore: row.not_before, notAfter: row.not_after },
+      ]),
+    ) as Template['certs'];
+    return { municipalityCode: '111007', myNumberEnc: r.rows[0].my_number_enc, certs: byKind, keyAlgorithm: c.rows[0].key_algorithm, expiresAt: c.rows[0].expires_at };
+  } finally {
+    await client.end();
   }
 }
 
-export async function dropHelperTable(system: System): Promise<void> {
-  await sql`drop table if exists bench_cards`.execute(system.db);
+/** HMAC-SHA256's inner and outer padded keys, so SQL can compute sha256(opad || sha256(ipad || message)). */
+function hmacPads(pepper: Buffer): { ipad: Buffer; opad: Buffer } {
+  const key = Buffer.alloc(64);
+  (pepper.length > 64 ? createHash('sha256').update(pepper).digest() : pepper).copy(key);
+  return { ipad: Buffer.from(key.map((b) => b ^ 0x36)), opad: Buffer.from(key.map((b) => b ^ 0x5c)) };
+}
+
+/** The server's PIN hash, for a check that the SQL computes the same bytes. */
+export function nodePinHash(pepper: Buffer, cardId: string, slot: string, pin: string): Buffer {
+  return createHmac('sha256', pepper).update(`kagiya-pin:v1:${cardId}:${slot}:${pin}`).digest();
+}
+
+const CARD_ID = `md5('bench-card:' || n)::uuid`;
+const PIN_HASH = (cardId: string, slot: string, pin: string) =>
+  `sha256($2::bytea || sha256($1::bytea || convert_to('kagiya-pin:v1:' || ${cardId}::text || ':' || ${slot} || ':' || ${pin}, 'UTF8')))`;
+
+/**
+ * Seeds cards from..to (inclusive), split into `parallel` transactions of set-based statements on their own
+ * connections, with their rows in `bench_cards` (n → card id, key hash, right and wrong auth PIN hashes), the
+ * helper table pgbench picks a card from. Returns the seconds it took.
+ */
+export async function seedRange(
+  url: string,
+  input: { from: number; to: number; tag: string; pepper: Buffer; template: Template; parallel?: number; trace?: (line: string) => void },
+): Promise<number> {
+  const started = Date.now();
+  const setup = new pg.Client({ connectionString: url });
+  await setup.connect();
+  try {
+    await setup.query(`create table if not exists bench_cards (n integer primary key, card_id uuid not null, key_hash bytea not null,
+      right_hash bytea not null, wrong_hash bytea not null)`);
+  } finally {
+    await setup.end();
+  }
+  const parts = Math.max(1, input.parallel ?? 2);
+  const size = Math.ceil((input.to - input.from + 1) / parts);
+  await Promise.all(
+    Array.from({ length: parts }, (_, i) => {
+      const from = input.from + i * size;
+      const to = Math.min(input.to, from + size - 1);
+      return from <= to ? seedPart(url, { ...input, from, to }) : Promise.resolve();
+    }),
+  );
+  // The SQL HMAC must be the server's HMAC, or every verify would fail: check the first card.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const probe = benchCard(input.tag, input.from);
+    const { rows } = await client.query(`select right_hash, key_hash from bench_cards where n = $1`, [input.from]);
+    if (!nodePinHash(input.pepper, probe.cardId, 'auth', BENCH_PINS.auth).equals(rows[0].right_hash)) throw new Error('seed: SQL HMAC differs from the server');
+    const keyHash = createHash('sha256').update(`kagiya-card-key:v1:${probe.cardKey}`).digest();
+    if (!keyHash.equals(rows[0].key_hash)) throw new Error('seed: SQL card-key hash differs from the server');
+  } finally {
+    await client.end();
+  }
+  return (Date.now() - started) / 1000;
+}
+
+async function seedPart(url: string, input: { from: number; to: number; tag: string; pepper: Buffer; template: Template; trace?: (line: string) => void }): Promise<void> {
+  const { from, to, tag, pepper, template: t } = input;
+  const { ipad, opad } = hmacPads(pepper);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const run = async (text: string, values: unknown[] = []) => {
+    const t0 = Date.now();
+    await client.query(text, values);
+    input.trace?.(`seed ${from}-${to}: ${Date.now() - t0} ms ${text.trim().slice(0, 32)}`);
+  };
+  try {
+    await run('begin');
+    // Seeding only: the run's measured statements commit with the server's own settings. The rows are consistent
+    // by construction, so the per-row foreign-key triggers are skipped (superuser, this transaction only), and each
+    // table is inserted in key order so its indexes grow at the right edge.
+    await run('set local synchronous_commit = off');
+    await run('set local session_replication_role = replica');
+    await run(`set local work_mem = '256MB'`);
+    const range = [from, to];
+    await run(
+      `insert into bench_cards (n, card_id, key_hash, right_hash, wrong_hash)
+       select n, c.id, sha256(convert_to('kagiya-card-key:v1:bench-' || $5::text || '-' || n, 'UTF8')),
+              ${PIN_HASH('c.id', "'auth'", '$6::text')}, ${PIN_HASH('c.id', "'auth'", '$7::text')}
+       from generate_series($3::int, $4::int) n, lateral (select ${CARD_ID} as id) c`,
+      [ipad, opad, ...range, tag, BENCH_PINS.auth, WRONG_AUTH_PIN],
+    );
+    await run(
+      `insert into residents (id, municipality_code, name, name_kana, birth_date, sex, address, adult_ward, my_number_enc,
+                              my_number_index, my_number_masked, created_at, updated_at)
+       select md5('bench-resident:' || n)::uuid, $3, 'ベンチ 太郎', 'ベンチ タロウ', date '1980-05-14', 'male',
+              '埼玉県さいたま市浦和区常盤6丁目4番4号', false, $4, sha256(convert_to('bench-my-number:' || n, 'UTF8')),
+              '********' || lpad((n % 10000)::text, 4, '0'), now(), now()
+       from generate_series($1::int, $2::int) n order by 1`,
+      [...range, t.municipalityCode, t.myNumberEnc],
+    );
+    await run(
+      `insert into cards (id, resident_id, key_hash, status, issued_at, expires_at, key_algorithm)
+       select b.card_id, md5('bench-resident:' || b.n)::uuid, b.key_hash, 'active', now(), $3, $4
+       from bench_cards b where b.n between $1 and $2 order by 1`,
+      [...range, t.expiresAt, t.keyAlgorithm],
+    );
+    await run(
+      `insert into pin_slots (card_id, slot, pin_hash, max_tries, remaining, locked_at, pin_set_at, updated_at)
+       select b.card_id, s.slot,
+              case when s.slot = 'auth' then b.right_hash else ${PIN_HASH('b.card_id', 's.slot', 's.pin')} end,
+              s.max, s.max, null, now(), now()
+       from bench_cards b
+       cross join (values ('auth', $5::text, 3), ('sign', $6::text, 5), ('assist', $7::text, 3), ('juki', $8::text, 3)) s(slot, pin, max)
+       where b.n between $3 and $4
+       order by 1, 2`,
+      [ipad, opad, ...range, BENCH_PINS.auth, BENCH_PINS.sign, BENCH_PINS.assist, BENCH_PINS.juki],
+    );
+    await run(
+      `insert into certificates (id, card_id, kind, serial_hex, der, private_key_enc, not_before, not_after, status, current)
+       select md5('bench-cert:' || k.kind || ':' || b.n)::uuid, b.card_id, k.kind, md5('bench-serial:' || k.kind || ':' || b.n),
+              case k.kind when 'auth' then $3::bytea else $4::bytea end, case k.kind when 'auth' then $5::bytea else $6::bytea end,
+              $7, $8, 'valid', true
+       from bench_cards b cross join (values ('auth'), ('sign')) k(kind) where b.n between $1 and $2 order by 1`,
+      [...range, t.certs.auth.der, t.certs.sign.der, t.certs.auth.sealedKey, t.certs.sign.sealedKey, t.certs.auth.notBefore, t.certs.auth.notAfter],
+    );
+    await run('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
 }

@@ -1,4 +1,4 @@
-import type { CardSnapshot, CardStatus, CertStatus, CertView } from '../domain/card.js';
+import type { CardStatus, CertStatus, CertView } from '../domain/card.js';
 import type { CertKind, PinSlot } from '../domain/pin-slot.js';
 
 // The interfaces use cases need. Adapters implement them; use cases never see SQL, HTTP or crypto libraries.
@@ -52,7 +52,7 @@ export type NewCardRow = Readonly<{
   certificates: readonly NewCertificateRow[];
 }>;
 
-export type CardEventResult = 'pending' | 'success' | 'incorrect' | 'refused' | 'done';
+export type CardEventResult = 'success' | 'incorrect' | 'refused' | 'done';
 
 export type CardEvent = Readonly<{
   id: number;
@@ -80,8 +80,16 @@ export type NewCardEvent = Readonly<{
   detail?: Readonly<Record<string, unknown>> | null;
 }>;
 
-/** A try spent durably, before the PIN is compared (DOMAIN.md §1 "decrement before compare"). */
-export type SpentTry = Readonly<{ pinHash: Uint8Array; remaining: number; seq: number; eventId: number }>;
+/**
+ * What one PIN entry did, as committed: `success` (the slot is back at its maximum), `incorrect` (one try spent;
+ * `remaining` left), or `refused` with the code (nothing spent; `remaining` as the slot stood, if it exists).
+ */
+export type PinAttemptResult = Readonly<{
+  eventId: number;
+  result: 'success' | 'incorrect' | 'refused';
+  code: string | null;
+  remaining: number | null;
+}>;
 
 export type CardRecord = Readonly<{
   id: string;
@@ -109,25 +117,21 @@ export interface CardStore {
   /** The overview in one round trip, if `keyHash` is the card's key (the status read, a hot path). */
   overviewByKey(cardId: string, keyHash: Uint8Array): Promise<CardOverview | null>;
   /**
-   * One atomic statement: checks the card key, reads the card, slot and certificate state, and — when
-   * `spend` is true and the card, certificate and slot all allow it — decrements the slot and records a
-   * pending event. Returns null when the card or key is unknown.
+   * One PIN entry in one atomic statement (DOMAIN.md §1): checks the card key, gates card, certificate and slot,
+   * compares `pinHash` (null: the entry was malformed) with the stored hash, restores the slot to its maximum on a
+   * match or spends one try where `remaining > 0`, and records the event with its final result, in one commit.
+   * Returns null when the card is unknown or the key is wrong (nothing recorded).
    */
-  beginAttempt(input: {
+  attempt(input: {
     cardId: string;
     keyHash: Uint8Array;
     slot: PinSlot;
+    pinHash: Uint8Array | null;
     operation: string;
     context: EventContext;
     now: Date;
-    spend: boolean;
-  }): Promise<{ snapshot: CardSnapshot; spent: SpentTry | null } | null>;
-  /** Applies a match: the counter returns to max less the tries spent after this one. Returns remaining. */
-  finishSuccess(input: { cardId: string; slot: PinSlot; seq: number; pinHash: Uint8Array; eventId: number; now: Date }): Promise<number>;
-  finishFailure(input: { eventId: number; remaining: number }): Promise<void>;
-  /** The slot's tries left now, and whether tries spent since `since` are still being compared (pending). */
-  lockState(cardId: string, slot: PinSlot, since: Date): Promise<{ remaining: number; inFlight: boolean }>;
-  /** Writes a new PIN and restores the counter in one step; tries in flight stay spent. */
+  }): Promise<PinAttemptResult | null>;
+  /** Writes a new PIN and restores the counter in one step (the only unlock, DOMAIN.md §4). */
   setPin(input: { cardId: string; slot: PinSlot; pinHash: Uint8Array; now: Date; event: NewCardEvent }): Promise<void>;
   recordEvent(event: NewCardEvent): Promise<void>;
   listEvents(cardId: string, options: { limit: number; beforeId?: number }): Promise<CardEvent[]>;

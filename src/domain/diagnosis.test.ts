@@ -103,7 +103,7 @@ describe('diagnose: PIN_LOCKED', () => {
     const d = diagnose(input({ slots: AUTH_LOCKED, attempts }));
     expect(d.text.ja).toContain('3回連続して誤り');
     expect(d.failuresBySource).toEqual([
-      { channel: 'smartphone', service: 'e-tax', terminal: null, slot: 'auth', failures: 3, interrupted: 0, lastAt: new Date('2026-03-02T00:02:00Z') },
+      { channel: 'smartphone', service: 'e-tax', terminal: null, slot: 'auth', failures: 3, lastAt: new Date('2026-03-02T00:02:00Z') },
     ]);
   });
 
@@ -190,23 +190,6 @@ describe('diagnose: certificates are not locks', () => {
 });
 
 describe('diagnose: TRIES_LOW', () => {
-  it('explains tries drained by interrupted reads', () => {
-    const attempts = [
-      attempt('2026-03-08T01:00:01Z', { result: 'pending', service: 'mynaportal', terminal: 'Pixel 8' }),
-      attempt('2026-03-08T01:00:00Z', { result: 'pending', service: 'mynaportal', terminal: 'Pixel 8' }),
-      LOGIN_JAN_10,
-    ];
-    const d = diagnose(input({ attempts, slots: { ...FULL, auth: { remaining: 1, max: 3, lockedAt: null } } }));
-    expect(d.code).toBe('TRIES_LOW');
-    expect(d.text.ja).toContain('利用者証明用電子証明書の暗証番号は残り1回です（スマートフォン（マイナポータル）で応答が返らなかった入力2回');
-    expect(d.text.en).toContain('`auth` has 1 try left of 3 (2 attempts through the smartphone app (Mynaportal) interrupted before an answer');
-    expect(d.text.en).toContain('Nothing is locked.');
-    expect(codes(d)).toEqual(['TRIES_LOW:auth', 'INTERRUPTED_ATTEMPTS:auth']);
-    expect(d.failuresBySource).toEqual([
-      { channel: 'smartphone', service: 'mynaportal', terminal: 'Pixel 8', slot: 'auth', failures: 0, interrupted: 2, lastAt: new Date('2026-03-08T01:00:01Z') },
-    ]);
-  });
-
   it('shows failures spent by another service on the same slot', () => {
     const attempts = [
       attempt('2026-03-09T01:00:00Z', { result: 'incorrect', channel: 'kiosk', service: 'konbini-certificates', terminal: 'store 0421' }),

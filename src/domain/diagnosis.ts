@@ -13,7 +13,7 @@ import type { CertKind, PinSlot } from './pin-slot.js';
 
 type Text = Readonly<{ ja: string; en: string }>;
 
-export type AttemptResult = 'pending' | 'success' | 'incorrect' | 'refused' | 'done';
+export type AttemptResult = 'success' | 'incorrect' | 'refused' | 'done';
 
 /** One recorded card event (the app's CardEvent, less what the diagnosis does not need). */
 export type AttemptRecord = Readonly<{
@@ -72,7 +72,6 @@ export type FindingCode =
   | 'CERT_EXPIRED'
   | 'CERT_ABSENT'
   | 'TRIES_LOW'
-  | 'INTERRUPTED_ATTEMPTS'
   | 'FORMAT_REFUSALS'
   | 'REFUSALS';
 
@@ -87,8 +86,6 @@ export type SourceFailures = Readonly<{
   slot: PinSlot;
   /** Wrong PINs. */
   failures: number;
-  /** Tries spent with no answer: a read cut short, a timeout (DOMAIN.md §1 "decrement before compare"). */
-  interrupted: number;
   lastAt: Date;
 }>;
 
@@ -141,6 +138,7 @@ const REFUSAL_NAMES: Readonly<Record<string, Text>> = {
   CARD_SUSPENDED: { ja: 'カードの一時停止', en: 'CARD_SUSPENDED' },
   CARD_EXPIRED: { ja: 'カードの期限切れ', en: 'CARD_EXPIRED' },
   SERVICE_BUSY: { ja: 'システムの混雑（こちら側の問題）', en: 'SERVICE_BUSY (our problem)' },
+  SERVICE_UNAVAILABLE: { ja: 'システムの一時停止（こちら側の問題）', en: 'SERVICE_UNAVAILABLE (our problem)' },
 };
 
 function channelName(channel: string | null): Text {
@@ -175,8 +173,6 @@ type SourceGroup = { channel: string | null; service: string | null; count: numb
 type SlotHistory = {
   /** Wrong PINs since the last success or re-set, oldest first. */
   incorrect: AttemptRecord[];
-  /** Tries spent without an answer since then, oldest first. */
-  pending: AttemptRecord[];
   formatRefusals: AttemptRecord[];
   otherRefusals: AttemptRecord[];
 };
@@ -197,7 +193,6 @@ function slotHistory(newestFirst: ReadonlyArray<AttemptRecord>, slot: PinSlot): 
   window.reverse();
   return {
     incorrect: window.filter((a) => a.result === 'incorrect'),
-    pending: window.filter((a) => a.result === 'pending'),
     formatRefusals: window.filter((a) => a.result === 'refused' && a.code === 'PIN_FORMAT'),
     otherRefusals: window.filter((a) => a.result === 'refused' && a.code !== 'PIN_FORMAT'),
   };
@@ -232,34 +227,20 @@ function failuresPhrase(incorrect: ReadonlyArray<AttemptRecord>): Text | null {
   return { ja: `${ja}、計${incorrect.length}回連続して誤り`, en: `${incorrect.length} failures (${en})` };
 }
 
-// The "drained by failed reads" case (DOMAIN.md §3): the card spends the try before comparing, so an answer lost
-// on the way back still costs one.
-function interruptedPhrase(pending: ReadonlyArray<AttemptRecord>): Text | null {
-  if (pending.length === 0) return null;
-  const src = sourcesList(pending);
-  return {
-    ja: `${src.ja}で応答が返らなかった入力${pending.length}回（読み取りの中断などでも、照合の前に回数は減ります）`,
-    en: `${plural(pending.length, 'attempt', 'attempts')} through ${src.en} interrupted before an answer (the try is spent before the PIN is compared, so a broken read still counts)`,
-  };
-}
-
 function spentPhrase(h: SlotHistory): Text | null {
-  const parts = [failuresPhrase(h.incorrect), interruptedPhrase(h.pending)].filter((p): p is Text => p !== null);
-  if (parts.length === 0) return null;
-  return { ja: parts.map((p) => p.ja).join('、'), en: parts.map((p) => p.en).join(' and ') };
+  return failuresPhrase(h.incorrect);
 }
 
 function failuresBySource(histories: Readonly<Record<PinSlot, SlotHistory>>): SourceFailures[] {
-  const rows: Array<{ channel: string | null; service: string | null; terminal: string | null; slot: PinSlot; failures: number; interrupted: number; lastAt: Date }> = [];
+  const rows: Array<{ channel: string | null; service: string | null; terminal: string | null; slot: PinSlot; failures: number; lastAt: Date }> = [];
   for (const slot of PIN_SLOTS) {
-    for (const a of [...histories[slot].incorrect, ...histories[slot].pending]) {
+    for (const a of histories[slot].incorrect) {
       let row = rows.find((r) => r.slot === slot && r.channel === a.channel && r.service === a.service && r.terminal === a.terminal);
       if (!row) {
-        row = { channel: a.channel, service: a.service, terminal: a.terminal, slot, failures: 0, interrupted: 0, lastAt: a.occurredAt };
+        row = { channel: a.channel, service: a.service, terminal: a.terminal, slot, failures: 0, lastAt: a.occurredAt };
         rows.push(row);
       }
-      if (a.result === 'incorrect') row.failures += 1;
-      else row.interrupted += 1;
+      row.failures += 1;
       if (a.occurredAt.getTime() > row.lastAt.getTime()) row.lastAt = a.occurredAt;
     }
   }
@@ -382,7 +363,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   const lockSentences: Text[] = [];
   for (const slot of locked) {
     const h = histories[slot];
-    const at = slots[slot]?.lockedAt ?? h.incorrect.at(-1)?.occurredAt ?? h.pending.at(-1)?.occurredAt ?? null;
+    const at = slots[slot]?.lockedAt ?? h.incorrect.at(-1)?.occurredAt ?? null;
     const spent = spentPhrase(h) ?? { ja: '誤りの記録は見つかりません', en: 'no failure on record' };
     const sentence = {
       ja: `${slotName(slot).ja}が${day(at).ja}にロックされました（${spent.ja}）。`,
@@ -476,17 +457,6 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
         en: `Nothing is locked. ${lowSentences.map((s) => s.en).join(' ')} One correct entry restores the count; if unsure of the PIN, have it reset at the counter before it locks.`,
       },
     });
-  }
-
-  for (const slot of PIN_SLOTS) {
-    const interrupted = interruptedPhrase(histories[slot].pending);
-    if (interrupted) {
-      findings.push({
-        code: 'INTERRUPTED_ATTEMPTS',
-        slot,
-        text: { ja: `${slotName(slot).ja}：${interrupted.ja}。`, en: `${slotName(slot).en}: ${interrupted.en}.` },
-      });
-    }
   }
 
   // 5. Entries refused before any try was spent: a malformed PIN (DOMAIN.md §1) and other refusals.

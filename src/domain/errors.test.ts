@@ -29,6 +29,8 @@ describe('ERROR_MESSAGES', () => {
     ['tells a locked holder to reset at the municipal counter', 'PIN_LOCKED', '市区町村の窓口', 'municipal office'],
     ['says SERVICE_BUSY is our fault', 'SERVICE_BUSY', 'こちら側の問題', 'our problem'],
     ['says SERVICE_BUSY is not a lock', 'SERVICE_BUSY', 'ロックではありません', 'not a PIN lock'],
+    ['says SERVICE_UNAVAILABLE is our fault', 'SERVICE_UNAVAILABLE', 'こちら側の問題', 'our problem'],
+    ['says SERVICE_UNAVAILABLE is not a lock', 'SERVICE_UNAVAILABLE', 'ロックではありません', 'not a PIN lock'],
     ['says an expired certificate is not a lock', 'CERT_EXPIRED', 'ロックではありません', 'not a PIN lock'],
     ['says a revoked certificate is not a lock', 'CERT_REVOKED', 'ロックではありません', 'not a PIN lock'],
     ['says a suspended certificate is not a lock', 'CERT_SUSPENDED', 'ロックではありません', 'not a PIN lock'],

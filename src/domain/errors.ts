@@ -16,7 +16,11 @@ export const ERROR_CODES = [
   'CERT_SUSPENDED',
   'RISK_HOLD',
   'SERVICE_BUSY',
+  'SERVICE_UNAVAILABLE',
   'INVALID_REQUEST',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'HEADERS_TOO_LARGE',
   'INVALID_MY_NUMBER',
   'INVALID_MUNICIPALITY',
   'DUPLICATE_MY_NUMBER',
@@ -99,9 +103,25 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, ErrorMessage>> = Object.
     ja: 'ただいまシステムが混み合っているため、処理できませんでした。こちら側の問題であり、暗証番号のロックではありません。しばらく時間をおいてから、もう一度お試しください。',
     en: 'Our system is busy and could not handle your request. This is our problem, not a PIN lock. Please try again in a little while.',
   },
+  SERVICE_UNAVAILABLE: {
+    ja: 'ただいまシステムを一時的にご利用いただけません。こちら側の問題であり、暗証番号のロックではありません。入力は受け付けていません。しばらく時間をおいてから、もう一度お試しください。',
+    en: 'Our system is temporarily unavailable. This is our problem, not a PIN lock, and nothing was accepted. Please try again in a little while.',
+  },
   INVALID_REQUEST: {
     ja: '入力内容に誤りがあります。内容をご確認のうえ、もう一度お試しください。',
     en: 'Something in the request is not valid. Please check it and try again.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    ja: '送信された内容の形式に対応していません。JSON 形式（Content-Type: application/json）で送信してください。',
+    en: 'The request body is not in a supported format. Send it as JSON (Content-Type: application/json).',
+  },
+  PAYLOAD_TOO_LARGE: {
+    ja: '送信された内容が大きすぎるため、受け付けられませんでした。内容を確認してください。',
+    en: 'The request body is too large and was not accepted. Please check what is being sent.',
+  },
+  HEADERS_TOO_LARGE: {
+    ja: '送信されたヘッダーが大きすぎるため、受け付けられませんでした。',
+    en: 'The request headers are too large and were not accepted.',
   },
   INVALID_MY_NUMBER: {
     ja: '個人番号(マイナンバー)が正しくありません。12桁の数字をご確認ください。',

@@ -32,16 +32,16 @@ describe.each(STORES)('RSA-2048 cards on %s', (store) => {
 
 // DESIGN.md: fail closed. With the database gone nothing is accepted, and the answer is our fault, not a lock.
 describe.each(STORES)('database unreachable on %s', (store) => {
-  it('refuses every card operation with SERVICE_BUSY (503), never PIN_LOCKED', async () => {
+  it('refuses every card operation with SERVICE_UNAVAILABLE (503), never PIN_LOCKED', async () => {
     const system = await createTestSystem(store);
     const http = api(system);
     const card = await http.newCard();
     await system.close();
     const verify = await http.verify(card, 'auth', PINS.auth);
     expect(verify.status).toBe(503);
-    expect(verify.body.error.code).toBe('SERVICE_BUSY');
+    expect(verify.body.error.code).toBe('SERVICE_UNAVAILABLE');
     const status = await http.status(card);
-    expect(status.body.error.code).toBe('SERVICE_BUSY');
+    expect(status.body.error.code).toBe('SERVICE_UNAVAILABLE');
     await system.dispose();
   });
 });

@@ -4,7 +4,7 @@ import { certKindOf } from '../../domain/card.js';
 import type { CardEvent, CardOverview, CardRecord, CardStore, NewCardEvent } from '../../app/ports.js';
 import type { Db } from './create-db.js';
 import type { CardTable } from './schema.js';
-import { beginAttemptSql, finishSuccessSql, overviewByKeySql } from './card-attempt.sql.js';
+import { overviewByKeySql, pinAttemptSql } from './card-attempt.sql.js';
 
 type CardRow = Pick<CardTable, 'id' | 'resident_id' | 'status' | 'issued_at' | 'expires_at' | 'key_algorithm' | 'status_changed_at' | 'status_reason'>;
 const CARD_COLUMNS = ['id', 'resident_id', 'status', 'issued_at', 'expires_at', 'key_algorithm', 'status_changed_at', 'status_reason'] as const;
@@ -145,53 +145,22 @@ export function createCardStore(db: Db): CardStore {
       return overview;
     },
 
-    beginAttempt(input) {
-      return beginAttemptSql(db, { ...input, certKind: certKindOf(input.slot) });
-    },
-
-    finishSuccess(input) {
-      return finishSuccessSql(db, input);
-    },
-
-    async finishFailure({ eventId, remaining }) {
-      await sql`/* prepared:finish_failure */ update card_events set result = 'incorrect', remaining_after = ${remaining}::smallint where id = ${eventId}::bigint`.execute(db);
+    async attempt(input) {
+      const row = await pinAttemptSql(db, { ...input, certKind: certKindOf(input.slot) });
+      if (!row) return null;
+      return { eventId: Number(row.event_id), result: row.result, code: row.code, remaining: row.remaining_after };
     },
 
     overviewByKey: (cardId, keyHash) => overviewByKeySql(db, cardId, keyHash),
 
-    async lockState(cardId, slot, since) {
-      const row = await db
-        .selectFrom('pin_slots')
-        .select((eb) => [
-          'remaining',
-          eb
-            .exists(
-              eb
-                .selectFrom('card_events')
-                .select('id')
-                .where('card_id', '=', cardId)
-                .where('slot', '=', slot)
-                .where('result', '=', 'pending')
-                .where('occurred_at', '>', since),
-            )
-            .as('in_flight'),
-        ])
-        .where('card_id', '=', cardId)
-        .where('slot', '=', slot)
-        .executeTakeFirst();
-      return { remaining: row?.remaining ?? 0, inFlight: Boolean(row?.in_flight) };
-    },
-
     async setPin({ cardId, slot, pinHash, now, event }) {
       await db.transaction().execute(async (trx) => {
-        // Re-setting is the only unlock (DOMAIN.md §4): new PIN and full counter in one step. Moving
-        // last_success_seq up to attempt_seq makes any success still in flight a no-op.
+        // Re-setting is the only unlock (DOMAIN.md §4): new PIN and full counter in one step.
         const updated = await trx
           .updateTable('pin_slots')
           .set((eb) => ({
             pin_hash: pinHash,
             remaining: eb.ref('max_tries'),
-            last_success_seq: eb.ref('attempt_seq'),
             locked_at: null,
             pin_set_at: now,
             updated_at: now,

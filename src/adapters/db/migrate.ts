@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-cards.js';
 import * as m0002 from './migrations/0002-counter.js';
+import * as m0003 from './migrations/0003-one-statement-attempt.js';
 import * as m0009 from './migrations/0009-reader-sessions.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-cards': m0001,
   '0002-counter': m0002,
+  '0003-one-statement-attempt': m0003,
   '0009-reader-sessions': m0009,
 };
 
@@ -17,4 +19,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The migrations this code needs that the database has not applied (empty when ready). Throws if unreachable. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
 }

@@ -198,10 +198,10 @@ export function createPinResetStore(db: Executor): PinResetStore {
   return {
     async resetPins({ cardId, pins, now, context, procedureId }) {
       for (const { slot, pinHash } of pins) {
-        // As setPin: new PIN, full counter, and in-flight successes made no-ops (last_success_seq).
+        // As setPin: new PIN and full counter in one step.
         const updated = await db
           .updateTable('pin_slots')
-          .set((eb) => ({ pin_hash: pinHash, remaining: eb.ref('max_tries'), last_success_seq: eb.ref('attempt_seq'), locked_at: null, pin_set_at: now, updated_at: now }))
+          .set((eb) => ({ pin_hash: pinHash, remaining: eb.ref('max_tries'), locked_at: null, pin_set_at: now, updated_at: now }))
           .where('card_id', '=', cardId)
           .where('slot', '=', slot)
           .returning('max_tries')

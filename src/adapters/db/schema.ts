@@ -48,8 +48,6 @@ export interface PinSlotTable {
   pin_hash: Bytes;
   max_tries: number;
   remaining: number;
-  attempt_seq: Generated<number>;
-  last_success_seq: Generated<number>;
   locked_at: Timestamp | null;
   pin_set_at: Timestamp;
   updated_at: Timestamp;
@@ -79,7 +77,6 @@ export interface CardEventTable {
   result: string;
   code: string | null;
   remaining_after: number | null;
-  attempt_seq: number | null;
   channel: string | null;
   service: string | null;
   terminal: string | null;

@@ -4,12 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
+import { classifyDbFault } from '../db/db-faults.js';
 import { errorJson, type Env, type HttpDeps } from './http-context.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerCardRoutes } from './routes/card-routes.js';
 import { registerStaffRoutes } from './routes/staff-routes.js';
 import { registerCounterRoutes } from './routes/counter-routes.js';
 import { registerPolicyRoutes } from './routes/policy-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerReaderRoutes } from './routes/reader-routes.js';
 
 export function createApp(deps: HttpDeps, logger: Logger) {
@@ -35,6 +37,7 @@ export function createApp(deps: HttpDeps, logger: Logger) {
   registerStaffRoutes(app);
   registerCounterRoutes(app);
   registerPolicyRoutes(app);
+  registerHealthRoutes(app);
   registerReaderRoutes(app);
 
   app.doc31('/api/openapi.json', {
@@ -48,15 +51,24 @@ export function createApp(deps: HttpDeps, logger: Logger) {
 
   registerCounterConsole(app);
 
-  app.get('/healthz', (c) => c.json({ ok: true }));
   app.notFound((c) => errorJson(c, 'NOT_FOUND'));
   app.onError((error, c) => {
-    // Fail closed: an unexpected fault (the database unreachable, say) accepts nothing and is reported as
-    // our fault, never as a lock (DOMAIN.md §3 SERVICE_BUSY).
-    logger.error({ err: { message: error.message, name: error.name }, path: c.req.path }, 'request failed');
-    return errorJson(c, 'SERVICE_BUSY');
+    // Fail closed: a fault accepts nothing and is reported as our fault, never as a lock (DOMAIN.md §3).
+    // The database unreachable (a terminated backend, a restart) is SERVICE_UNAVAILABLE, an overloaded one
+    // SERVICE_BUSY; anything else is a defect of ours (INTERNAL). Each is logged at error level: none is the caller's.
+    const fault = classifyDbFault(error);
+    const code = fault === 'unavailable' ? 'SERVICE_UNAVAILABLE' : fault === 'busy' ? 'SERVICE_BUSY' : 'INTERNAL';
+    logger.error({ err: { message: error.message, name: error.name }, code, method: c.req.method, path: safePath(c.req.path) }, 'request failed');
+    if (code !== 'INTERNAL') c.header('Retry-After', '5');
+    return errorJson(c, code);
   });
   return app;
+}
+
+/** A path for the log: never a credential (the PIN pad's address is its one-time credential), never unbounded. */
+export function safePath(path: string): string {
+  const redacted = path.replace(/\/pinpad\/[^/]+/, '/pinpad/…');
+  return redacted.length > 200 ? `${redacted.slice(0, 200)}…` : redacted;
 }
 
 // The counter console (web/, a React app built to web/dist by `npm run build:web`, which `npm start` runs first).

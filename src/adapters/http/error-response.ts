@@ -1,7 +1,7 @@
 import { ERROR_MESSAGES, type ErrorCode } from '../../domain/errors.js';
 
 // One exhaustive table (DESIGN.md): a new code without a status does not compile.
-export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 423 | 500 | 503>> = {
+export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 423 | 429 | 431 | 500 | 503>> = {
   PIN_FORMAT: 400,
   PIN_INCORRECT: 401,
   PIN_LOCKED: 423,
@@ -16,7 +16,11 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409
   CERT_SUSPENDED: 423,
   RISK_HOLD: 423,
   SERVICE_BUSY: 503,
+  SERVICE_UNAVAILABLE: 503,
   INVALID_REQUEST: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
   INVALID_MY_NUMBER: 400,
   INVALID_MUNICIPALITY: 400,
   DUPLICATE_MY_NUMBER: 409,

@@ -17,7 +17,11 @@ export type HttpDeps = CounterDeps &
     /** Resolves a console session cookie to the staff member signed in, or null. */
     authenticateSession(token: string): Promise<Actor | null>;
     apiTokens: ApiTokenIssuer;
+    /** Whether the database answers (within a short timeout) and every migration is applied; never throws. */
+    readiness(): Promise<Readiness>;
   }>;
+
+export type Readiness = Readonly<{ database: 'up' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' }>;
 
 export const SESSION_COOKIE = 'kagiya_session';
 

@@ -72,8 +72,8 @@ export const CardEventSchema = z
     occurredAt: z.string().datetime(),
     operation: z.string(),
     slot: z.enum(PIN_SLOTS).nullable(),
-    result: z.enum(['pending', 'success', 'incorrect', 'refused', 'done']).openapi({
-      description: 'pending: the try was spent but no outcome was recorded (interrupted); it stays spent',
+    result: z.enum(['success', 'incorrect', 'refused', 'done']).openapi({
+      description: 'success: the slot was restored; incorrect: one try spent; refused: nothing spent (see code); done: a non-PIN step',
     }),
     code: z.string().nullable(),
     remainingAfter: z.number().int().nullable(),

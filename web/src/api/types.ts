@@ -52,7 +52,6 @@ export type Diagnosis = Readonly<{
     terminal: string | null;
     slot: PinSlot;
     failures: number;
-    interrupted: number;
     lastAt: string;
   }>;
   card: Readonly<{ cardId: string; status: CardState; issuedAt: string; expiresAt: string }>;

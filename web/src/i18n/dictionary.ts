@@ -101,7 +101,6 @@ export const DICTIONARY = {
   colTerminal: ['端末', 'Terminal'],
   colSlot: ['暗証番号', 'Slot'],
   colFailures: ['誤り', 'Wrong'],
-  colInterrupted: ['中断', 'Interrupted'],
   colLastAt: ['最終', 'Last'],
   historyTitle: ['入力履歴', 'Attempt history'],
   historyCount: ['新しい順・{n}件', 'newest first, {n}'],
@@ -117,7 +116,6 @@ export const DICTIONARY = {
   result_success: ['成功', 'success'],
   result_incorrect: ['誤り', 'wrong PIN'],
   result_refused: ['拒否', 'refused'],
-  result_pending: ['応答なし', 'no answer'],
   result_done: ['完了', 'done'],
 
   op_verify: ['暗証番号の照合', 'verify PIN'],

@@ -23,7 +23,6 @@ export function SourcesTable({ sources }: { sources: Diagnosis['failuresBySource
                 <th scope="col">{t('colService')}</th>
                 <th scope="col">{t('colTerminal')}</th>
                 <th scope="col" className="num">{t('colFailures')}</th>
-                <th scope="col" className="num">{t('colInterrupted')}</th>
                 <th scope="col">{t('colLastAt')}</th>
               </tr>
             </thead>
@@ -35,7 +34,6 @@ export function SourcesTable({ sources }: { sources: Diagnosis['failuresBySource
                   <td>{s.service ?? '—'}</td>
                   <td>{s.terminal ?? '—'}</td>
                   <td className="num">{s.failures}</td>
-                  <td className="num">{s.interrupted}</td>
                   <td className="mono nowrap">{formatDateTime(s.lastAt)}</td>
                 </tr>
               ))}
@@ -47,7 +45,7 @@ export function SourcesTable({ sources }: { sources: Diagnosis['failuresBySource
   );
 }
 
-const RESULT_TONE: Readonly<Record<Attempt['result'], Tone>> = { success: 'ok', done: 'ok', incorrect: 'danger', refused: 'warning', pending: 'warning' };
+const RESULT_TONE: Readonly<Record<Attempt['result'], Tone>> = { success: 'ok', done: 'ok', incorrect: 'danger', refused: 'warning' };
 
 export function AttemptsTable({ attempts }: { attempts: Diagnosis['attempts'] }) {
   const { t, tv } = useLang();
