@@ -212,6 +212,20 @@ describe('VERIFY', () => {
   });
 });
 
+describe('refusals that are not locks', () => {
+  it('answers 64 00 when Kagiya cannot take the entry, and 69 85 for a suspended card, with the reason', async () => {
+    const { port } = fakeCard();
+    port.verify = async () => ({ kind: 'refused', code: 'SERVICE_UNAVAILABLE' });
+    const busy = await send(port, [SELECT_JPKI, ef('0018'), verifyApdu('4831')]);
+    expect(busy.sw).toBe('6400');
+    expect(busy.trace.why?.en).toContain('SERVICE_UNAVAILABLE');
+    port.verify = async () => ({ kind: 'refused', code: 'CARD_SUSPENDED' });
+    const suspended = await send(port, [SELECT_JPKI, ef('0018'), verifyApdu('4831')]);
+    expect(suspended.sw).toBe('6985');
+    expect(suspended.trace.why?.en).toContain('not a PIN lock');
+  });
+});
+
 describe('the 住基 AP', () => {
   it('answers the resident-register PIN: tries left, and entries through the PIN-entry path', async () => {
     const { port, calls } = fakeCard();

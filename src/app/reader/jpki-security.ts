@@ -30,6 +30,9 @@ function describeSignInput(data: Uint8Array): Text {
     : { ja: `生データ ${data.length}バイト(DigestInfoではありません)`, en: `raw data of ${data.length} bytes (not a DigestInfo)` };
 }
 
+/** Kagiya's own trouble: "execution error, nothing changed" (64 00), never a lock and never a card condition. */
+const OUR_FAULT: ReadonlySet<string> = new Set(['SERVICE_BUSY', 'SERVICE_UNAVAILABLE', 'INTERNAL', 'CARD_REJECTED']);
+
 const currentEf = (state: ReaderState): EfSpec | null => (state.ap && state.ef ? fileOf(state.ap, state.ef) : null);
 const without = (list: readonly PinSlot[], slot: PinSlot) => list.filter((s) => s !== slot);
 
@@ -150,7 +153,7 @@ async function verify(card: VirtualCardPort, state: ReaderState, apdu: CommandAp
         };
       }
       // Expired or revoked certificates and suspended cards are never shown as a lock (DOMAIN.md §3).
-      const sw = result.code === 'SERVICE_BUSY' || result.code === 'INTERNAL' || result.code === 'CARD_REJECTED' ? SW.MEMORY_UNCHANGED : SW.CONDITIONS_NOT_SATISFIED;
+      const sw = OUR_FAULT.has(result.code) ? SW.MEMORY_UNCHANGED : SW.CONDITIONS_NOT_SATISFIED;
       return { state: { ...state, verified: without(state.verified, slot) }, sw, does, why: { ja: `${message.ja}(${result.code})`, en: `${message.en} (${result.code})` } };
     }
   }
