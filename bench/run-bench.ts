@@ -36,7 +36,7 @@ const config = {
   quick: QUICK,
   sizes: (process.env.BENCH_SIZES ?? (QUICK ? '10000,100000' : '10000,1000000')).split(',').map(Number).sort((a, b) => a - b),
   seconds: intEnv('BENCH_SECONDS', QUICK ? 3 : 15),
-  warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', QUICK ? 1 : 3, 0),
+  warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', QUICK ? 1 : 5, 0),
   connections: intEnv('BENCH_CONNECTIONS', 64),
   poolSize: intEnv('BENCH_POOL_SIZE', 16),
   pgbenchClients: intEnv('BENCH_PGBENCH_CLIENTS', intEnv('BENCH_POOL_SIZE', 16)),

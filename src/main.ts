@@ -1,31 +1,40 @@
-import { existsSync } from 'node:fs';
-import { serve } from '@hono/node-server';
 import { pino } from 'pino';
-import { demoManifestPath, demoReaderCardPath, seedDemoData, seedReferenceData, type DemoManifest } from './adapters/cli/demo-data.js';
+import { existsSync } from 'node:fs';
+import { demoCardsNow, demoManifestPath, demoReaderCardPath, seedDemoData, seedReferenceData, type DemoCardNow, type DemoManifest } from './adapters/cli/demo-data.js';
 import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createSystem } from './system.js';
+import { startHttpServer } from './adapters/http/http-server.js';
 
 
-function printBanner(url: string, bootstrapToken: string | null, manifest: DemoManifest | null, readerCardFile: string | null) {
+/**
+ * `generatedToken` is the development admin token this process made up (demo mode, none supplied); a token the
+ * operator supplied through KAGIYA_BOOTSTRAP_TOKEN is never printed: they have it, and logs are read by others.
+ */
+function printBanner(url: string, generatedToken: string | null, operatorToken: boolean, manifest: DemoManifest | null, cards: readonly DemoCardNow[], readerCardFile: string | null) {
   const lines = [
     '',
     `鍵屋 Kagiya が起動しました / Kagiya is running: ${url}`,
     `  OpenAPI: ${url}/api/openapi.json`,
+    `  入口 / start page: ${url}/`,
   ];
-  if (bootstrapToken) lines.push(`  全国管理者トークン / national admin token (Authorization: Bearer …): ${bootstrapToken}`);
+  if (generatedToken) lines.push(`  開発用の全国管理者トークン / development national admin token (Authorization: Bearer …): ${generatedToken}`);
+  else if (operatorToken) lines.push('  全国管理者トークン: KAGIYA_BOOTSTRAP_TOKEN の値（表示しません） / national admin token: the value of KAGIYA_BOOTSTRAP_TOKEN (not shown)');
   if (manifest) {
     for (const t of manifest.staffTokens) lines.push(`  職員トークン / staff token, ${t.label}: ${t.token}`);
     lines.push('', `窓口コンソール / counter console: ${url}/counter/`);
     lines.push(`  職員 / staff (password ${manifest.staff[0]?.password ?? ''}; TOTP code: npm run totp -- <loginId>):`);
     lines.push(`  ${manifest.staff.map((s) => `${s.loginId} (${s.role}${s.municipalityCode ? ` ${s.municipalityCode}` : ''})`).join(', ')}`);
     lines.push(`  案内ページ / guidance: ${url}/guidance/111007  (?lang=en)`);
-    lines.push('', 'デモ用カード / demo cards (header X-Card-Key: cardKey):');
-    for (const c of manifest.cards) {
-      lines.push(`  ■ ${c.name} — ${c.story} / ${c.storyEn}`);
+    lines.push('', 'デモ用カード（現在のデータベースの内容） / demo cards, as the database has them now (header X-Card-Key: cardKey):');
+    for (const c of cards) {
+      const where = c.municipality ? `${c.municipality.nameJa} ${c.municipality.code} / ${c.municipality.nameEn}` : 'データベースにありません / not in the database';
+      lines.push(`  ■ ${c.name} [${where}${c.status && c.status !== 'active' ? `, ${c.status}` : ''}] — ${c.story} / ${c.storyEn}`);
       lines.push(`    cardId ${c.cardId}  cardKey ${c.cardKey}`);
-      lines.push(`    PIN: ${Object.entries(c.pins).map(([slot, pin]) => `${slot}=${pin}`).join('  ')}`);
+      const pins = Object.entries(c.pins).map(([slot, pin]) => `${slot}=${pin}`).join('  ');
+      lines.push(`    PIN: ${pins}${c.pinsChanged ? '  （再設定・変更済みのため異なる場合があります / changed since seeding, may differ）' : ''}`);
     }
+    lines.push('  デモを初めからやり直す / reset the demo: README「デモをやり直す / Resetting the demo」');
     const first = manifest.cards[0];
     if (first) {
       lines.push('', '試す / try:');
@@ -63,15 +72,19 @@ async function main() {
   if (system.caCreated) warnings.push('a new development CA was generated and stored (sealed) in the database');
   await seedReferenceData(system.deps, system.db);
   let manifest: DemoManifest | null = null;
+  let cards: DemoCardNow[] = [];
   if (config.demo) {
     warnings.push('demo data seeded (set KAGIYA_DEMO=0 to start empty)');
     manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir));
+    if (manifest) cards = await demoCardsNow(system.db, manifest);
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
 
-  const server = serve({ fetch: system.app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = startHttpServer(system.app, { port: config.port, hostname: config.host }, (info) => {
+    const generated = config.bootstrapToken ? null : bootstrapToken;
     const readerCard = demoReaderCardPath(config.dataDir);
-    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, bootstrapToken, manifest, manifest && existsSync(readerCard) ? readerCard : null);
+    const readerCardFile = manifest && existsSync(readerCard) ? readerCard : null;
+    printBanner(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`, generated, config.bootstrapToken !== null, manifest, cards, readerCardFile);
   });
   const shutdown = () => {
     server.close();

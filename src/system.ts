@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AppDeps, Clock, PinHasher } from './app/ports.js';
+import type { AppDeps, AuditLog, Clock, PinHasher, TxDeps } from './app/ports.js';
+import type { AuditStore } from './app/counter-ports.js';
+import { createAuditStore } from './adapters/db/audit-store.js';
 import type { Actor } from './domain/actor.js';
 import { createMyNumberVault } from './adapters/crypto/my-number-vault.js';
 import { createPinHasher } from './adapters/crypto/pin-hasher.js';
@@ -80,28 +82,45 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const { ca, created } = await loadOrCreateCa(db, keyBox, options.keyAlgorithm, clock());
   const basePinHasher = createPinHasher(options.pepper);
   const counter = createCounterUnitOfWork(db);
-  const deps: AppDeps = {
+  const auditTo = (store: AuditStore): AuditLog => ({ actor, action, target, reason, detail }) =>
+    store.append({
+      occurredAt: clock(),
+      actorId: actor.id,
+      actorRole: actor.role,
+      municipalityCode: target.municipalityCode,
+      action,
+      targetType: target.type,
+      targetId: target.id,
+      reason: reason ?? null,
+      detail: detail ?? {},
+    });
+  const shared = {
     clock,
-    audit: ({ actor, action, target, reason, detail }) =>
-      counter.run((s) =>
-        s.audit.append({
-          occurredAt: clock(),
-          actorId: actor.id,
-          actorRole: actor.role,
-          municipalityCode: target.municipalityCode,
-          action,
-          targetType: target.type,
-          targetId: target.id,
-          reason: reason ?? null,
-          detail: detail ?? {},
-        }),
-      ),
-    cards: createCardStore(db),
-    residents: createResidentStore(db),
     pinHasher: options.wrapPinHasher ? options.wrapPinHasher(basePinHasher) : basePinHasher,
     vault: createMyNumberVault(options.masterKey),
     secrets: createSecrets(),
     pki: createCardPki(ca, options.keyAlgorithm, keyBox),
+  };
+  // Every store bound to one transaction: a staff action and its audit entry commit together or not at all.
+  const inTransaction = (trx: Db): TxDeps => {
+    const tx: TxDeps = {
+      ...shared,
+      cards: createCardStore(trx),
+      residents: createResidentStore(trx),
+      audit: auditTo(createAuditStore(trx)),
+      apiTokens: createTokenStore(trx),
+      revokeStaffSession: (idHash, now) => createStaffStore(trx).revokeSession(idHash, now),
+      atomically: (work) => work(tx),
+    };
+    return tx;
+  };
+  const deps: AppDeps = {
+    ...shared,
+    atomically: (work) => db.transaction().execute((trx) => work(inTransaction(trx))),
+    // An audit entry on its own (sign-in events and the like) is its own transaction.
+    audit: (entry) => counter.run((s) => auditTo(s.audit)(entry)),
+    cards: createCardStore(db),
+    residents: createResidentStore(db),
   };
   const counterDeps: CounterDeps = {
     ...deps,

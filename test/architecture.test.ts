@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 // DESIGN.md dependency direction: domain ← app ← adapters ← main. Checked on the import text.
@@ -13,10 +14,33 @@ function sources(dir: string): string[] {
   });
 }
 
-function imports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"\n]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+/**
+ * Every module a source names, read by TypeScript's own pre-processor rather than a regular expression: `import x
+ * from`, `import 'x'` (side effect), `export … from`, `import('x')`, `import x = require('x')` and `require('x')`.
+ */
+function importsOf(text: string): string[] {
+  return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
 }
+const imports = (file: string) => importsOf(readFileSync(file, 'utf8'));
+
+describe('the import reader', () => {
+  it('sees every form of import, so the rules below cannot be slipped past', () => {
+    const text = [
+      "import a from './a.js';",
+      "import './side-effect.js';",
+      "import type { T } from './type.js';",
+      "export * from './re-export.js';",
+      "export { x } from './named.js';",
+      "const lazy = await import('./dynamic.js');",
+      "import legacy = require('./equals.js');",
+      "const cjs = require('./require.js');",
+      "import {\n  b,\n  c,\n} from './multi-line.js';",
+    ].join('\n');
+    expect(importsOf(text).sort()).toEqual(
+      ['./a.js', './side-effect.js', './type.js', './re-export.js', './named.js', './dynamic.js', './equals.js', './require.js', './multi-line.js'].sort(),
+    );
+  });
+});
 
 /** The top folder under src/ a relative import resolves to (subfolders allowed); 'package' for node: and npm imports. */
 function layerOf(file: string, spec: string): string {
@@ -50,10 +74,17 @@ describe('dependency direction', () => {
     }
   });
 
-  it('reads process.env only in config.ts', () => {
+  it('reads process.env only in src/config.ts', () => {
     for (const file of sources(root)) {
-      if (file.endsWith('config.ts')) continue;
-      expect(readFileSync(file, 'utf8').includes('process.env'), relative(root, file)).toBe(false);
+      if (file === join(root, 'config.ts')) continue;
+      expect(/process\s*(\.|\[\s*['"])env/.test(readFileSync(file, 'utf8')), relative(root, file)).toBe(false);
     }
+  });
+
+  it('checks the sources it should (the rules above are not vacuous)', () => {
+    expect(sources(join(root, 'domain')).length).toBeGreaterThan(10);
+    expect(sources(join(root, 'app')).length).toBeGreaterThan(10);
+    expect(sources(join(root, 'adapters')).length).toBeGreaterThan(10);
+    expect(sources(join(root, 'domain')).flatMap(imports).length).toBeGreaterThan(10);
   });
 });

@@ -1,7 +1,7 @@
 import { actsIn, mayOperateCards, type Actor } from '../domain/actor.js';
 import type { CardStatus, CertStatus } from '../domain/card.js';
 import { fail, ok, type Outcome } from './outcome.js';
-import type { AppDeps, EventContext } from './ports.js';
+import type { AppDeps, EventContext, TxDeps } from './ports.js';
 
 type Transition = Readonly<{
   operation: 'suspend' | 'restore' | 'revoke';
@@ -26,11 +26,23 @@ async function transition(
   context: EventContext,
 ): Promise<Outcome<{ cardId: string; status: CardStatus }>> {
   if (!mayOperateCards(actor)) return fail('FORBIDDEN');
+  const now = deps.clock();
+  // The status change, its card event and its audit entry commit together, or nothing happened.
+  return deps.atomically((tx) => transitionIn(tx, actor, t, input, context, now));
+}
+
+async function transitionIn(
+  deps: TxDeps,
+  actor: Actor,
+  t: Transition,
+  input: { cardId: string; reason: string },
+  context: EventContext,
+  now: Date,
+): Promise<Outcome<{ cardId: string; status: CardStatus }>> {
   const card = await deps.cards.findCard(input.cardId);
   const resident = card && (await deps.residents.findById(card.residentId));
   if (!card || !resident || !actsIn(actor, resident.municipalityCode)) return fail('NOT_FOUND', { resource: 'card' });
   if (!t.from.includes(card.status)) return fail('CONFLICT', { from: card.status, operation: t.operation });
-  const now = deps.clock();
   await deps.cards.setCardStatus({
     cardId: card.id,
     status: t.to,

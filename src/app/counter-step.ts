@@ -60,6 +60,8 @@ export async function applyStep(
       return fail('MAINTENANCE_DAY');
     case 'deadline_passed':
       return fail('DEADLINE_PASSED', { deadline: record.procedure.deadline?.toISOString() ?? null });
+    case 'pins_not_from_pad':
+      return fail('PIN_PAD_REQUIRED');
     case 'ok':
       break;
   }

@@ -1,10 +1,8 @@
 import { actsIn, type Actor, type StaffRole } from '../domain/actor.js';
 import { fail, ok, type Outcome } from './outcome.js';
-import type { AppDeps } from './ports.js';
+import type { ApiTokenWriter, AppDeps } from './ports.js';
 
-export interface ApiTokenIssuer {
-  create(input: { id: string; label: string; role: StaffRole; municipalityCode: string | null; now: Date }): Promise<string>;
-}
+export type ApiTokenIssuer = ApiTokenWriter;
 
 /**
  * A bearer token for an integration (a municipal system), bound to a role and a municipality like a staff
@@ -12,7 +10,6 @@ export interface ApiTokenIssuer {
  */
 export async function createApiToken(
   deps: AppDeps,
-  issuer: ApiTokenIssuer,
   actor: Actor,
   input: { label: string; role: StaffRole; municipalityCode: string | null },
 ): Promise<Outcome<{ id: string; token: string }>> {
@@ -23,7 +20,12 @@ export async function createApiToken(
   if (input.municipalityCode !== null && !actsIn(actor, input.municipalityCode)) return fail('FORBIDDEN');
   if (input.municipalityCode !== null && !(await deps.residents.municipalityExists(input.municipalityCode))) return fail('INVALID_MUNICIPALITY');
   const id = deps.secrets.newId();
-  const token = await issuer.create({ id, label: input.label, role: input.role, municipalityCode: input.municipalityCode, now: deps.clock() });
-  await deps.audit({ actor, action: 'api_token.created', target: { type: 'api_token', id, municipalityCode: input.municipalityCode }, detail: { label: input.label, role: input.role } });
+  const now = deps.clock();
+  // The token and its audit entry commit together: a token never exists without its api_token.created entry.
+  const token = await deps.atomically(async (tx) => {
+    const created = await tx.apiTokens.create({ id, label: input.label, role: input.role, municipalityCode: input.municipalityCode, now });
+    await tx.audit({ actor, action: 'api_token.created', target: { type: 'api_token', id, municipalityCode: input.municipalityCode }, detail: { label: input.label, role: input.role } });
+    return created;
+  });
   return ok({ id, token });
 }

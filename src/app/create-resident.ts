@@ -26,21 +26,23 @@ export async function createResident(deps: AppDeps, actor: Actor, input: NewResi
   if (input.birthDate > now.toISOString().slice(0, 10)) return fail('INVALID_REQUEST', { field: 'birthDate', reason: 'in the future' });
 
   const id = deps.secrets.newId();
-  const inserted = await deps.residents.insert({
-    id,
-    municipalityCode: input.municipalityCode,
-    name: input.name,
-    nameKana: input.nameKana,
-    birthDate: input.birthDate,
-    sex: input.sex,
-    address: input.address,
-    adultWard: input.adultWard ?? false,
-    myNumberMasked: maskMyNumber(input.myNumber),
-    myNumberSealed: deps.vault.seal(input.myNumber, id),
-    myNumberIndex: deps.vault.index(input.myNumber),
-    createdAt: now,
+  return deps.atomically(async (tx) => {
+    const inserted = await tx.residents.insert({
+      id,
+      municipalityCode: input.municipalityCode,
+      name: input.name,
+      nameKana: input.nameKana,
+      birthDate: input.birthDate,
+      sex: input.sex,
+      address: input.address,
+      adultWard: input.adultWard ?? false,
+      myNumberMasked: maskMyNumber(input.myNumber),
+      myNumberSealed: deps.vault.seal(input.myNumber, id),
+      myNumberIndex: deps.vault.index(input.myNumber),
+      createdAt: now,
+    });
+    if (inserted === 'duplicate_my_number') return fail<{ id: string }>('DUPLICATE_MY_NUMBER');
+    await tx.audit({ actor, action: 'resident.registered', target: { type: 'resident', id, municipalityCode: input.municipalityCode } });
+    return ok({ id });
   });
-  if (inserted === 'duplicate_my_number') return fail('DUPLICATE_MY_NUMBER');
-  await deps.audit({ actor, action: 'resident.registered', target: { type: 'resident', id, municipalityCode: input.municipalityCode } });
-  return ok({ id });
 }

@@ -1,11 +1,9 @@
 import type { Actor } from '../domain/actor.js';
 import { jstDate } from '../domain/card-validity.js';
 import type { DocumentKind } from '../domain/identity-document.js';
-import type { PinSlot } from '../domain/pin-slot.js';
 import type { CounterDeps, InquiryLetter, LetterStatus, ProcedureRecord } from './counter-ports.js';
 import { applyStep, auditEntry, permitted, withProcedure } from './counter-step.js';
 import { fail, ok, type Outcome } from './outcome.js';
-import { resetProcedurePins } from './reset-procedure-pins.js';
 
 export const MAX_CODE_FAILURES = 5;
 
@@ -100,14 +98,22 @@ export function verifyLetterAnswer(
   });
 }
 
-/** Visit 2, last step: the PINs the holder wrote in the concealed area are set, with the card presented. */
-export function completeFromAnswer(
-  deps: CounterDeps,
-  actor: Actor,
-  procedureId: string,
-  pins: Readonly<Partial<Record<PinSlot, string>>>,
-): Promise<Outcome<ProcedureRecord>> {
-  return withProcedure(deps, actor, procedureId, (ctx) => resetProcedurePins(deps, ctx, pins, 'counter'));
+/**
+ * A staff member tries to set the PINs (the old visit-2 "complete" of the letter path, or a same-day procedure
+ * completed from the console). Refused in every state with PIN_PAD_REQUIRED, by the domain: staff never see or choose
+ * a holder's PIN; the holder (or, on the letter path, the proxy with the sealed answer) types them at the PIN pad.
+ * The PINs sent are never read, and the attempt is audited (without them).
+ */
+export function refuseStaffPinEntry(deps: CounterDeps, actor: Actor, procedureId: string): Promise<Outcome<ProcedureRecord>> {
+  return withProcedure(deps, actor, procedureId, async (ctx) => {
+    const refused = await applyStep(ctx, { type: 'complete', enteredOn: 'staff' });
+    if (refused.ok) throw new Error('a staff-entered PIN was accepted');
+    const { procedure } = ctx.record;
+    await ctx.stores.audit.append(
+      auditEntry(actor, ctx.now, 'procedure.staff_pin_entry_refused', { type: 'procedure', id: procedure.id, municipalityCode: procedure.municipalityCode }, { state: procedure.state, code: refused.code }),
+    );
+    return refused;
+  });
 }
 
 /** Cancels a procedure at any open stage; its letter, if any, is cancelled with it. */

@@ -56,29 +56,34 @@ export async function issueCard(deps: AppDeps, actor: Actor, input: IssueCardInp
     certificates.push({ id: deps.secrets.newId(), kind, serialHex: issued.serialHex, der: issued.der, sealedKey: issued.sealedKey, notBefore: now, notAfter });
   }
 
-  const earlierCards = await deps.cards.cardIdsOfResident(resident.id);
   const cardKey = deps.secrets.newCardKey();
-  await deps.cards.insertCard(
-    {
-      id: cardId,
-      residentId: resident.id,
-      keyHash: deps.secrets.hashCardKey(cardKey),
-      issuedAt: now,
-      expiresAt,
-      keyAlgorithm: algorithm,
-      slots: pinRows,
-      certificates,
-    },
-    { cardId, occurredAt: now, operation: 'issue', slot: null, result: 'done', code: null, context: { ...context, actor: actor.id } },
-  );
-  await deps.audit({
-    actor,
-    action: 'card.issued',
-    target: { type: 'card', id: cardId, municipalityCode: resident.municipalityCode },
-    detail: { residentId: resident.id, slots, keyAlgorithm: algorithm, reissueOf: earlierCards },
+  // The new card, its audit entry and the revocation of every earlier card commit together, or none of it.
+  return deps.atomically(async (tx) => {
+    const earlierCards = await tx.cards.cardIdsOfResident(resident.id);
+    await tx.cards.insertCard(
+      {
+        id: cardId,
+        residentId: resident.id,
+        keyHash: deps.secrets.hashCardKey(cardKey),
+        issuedAt: now,
+        expiresAt,
+        keyAlgorithm: algorithm,
+        slots: pinRows,
+        certificates,
+      },
+      { cardId, occurredAt: now, operation: 'issue', slot: null, result: 'done', code: null, context: { ...context, actor: actor.id } },
+    );
+    await tx.audit({
+      actor,
+      action: 'card.issued',
+      target: { type: 'card', id: cardId, municipalityCode: resident.municipalityCode },
+      detail: { residentId: resident.id, slots, keyAlgorithm: algorithm, reissueOf: earlierCards },
+    });
+    for (const earlier of earlierCards) {
+      const revoked = await revokeCard(tx, actor, { cardId: earlier, reason: 'reissued' }, context);
+      // An earlier card already revoked stays so (CONFLICT); anything else undoes the whole issuance.
+      if (!revoked.ok && revoked.code !== 'CONFLICT') throw new Error(`revoking earlier card failed: ${revoked.code}`);
+    }
+    return ok<CardFile>({ cardId, cardKey });
   });
-  for (const earlier of earlierCards) {
-    await revokeCard(deps, actor, { cardId: earlier, reason: 'reissued' }, context);
-  }
-  return ok({ cardId, cardKey });
 }

@@ -20,33 +20,36 @@ export async function moveResident(
     return fail('INVALID_MUNICIPALITY', { field: 'municipalityCode' });
   }
   const now = deps.clock();
-  await deps.residents.updateAddress({ id: resident.id, address: input.address, municipalityCode: input.municipalityCode, now });
-  let revoked = 0;
-  for (const cardId of await deps.cards.cardIdsOfResident(resident.id)) {
-    const done = await deps.cards.revokeCertificate({
-      cardId,
-      kind: 'sign',
-      reason: 'address changed',
-      now,
-      event: {
+  // The new address, every revoked signing certificate and the audit entry commit together.
+  return deps.atomically(async (tx) => {
+    await tx.residents.updateAddress({ id: resident.id, address: input.address, municipalityCode: input.municipalityCode, now });
+    let revoked = 0;
+    for (const cardId of await tx.cards.cardIdsOfResident(resident.id)) {
+      const done = await tx.cards.revokeCertificate({
         cardId,
-        occurredAt: now,
-        operation: 'revoke_sign_certificate',
-        slot: 'sign',
-        result: 'done',
-        code: null,
-        context: { ...context, actor: actor.id },
-        detail: { reason: 'address changed' },
-      },
+        kind: 'sign',
+        reason: 'address changed',
+        now,
+        event: {
+          cardId,
+          occurredAt: now,
+          operation: 'revoke_sign_certificate',
+          slot: 'sign',
+          result: 'done',
+          code: null,
+          context: { ...context, actor: actor.id },
+          detail: { reason: 'address changed' },
+        },
+      });
+      if (done) revoked += 1;
+    }
+    await tx.audit({
+      actor,
+      action: 'resident.moved',
+      target: { type: 'resident', id: resident.id, municipalityCode: resident.municipalityCode },
+      reason: 'address changed',
+      detail: { toMunicipality: input.municipalityCode, revokedSigningCertificates: revoked },
     });
-    if (done) revoked += 1;
-  }
-  await deps.audit({
-    actor,
-    action: 'resident.moved',
-    target: { type: 'resident', id: resident.id, municipalityCode: resident.municipalityCode },
-    reason: 'address changed',
-    detail: { toMunicipality: input.municipalityCode, revokedSigningCertificates: revoked },
+    return ok({ residentId: resident.id, revokedSigningCertificates: revoked });
   });
-  return ok({ residentId: resident.id, revokedSigningCertificates: revoked });
 }

@@ -1,9 +1,12 @@
 import type { Actor } from '../domain/actor.js';
 import { SLOT_SPECS, type PinSlot } from '../domain/pin-slot.js';
+import { procedurePath, type ProcedurePath } from '../domain/procedure.js';
 import type { CounterDeps, ProcedureRecord } from './counter-ports.js';
 import { applyStep, withProcedure } from './counter-step.js';
 import { fail, ok, type Outcome } from './outcome.js';
 import { resetProcedurePins } from './reset-procedure-pins.js';
+import { loadHolder } from './load-holder.js';
+import { validateNewPin } from '../domain/weak-pin.js';
 
 export const PIN_PAD_MINUTES = 15;
 
@@ -22,7 +25,11 @@ export function openPinPad(deps: CounterDeps, actor: Actor, procedureId: string)
   });
 }
 
-export type PinPadView = Readonly<{ slots: ReadonlyArray<{ slot: PinSlot; nameJa: string; nameEn: string; digitsOnly: boolean }>; holderName: string; expiresAt?: Date }>;
+/**
+ * `path`: on `same_day` the holder types PINs they choose now; on `letter` the proxy types the PINs the holder wrote
+ * in the concealed area of the sealed answer.
+ */
+export type PinPadView = Readonly<{ slots: ReadonlyArray<{ slot: PinSlot; nameJa: string; nameEn: string; digitsOnly: boolean }>; holderName: string; path: ProcedurePath; expiresAt?: Date }>;
 
 /** What the PIN pad shows: the slots to set and the holder's name, nothing else. */
 export async function viewPinPad(deps: CounterDeps, token: string): Promise<Outcome<PinPadView>> {
@@ -34,6 +41,7 @@ export async function viewPinPad(deps: CounterDeps, token: string): Promise<Outc
     const resident = await stores.residents.findById(record.procedure.residentId);
     return ok({
       holderName: resident?.name ?? '',
+      path: procedurePath(record.procedure),
       slots: record.procedure.slots.map((slot) => ({ slot, nameJa: SLOT_SPECS[slot].nameJa, nameEn: SLOT_SPECS[slot].nameEn, digitsOnly: slot !== 'sign' })),
     });
   });
@@ -51,12 +59,35 @@ export async function submitPinPad(deps: CounterDeps, token: string, pins: Reado
   const lastStep = record.procedure.history.at(-1);
   const opener: Actor = { id: lastStep?.by ?? record.procedure.openedBy, label: 'PIN pad', role: 'clerk', municipalityCode: record.procedure.municipalityCode };
   const result = await withProcedure(deps, opener, procedureId, async (ctx) => {
+    // With the procedure row locked, the token is read again: a submission that waited on another one finds the
+    // token used (or expired meanwhile), and is told so, not that the procedure moved on.
+    if (!(await ctx.stores.pinPads.find(tokenHash, now))) return fail('PIN_PAD_EXPIRED');
     // A weak PIN writes nothing and leaves the pad usable, so the holder can choose again.
-    const reset = await resetProcedurePins(deps, ctx, pins, 'pin_pad');
+    const reset = await resetProcedurePins(deps, ctx, pins);
     if (!reset.ok) return reset;
     // The procedure row is locked, so a second submission waits here and then finds the token used.
     if (!(await ctx.stores.pinPads.markUsed(tokenHash, now))) throw new Error('PIN pad token used concurrently');
     return reset;
   });
   return result.ok ? ok({ procedureId }) : result;
+}
+
+/**
+ * Checks one new PIN as the holder enters it, so a weak one is refused at once rather than after 設定する. Uses the
+ * holder's birth date and My Number on the server (the pad never sees them); writes nothing, spends nothing.
+ */
+export async function checkPinPadPin(deps: CounterDeps, token: string, slot: PinSlot, pin: string): Promise<Outcome<{ slot: PinSlot }>> {
+  const now = deps.clock();
+  return deps.counter.run(async (stores) => {
+    const procedureId = await stores.pinPads.find(deps.counterSecrets.hashToken(token), now);
+    const record = procedureId ? await stores.procedures.get(procedureId) : null;
+    if (!record || record.procedure.state !== 'awaiting_pins') return fail('PIN_PAD_EXPIRED');
+    if (!record.procedure.slots.includes(slot)) return fail('INVALID_REQUEST', { field: 'slot' });
+    const holder = await loadHolder(deps.vault, stores.residents, record.procedure.residentId);
+    if (!holder) return fail('PIN_PAD_EXPIRED');
+    const checked = validateNewPin(slot, pin, holder.pinContext);
+    if (checked.kind === 'format') return fail('PIN_FORMAT', { slot, reason: checked.reason, triesSpent: 0 });
+    if (checked.kind === 'weak') return fail('PIN_WEAK', { slot, rule: checked.rule });
+    return ok({ slot });
+  });
 }

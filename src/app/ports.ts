@@ -1,3 +1,4 @@
+import type { StaffRole } from '../domain/actor.js';
 import type { CardStatus, CertStatus, CertView } from '../domain/card.js';
 import type { CertKind, PinSlot } from '../domain/pin-slot.js';
 
@@ -215,8 +216,25 @@ export type AuditLog = (entry: {
   detail?: Readonly<Record<string, unknown>>;
 }) => Promise<void>;
 
+/** Writes an integration's bearer token (only its hash is kept) and returns the token, shown once. */
+export interface ApiTokenWriter {
+  create(input: { id: string; label: string; role: StaffRole; municipalityCode: string | null; now: Date }): Promise<string>;
+}
+
+/** The stores of one transaction: what a staff action writes and its audit entry commit together or not at all. */
+export type TxDeps = AppDeps &
+  Readonly<{
+    apiTokens: ApiTokenWriter;
+    revokeStaffSession(idHash: Uint8Array, now: Date): Promise<void>;
+  }>;
+
 export type AppDeps = Readonly<{
   clock: Clock;
+  /**
+   * Runs `work` in one database transaction, with every store (and `audit`) bound to it. Inside a transaction
+   * already, it runs in that same transaction. Slow work (key generation, hashing) belongs before it.
+   */
+  atomically<T>(work: (tx: TxDeps) => Promise<T>): Promise<T>;
   audit: AuditLog;
   cards: CardStore;
   residents: ResidentStore;

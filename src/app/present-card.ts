@@ -16,7 +16,9 @@ export function presentCard(
 ): Promise<Outcome<ProcedureRecord>> {
   return withProcedure(deps, actor, procedureId, async (ctx) => {
     const card = await ctx.stores.cards.findCardByKey(input.cardId, deps.secrets.hashCardKey(input.cardKey));
-    if (!card || card.residentId !== ctx.record.procedure.residentId) return fail('CARD_REJECTED');
+    if (!card) return fail('CARD_REJECTED');
+    // The clerk holds the card: saying it is another resident's (never whose) lets them ask for the right one.
+    if (card.residentId !== ctx.record.procedure.residentId) return fail('CARD_REJECTED', { reason: 'OTHER_HOLDER' });
     const state = cardState(card.status, card.expiresAt, ctx.now);
     if (state === 'revoked') return fail('CARD_REVOKED');
     if (state === 'expired') return fail('CARD_EXPIRED');

@@ -67,8 +67,11 @@ export async function staffFromSession(deps: CounterDeps, sessionToken: string):
 
 export async function staffSignOut(deps: CounterDeps, sessionToken: string): Promise<void> {
   const actor = await staffFromSession(deps, sessionToken);
-  await deps.staff.revokeSession(deps.counterSecrets.hashToken(sessionToken), deps.clock());
-  if (actor) await deps.audit({ actor, action: 'staff.signed_out', target: { type: 'staff', id: actor.id, municipalityCode: actor.municipalityCode } });
+  const now = deps.clock();
+  await deps.atomically(async (tx) => {
+    await tx.revokeStaffSession(deps.counterSecrets.hashToken(sessionToken), now);
+    if (actor) await tx.audit({ actor, action: 'staff.signed_out', target: { type: 'staff', id: actor.id, municipalityCode: actor.municipalityCode } });
+  });
 }
 
 // A valid scrypt string for a random password nobody knows.

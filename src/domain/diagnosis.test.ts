@@ -80,7 +80,7 @@ describe('diagnose: PIN_LOCKED', () => {
     const d = diagnose(input({ slots: AUTH_LOCKED, attempts: [...THREE_WRONG_ON_PHONE, LOGIN_JAN_10] }));
     expect(d.code).toBe('PIN_LOCKED');
     expect(d.text.ja).toContain('利用者証明用電子証明書の暗証番号が2026-03-02にロックされました（スマートフォン（e-Tax）で3回連続して誤り）');
-    expect(d.text.en).toContain('`auth` locked on 2026-03-02 after 3 failures through the smartphone app (e-Tax)');
+    expect(d.text.en).toContain('The user-authentication certificate PIN locked on 2026-03-02 after 3 failures through the smartphone app (e-Tax)');
     expect(d.text.ja).toContain('窓口で再設定');
     expect(d.lastSuccess).toEqual(LOGIN_JAN_10.occurredAt);
   });
@@ -118,7 +118,7 @@ describe('diagnose: PIN_LOCKED', () => {
     const d = diagnose(input({ slots, attempts }));
     expect(d.code).toBe('PIN_LOCKED');
     expect(d.text.ja).toContain('券面事項入力補助用の暗証番号が2026-03-05にロックされました（スマートフォン（マイナポータル）で2回、パソコン（e-Tax）で1回、計3回連続して誤り）');
-    expect(d.text.en).toContain('`assist` locked on 2026-03-05 after 3 failures (2 through the smartphone app (Mynaportal), 1 through a PC (e-Tax))');
+    expect(d.text.en).toContain('The text-input-assist PIN locked on 2026-03-05 after 3 failures (2 through the smartphone app (Mynaportal), 1 through a PC (e-Tax))');
     expect(d.text.ja).not.toContain('利用者証明用');
   });
 
@@ -127,7 +127,7 @@ describe('diagnose: PIN_LOCKED', () => {
     const d = diagnose(input({ slots, attempts: [...THREE_WRONG_ON_PHONE, LOGIN_JAN_10] }));
     expect(d.text.ja).toContain('利用者証明用電子証明書の暗証番号が2026-03-02にロックされました');
     expect(d.text.ja).toContain('住民基本台帳用の暗証番号が2025-12-01にロックされました（誤りの記録は見つかりません）');
-    expect(d.text.en).toContain('`juki` locked on 2025-12-01 with no failure on record');
+    expect(d.text.en).toContain('The resident-register PIN locked on 2025-12-01 with no failure on record');
     expect(codes(d).filter((c) => c.startsWith('PIN_LOCKED'))).toEqual(['PIN_LOCKED:auth', 'PIN_LOCKED:juki']);
   });
 
@@ -146,7 +146,7 @@ describe('diagnose: PIN_LOCKED', () => {
     const after = [1, 2, 3, 4].map((i) => attempt(`2026-03-0${i + 4}T01:00:00Z`, { result: 'refused', code: 'PIN_LOCKED' })).reverse();
     const d = diagnose(input({ slots: AUTH_LOCKED, attempts: [...after, ...THREE_WRONG_ON_PHONE, LOGIN_JAN_10] }));
     const refusal = d.findings.find((f) => f.code === 'REFUSALS');
-    expect(refusal?.text.en).toBe('4 entries for `auth` through the smartphone app (e-Tax) were refused with PIN_LOCKED (already locked; the PIN was not checked).');
+    expect(refusal?.text.en).toBe('4 entries for the user-authentication certificate PIN through the smartphone app (e-Tax) were refused with the PIN already locked (it was not checked).');
     expect(refusal?.text.ja).toBe('利用者証明用電子証明書の暗証番号の入力が4回、ロック中のため断られています（スマートフォン（e-Tax））。');
   });
 });
@@ -155,9 +155,9 @@ describe('diagnose: certificates are not locks', () => {
   it('says nothing is locked, when the last login was, and that the signing certificate went with the move (the exact sentence)', () => {
     const d = diagnose(input({ certificates: { auth: VALID, sign: MOVED } }));
     expect(d.code).toBe('CERT_REVOKED');
-    expect(d.text.en).toBe('Nothing is locked; last successful login 2026-01-10; the signing certificate was revoked on moving — renew it.');
+    expect(d.text.en).toBe('Nothing is locked; last successful login 2026-01-10 10:00 JST; the signing certificate was revoked on moving — renew it.');
     expect(d.text.ja).toBe(
-      'ロックされている暗証番号はありません。最後に正常にログインしたのは2026-01-10です。署名用電子証明書は転居により失効しています。窓口で新しい電子証明書の発行を申請してください。',
+      'ロックされている暗証番号はありません。最後に正常にログインしたのは2026-01-10 10:00（日本時間）です。署名用電子証明書は転居により失効しています。窓口で新しい電子証明書の発行を申請してください。',
     );
   });
 
@@ -168,7 +168,7 @@ describe('diagnose: certificates are not locks', () => {
 
   it('names an expired certificate and its date', () => {
     const d = diagnose(input({ certificates: { auth: { ...VALID, notAfter: new Date('2026-02-28T14:59:59Z') }, sign: VALID } }));
-    expect(d.text.en).toBe('Nothing is locked; last successful login 2026-01-10; the user-authentication certificate expired on 2026-02-28 — renew it at the counter (free).');
+    expect(d.text.en).toBe('Nothing is locked; last successful login 2026-01-10 10:00 JST; the user-authentication certificate expired on 2026-02-28 — renew it at the counter (free).');
     expect(d.text.ja).toContain('利用者証明用電子証明書の有効期限（2026-02-28）が切れています');
   });
 
@@ -201,6 +201,29 @@ describe('diagnose: TRIES_LOW', () => {
     expect(d.failuresBySource.map((s) => s.terminal)).toEqual(['store 0421', 'reader 2']);
   });
 
+  it('never contradicts the attempt table: wrong entries earlier on the day of the last success are not denied', () => {
+    // Two wrong entries at 09:58 and 09:59 JST, then the right PIN at 10:05 JST, the same day.
+    const attempts = [
+      attempt('2026-12-02T01:05:00Z'),
+      attempt('2026-12-02T00:59:00Z', { result: 'incorrect', code: 'PIN_INCORRECT' }),
+      attempt('2026-12-02T00:58:00Z', { result: 'incorrect', code: 'PIN_INCORRECT' }),
+    ];
+    const d = diagnose(input({ attempts }));
+    expect(d.code).toBe('CLIENT_SIDE');
+    expect(d.text.ja).toContain('2026-12-02 10:05（日本時間）の正しい入力より後に、誤った暗証番号の入力は記録されていません');
+    expect(d.text.en).toContain('no wrong PIN has been recorded after that successful entry at 2026-12-02 10:05 JST');
+    expect(d.text.en).not.toMatch(/since 2026-12-02\b/);
+  });
+
+  it('names the last wrong entry, to the minute, when it came after the last success', () => {
+    const attempts = [
+      attempt('2026-12-02T03:00:00Z', { result: 'incorrect', code: 'PIN_INCORRECT' }),
+      attempt('2026-12-02T01:05:00Z'),
+    ];
+    const d = diagnose(input({ attempts, slots: { ...FULL, auth: { remaining: 2, max: 3, lockedAt: null } } }));
+    expect(`${d.text.ja} ${d.findings.map((f) => f.text.ja).join(' ')}`).not.toContain('誤った暗証番号の入力は記録されていません');
+  });
+
   it('forgets failures wiped by a counter re-set', () => {
     const attempts = [
       attempt('2026-03-03T01:00:00Z', { operation: 'counter_reset', result: 'done', channel: 'counter', service: null }),
@@ -218,8 +241,8 @@ describe('diagnose: CLIENT_SIDE (the seed story)', () => {
     const d = diagnose(input({ attempts: [attempt('2025-11-20T03:00:00Z')] }));
     expect(d.code).toBe('CLIENT_SIDE');
     expect(d.text.ja).toContain('ロックされている暗証番号はなく');
-    expect(d.text.ja).toContain('最後に正常にログインしたのは2025-11-20です');
-    expect(d.text.ja).toContain('2025-11-20以降、誤った暗証番号の入力は記録されていません');
+    expect(d.text.ja).toContain('最後に正常にログインしたのは2025-11-20 12:00（日本時間）です');
+    expect(d.text.ja).toContain('誤った暗証番号の入力は記録されていません');
     expect(d.text.en).toContain('Nothing is locked');
     expect(d.text.en).toContain('not from the card');
     expect(d.findings).toEqual([]);
@@ -255,8 +278,8 @@ describe('diagnose: card states', () => {
     [
       'revoked',
       { ...ACTIVE, status: 'revoked', statusChangedAt: new Date('2026-02-01T00:00:00Z'), statusReason: 'holder request' },
-      'このカードは2026-02-01に廃止されています（理由：holder request）。暗証番号のロックではありません。',
-      'The card was revoked on 2026-02-01 (holder request). This is not a PIN lock',
+      'このカードは2026-02-01に廃止されています（理由：本人の申出）。暗証番号のロックではありません。',
+      "The card was revoked on 2026-02-01 (the holder's request). This is not a PIN lock",
     ],
     [
       'suspended',
@@ -282,7 +305,7 @@ describe('diagnose: general', () => {
     const newer = attempt('2026-03-01T01:00:00Z', { slot: 'sign', operation: 'sign' });
     const d = diagnose(input({ attempts: [LOGIN_JAN_10, newer] }));
     expect(d.lastSuccess).toEqual(newer.occurredAt);
-    expect(d.text.en).toContain('last successful PIN entry 2026-03-01 (`sign`)');
+    expect(d.text.en).toContain('last successful PIN entry 2026-03-01 10:00 JST (signing certificate password)');
   });
 
   it.each<[string, Partial<DiagnosisInput>]>([

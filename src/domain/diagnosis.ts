@@ -130,15 +130,17 @@ const CERT_NAMES: Readonly<Record<CertKind, Text>> = {
 };
 
 const REFUSAL_NAMES: Readonly<Record<string, Text>> = {
-  PIN_LOCKED: { ja: 'ロック中', en: 'PIN_LOCKED (already locked; the PIN was not checked)' },
-  CERT_REVOKED: { ja: '電子証明書の失効', en: 'CERT_REVOKED' },
-  CERT_EXPIRED: { ja: '電子証明書の期限切れ', en: 'CERT_EXPIRED' },
-  CERT_SUSPENDED: { ja: '電子証明書の一時保留', en: 'CERT_SUSPENDED' },
-  CARD_REVOKED: { ja: 'カードの廃止', en: 'CARD_REVOKED' },
-  CARD_SUSPENDED: { ja: 'カードの一時停止', en: 'CARD_SUSPENDED' },
-  CARD_EXPIRED: { ja: 'カードの期限切れ', en: 'CARD_EXPIRED' },
-  SERVICE_BUSY: { ja: 'システムの混雑（こちら側の問題）', en: 'SERVICE_BUSY (our problem)' },
-  SERVICE_UNAVAILABLE: { ja: 'システムの一時停止（こちら側の問題）', en: 'SERVICE_UNAVAILABLE (our problem)' },
+  PIN_LOCKED: { ja: 'ロック中', en: 'the PIN already locked (it was not checked)' },
+  CERT_REVOKED: { ja: '電子証明書の失効', en: 'the certificate revoked' },
+  CERT_EXPIRED: { ja: '電子証明書の期限切れ', en: 'the certificate expired' },
+  CERT_SUSPENDED: { ja: '電子証明書の一時保留', en: 'the certificate suspended' },
+  CARD_REVOKED: { ja: 'カードの廃止', en: 'the card revoked' },
+  CARD_SUSPENDED: { ja: 'カードの一時停止', en: 'the card suspended' },
+  CARD_EXPIRED: { ja: 'カードの期限切れ', en: 'the card expired' },
+  PIN_SLOT_ABSENT: { ja: 'この暗証番号がカードにない', en: 'no such PIN on the card' },
+  RISK_HOLD: { ja: 'セキュリティ上の保留', en: 'a security hold' },
+  SERVICE_BUSY: { ja: 'システムの混雑（こちら側の問題）', en: 'our system being busy (our problem)' },
+  SERVICE_UNAVAILABLE: { ja: 'システムの一時停止（こちら側の問題）', en: 'our system being unavailable (our problem)' },
 };
 
 function channelName(channel: string | null): Text {
@@ -153,6 +155,13 @@ function sourceName(channel: string | null, service: string | null): Text {
   return { ja: `${c.ja}（${s.ja}）`, en: `${c.en} (${s.en})` };
 }
 
+/** An instant to the minute, in Japan time, labelled as such. */
+function jstMinute(instant: Date): Text {
+  const iso = new Date(instant.getTime() + 9 * 3_600_000).toISOString();
+  const text = `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+  return { ja: `${text}（日本時間）`, en: `${text} JST` };
+}
+
 function day(instant: Date | null): Text {
   return instant ? { ja: jstDate(instant), en: jstDate(instant) } : { ja: '日付不明', en: 'an unknown date' };
 }
@@ -162,7 +171,7 @@ function plural(n: number, one: string, many: string): string {
 }
 
 function slotName(slot: PinSlot): Text {
-  return { ja: SLOT_SPECS[slot].nameJa, en: `\`${slot}\`` };
+  return { ja: SLOT_SPECS[slot].nameJa, en: `the ${SLOT_SPECS[slot].nameEn}` };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -252,13 +261,31 @@ function failuresBySource(histories: Readonly<Record<PinSlot, SlotHistory>>): So
 
 function lastSuccessPhrase(success: AttemptRecord | null): Text {
   if (!success) return { ja: '正しく入力された記録はありません', en: 'no successful entry on record' };
-  const date = jstDate(success.occurredAt);
+  // To the minute: the attempt table lists entries by the minute, and a day alone would hide wrong entries made
+  // earlier that same day (issue #6).
+  const at = jstMinute(success.occurredAt);
   // Logging in is the auth slot (DOMAIN.md §5); any other success is named by its slot.
-  if (success.slot === 'auth' || success.slot === null) return { ja: `最後に正常にログインしたのは${date}です`, en: `last successful login ${date}` };
+  if (success.slot === 'auth' || success.slot === null) return { ja: `最後に正常にログインしたのは${at.ja}です`, en: `last successful login ${at.en}` };
   return {
-    ja: `最後に暗証番号が正しく入力されたのは${date}です（${SLOT_SPECS[success.slot].nameJa}）`,
-    en: `last successful PIN entry ${date} (\`${success.slot}\`)`,
+    ja: `最後に暗証番号が正しく入力されたのは${at.ja}です（${SLOT_SPECS[success.slot].nameJa}）`,
+    en: `last successful PIN entry ${at.en} (${SLOT_SPECS[success.slot].nameEn})`,
   };
+}
+
+/**
+ * What the record says about wrong PINs, in words that agree with the attempt table: to the minute, and naming the
+ * last wrong entry when there is one after the last success (issue #6: "none since 2026-12-02" beside two that day).
+ */
+function wrongEntriesPhrase(newestFirst: readonly AttemptRecord[], lastSuccess: AttemptRecord | null): Text {
+  const lastWrong = newestFirst.find((a) => a.result === 'incorrect') ?? null;
+  if (!lastWrong) return { ja: '誤った暗証番号の入力は記録されていません', en: 'no wrong PIN is on record' };
+  if (lastSuccess && lastWrong.occurredAt.getTime() < lastSuccess.occurredAt.getTime()) {
+    const at = jstMinute(lastSuccess.occurredAt);
+    return { ja: `${at.ja}の正しい入力より後に、誤った暗証番号の入力は記録されていません`, en: `no wrong PIN has been recorded after that successful entry at ${at.en}` };
+  }
+  const at = jstMinute(lastWrong.occurredAt);
+  const slot = lastWrong.slot ? slotName(lastWrong.slot) : { ja: '暗証番号', en: 'a PIN' };
+  return { ja: `最後の誤った入力は${at.ja}（${slot.ja}）です`, en: `the last wrong entry was at ${at.en} (${slot.en})` };
 }
 
 function reasonText(reason: string | null): Text | null {
@@ -266,7 +293,16 @@ function reasonText(reason: string | null): Text | null {
   const r = reason.toLowerCase();
   if (r.includes('address') || r.includes('move') || reason.includes('住所') || reason.includes('転居')) return { ja: '転居', en: 'moving' };
   if (r.includes('name') || reason.includes('氏名')) return { ja: '氏名の変更', en: 'a change of name' };
-  return { ja: reason, en: reason };
+  const how = r.includes('phone') || reason.includes('電話') ? { ja: '（電話）', en: ' by phone' } : { ja: '', en: '' };
+  if (r.includes('lost') || r.includes('loss') || reason.includes('紛失')) return { ja: `紛失の届出${how.ja}`, en: `a loss reported${how.en}` };
+  if (r.includes('stolen') || r.includes('theft') || reason.includes('盗')) return { ja: `盗難の届出${how.ja}`, en: `a theft reported${how.en}` };
+  if (r.includes('found') || reason.includes('発見')) return { ja: 'カードの発見', en: 'the card was found' };
+  if (r.includes('reissue') || reason.includes('再交付')) return { ja: '再交付', en: 'a new card was issued' };
+  if (r.includes('return') || reason.includes('返納')) return { ja: 'カードの返納', en: 'the card was returned' };
+  if (r.includes('death') || r.includes('deceased') || reason.includes('死亡')) return { ja: '死亡', en: "the holder's death" };
+  if (r.includes('request') || reason.includes('申出') || reason.includes('申し出')) return { ja: '本人の申出', en: "the holder's request" };
+  // Free text typed by staff: shown as their note, quoted, in whatever language they wrote it.
+  return { ja: `職員の記録「${reason}」`, en: `staff note: "${reason}"` };
 }
 
 function certProblem(kind: CertKind, cert: CertReading, state: 'revoked' | 'suspended' | 'expired'): { short: Text; finding: Text } {
@@ -367,7 +403,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     const spent = spentPhrase(h) ?? { ja: '誤りの記録は見つかりません', en: 'no failure on record' };
     const sentence = {
       ja: `${slotName(slot).ja}が${day(at).ja}にロックされました（${spent.ja}）。`,
-      en: `${slotName(slot).en} locked on ${day(at).en} ${spent.en === 'no failure on record' ? `with ${spent.en}` : `after ${spent.en}`}.`,
+      en: `${capitalise(slotName(slot).en)} locked on ${day(at).en} ${spent.en === 'no failure on record' ? `with ${spent.en}` : `after ${spent.en}`}.`,
     };
     lockSentences.push(sentence);
     findings.push({ code: 'PIN_LOCKED', slot, text: sentence });
@@ -391,7 +427,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
           slot,
           text: {
             ja: `${slotName(slot).ja}は、${slotName(other).ja}が分かれば、スマートフォンの「JPKI暗証番号リセット」アプリで予約し、コンビニ等の端末でも再設定できます。`,
-            en: `${slotName(slot).en} can also be reset at a convenience-store kiosk, booked from the JPKI PIN reset app, by someone who knows ${slotName(other).en}.`,
+            en: `${capitalise(slotName(slot).en)} can also be reset at a convenience-store kiosk, booked from the JPKI PIN reset app, by someone who knows ${slotName(other).en}.`,
           },
         });
       }
@@ -444,7 +480,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     const spent = spentPhrase(histories[slot]) ?? { ja: '誤りの記録は見つかりません', en: 'no failure on record' };
     const sentence = {
       ja: `${slotName(slot).ja}は残り${s.remaining}回です（${spent.ja}）。`,
-      en: `${slotName(slot).en} has ${plural(s.remaining, 'try', 'tries')} left of ${s.max} (${spent.en}).`,
+      en: `${capitalise(slotName(slot).en)} has ${plural(s.remaining, 'try', 'tries')} left of ${s.max} (${spent.en}).`,
     };
     lowSentences.push(sentence);
     findings.push({ code: 'TRIES_LOW', slot, text: sentence });
@@ -482,7 +518,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
       byCode.set(code, [...(byCode.get(code) ?? []), a]);
     }
     for (const [code, refusals] of byCode) {
-      const name = REFUSAL_NAMES[code] ?? { ja: code, en: code };
+      const name = REFUSAL_NAMES[code] ?? { ja: 'その他の理由', en: 'another reason' };
       const src = sourcesList(refusals);
       findings.push({
         code: 'REFUSALS',
@@ -505,12 +541,12 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
             ja: `なお、形式が正しくないため照合されなかった入力が${formatRefusals.length}回あります（${src.ja}）。署名用の暗証番号の小文字や、全角の数字を受け付けないアプリがあります。この入力では残り回数は減っていません。`,
             en: ` ${plural(formatRefusals.length, 'entry', 'entries')} through ${src.en} ${formatRefusals.length === 1 ? 'was' : 'were'} refused as malformed and never checked, so no try was spent: some clients do not accept a lowercase signing password or full-width digits.`,
           };
-    const since = lastSuccessAttempt ? { ja: `${jstDate(lastSuccessAttempt.occurredAt)}以降`, en: 'since then' } : { ja: '記録の範囲で', en: 'on record' };
+    const wrong = wrongEntriesPhrase(newestFirst, lastSuccessAttempt);
     verdicts.push({
       code: 'CLIENT_SIDE',
       text: {
-        ja: `ロックされている暗証番号はなく、カードと電子証明書にも問題はありません。${success.ja}。${since.ja}、誤った暗証番号の入力は記録されていません。「ロックされています」などの表示は、カードではなく、アプリやパソコンのソフトウェアなど利用する側で出たものと考えられます。${format.ja}`,
-        en: `Nothing is locked and the card and its certificates are in order; ${success.en}, and no wrong PIN has been recorded ${since.en}. A "locked" message came from the app or software in use, not from the card.${format.en}`,
+        ja: `ロックされている暗証番号はなく、カードと電子証明書にも問題はありません。${success.ja}。${wrong.ja}。「ロックされています」などの表示は、カードではなく、アプリやパソコンのソフトウェアなど利用する側で出たものと考えられます。${format.ja}`,
+        en: `Nothing is locked and the card and its certificates are in order; ${success.en}, and ${wrong.en}. A "locked" message came from the app or software in use, not from the card.${format.en}`,
       },
     });
   }

@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'LETTER_CODE_INVALID',
   'DEADLINE_PASSED',
   'PIN_PAD_EXPIRED',
+  'PIN_PAD_REQUIRED',
   'POLICY_INVALID',
 ] as const;
 
@@ -186,6 +187,10 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, ErrorMessage>> = Object.
   PIN_PAD_EXPIRED: {
     ja: 'この暗証番号入力画面は使用済みか、有効期限が切れています。窓口職員にお知らせください。',
     en: 'This PIN entry screen has been used or has expired. Please tell the counter staff.',
+  },
+  PIN_PAD_REQUIRED: {
+    ja: '職員が暗証番号を入力・設定することはできません。新しい暗証番号は、お客様用の暗証番号入力画面で、ご本人（照会書兼回答書による手続では、回答書に記入された暗証番号を代理人）が入力します。',
+    en: 'Staff cannot enter or set a PIN. The new PINs are typed on the customer PIN pad by the holder (on the inquiry-letter path, by the proxy, from the sealed answer).',
   },
   POLICY_INVALID: {
     ja: '手続方針の内容に誤りがあります。指摘された項目を修正してください。',

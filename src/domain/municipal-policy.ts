@@ -40,7 +40,10 @@ export type MunicipalPolicy = Readonly<{
   inquiryDeadlineDays: number;
   counterHours: ReadonlyArray<CounterHours>;
   phone: string | null;
+  /** For staff: the research behind the policy, what is assumed. Never shown on the public guidance page. */
   notes: Bilingual;
+  /** For residents: what they need to know beyond the rules (shown on the guidance page); absent when nothing. */
+  publicNotes?: Bilingual;
 }>;
 
 export type PolicyProblem = Readonly<{ field: string; ja: string; en: string }>;
@@ -307,6 +310,9 @@ export function validatePolicy(p: MunicipalPolicy): PolicyValidation {
   if ((p.notes.ja.trim() === '') !== (p.notes.en.trim() === '')) {
     problem('notes', '備考は日本語と英語の両方で記載してください。', 'Write the notes in both Japanese and English.');
   }
+  if (p.publicNotes && (p.publicNotes.ja.trim() === '') !== (p.publicNotes.en.trim() === '')) {
+    problem('publicNotes', '住民向けのお知らせは日本語と英語の両方で記載してください。', 'Write the notice for residents in both Japanese and English.');
+  }
   return problems.length === 0 ? { kind: 'ok' } : { kind: 'invalid', problems };
 }
 
@@ -339,6 +345,10 @@ export const SEEDED_POLICIES: Readonly<Record<string, MunicipalPolicy>> = Object
       ja: 'さいたま市（区役所）。本人の手続でも、マイナンバーカードのほかに運転免許証や健康保険証などの本人確認書類が必要（利用者の体験記による。市の案内ページは見当たらなかった）。必要な点数、法定代理人の扱い、照会書の回答期限（30日）、受付時間は仮定。',
       en: 'Saitama city (ward offices). Even a holder in person needs an ID document such as a driving licence or health-insurance card besides the card (from a user report; the city had no guidance page). The number of documents, the legal-proxy rules, the inquiry deadline (30 days) and the opening hours are assumed.',
     },
+    publicNotes: {
+      ja: 'ご本人が来庁する場合も、マイナンバーカードのほかに本人確認書類をお持ちください。手続は各区役所の窓口で行います。',
+      en: 'Even when you come in person, bring an ID document besides your My Number Card. The procedure is done at the ward office counters.',
+    },
   },
   '141003': {
     municipalityCode: '141003',
@@ -355,6 +365,10 @@ export const SEEDED_POLICIES: Readonly<Record<string, MunicipalPolicy>> = Object
       ja: '横浜市（区役所戸籍課）。本人はマイナンバーカード＋本人確認書類1点。法定代理人は本人の同行が必要で、同行できない場合は文書照会（後日）。インターネットでの再設定はできない。照会書の回答期限（30日）は仮定。',
       en: 'Yokohama (ward family-register sections). The holder brings the card plus one more ID document. A legal proxy must come with the holder, otherwise an inquiry letter is sent (not the same day). No reset over the Internet. The inquiry deadline (30 days) is assumed.',
     },
+    publicNotes: {
+      ja: '手続は各区役所の戸籍課で行います。インターネットでの再設定はできません。',
+      en: 'The procedure is done at the family-register section of each ward office. PINs cannot be re-set over the Internet.',
+    },
   },
   '141305': {
     municipalityCode: '141305',
@@ -368,6 +382,10 @@ export const SEEDED_POLICIES: Readonly<Record<string, MunicipalPolicy>> = Object
       ja: '川崎市。本人はマイナンバーカード＋本人確認書類1点（健康保険の資格確認書など）。郵送での申請は不可。法定代理人の扱いと照会書の回答期限（30日）は仮定。',
       en: 'Kawasaki. The holder brings the card plus one more ID document (a health-insurance certificate, for example). No applications by post. The legal-proxy rules and the inquiry deadline (30 days) are assumed.',
     },
+    publicNotes: {
+      ja: '郵送での申請はできません。窓口へお越しください。',
+      en: 'Applications by post are not accepted; please come to the counter.',
+    },
   },
   '112151': {
     municipalityCode: '112151',
@@ -380,6 +398,10 @@ export const SEEDED_POLICIES: Readonly<Record<string, MunicipalPolicy>> = Object
     notes: {
       ja: '狭山市。本人はマイナンバーカードのみで手続できる。代理人は2回の来庁が必要。法定代理人の扱い、照会書の回答期限（30日）、受付時間は仮定。',
       en: 'Sayama. A holder in person needs only the card. A proxy must come twice. The legal-proxy rules, the inquiry deadline (30 days) and the opening hours are assumed.',
+    },
+    publicNotes: {
+      ja: 'ご本人が来庁する場合は、マイナンバーカードだけで手続できます。',
+      en: 'If you come in person, your My Number Card is all you need.',
     },
   },
   '131016': {

@@ -41,6 +41,17 @@ describe('normalizePin', () => {
     ['refuses a dotless ı rather than turning it into I', 'sign', 'ıabc12', 'CHARSET'],
     ['counts an emoji as one character', 'auth', '123😀', 'CHARSET'],
     ['prefers LENGTH when both length and charset are wrong', 'auth', 'abcde', 'LENGTH'],
+    // Compatibility characters other than width variants are symbols, not the digits they decompose to.
+    ['refuses circled digits ①②③④', 'auth', '①②③④', 'CHARSET'],
+    ['refuses one circled digit among ASCII ones', 'juki', '12③4', 'CHARSET'],
+    ['refuses superscript digits ¹²³⁴', 'assist', '¹²³⁴', 'CHARSET'],
+    ['refuses subscript digits ₁₂₃₄', 'auth', '₁₂₃₄', 'CHARSET'],
+    ['refuses mathematical bold digits', 'auth', '𝟏𝟐𝟑𝟒', 'CHARSET'],
+    ['refuses a ligature ﬁ in a signing password', 'sign', 'ﬁle2024', 'CHARSET'],
+    ['refuses a ligature ﬀ in a signing password', 'sign', 'ﬀ12345', 'CHARSET'],
+    ['refuses a Roman numeral Ⅻ in a signing password', 'sign', 'KAGIⅫ12', 'CHARSET'],
+    ['refuses circled letters in a signing password', 'sign', 'ⓐⓑⓒ123', 'CHARSET'],
+    ['refuses a squared ㍻ in a signing password', 'sign', '㍻KAGI12', 'CHARSET'],
   ])('%s', (_name, slot, raw, reason) => {
     expect(normalizePin(slot, raw)).toEqual({ kind: 'format', reason });
   });
@@ -49,16 +60,44 @@ describe('normalizePin', () => {
     expect(normalizePin('auth', value as unknown as string)).toEqual({ kind: 'format', reason: 'EMPTY' });
   });
 
-  it('is idempotent: a normalised PIN normalises to itself', () => {
+  // Inputs generated to normalise (ASCII or full-width, either case), so the property asserts in every run.
+  const digit = fc.integer({ min: 0, max: 9 }).chain((d) => fc.constantFrom(String(d), String.fromCodePoint(0xff10 + d)));
+  const letter = fc.integer({ min: 0, max: 25 }).chain((i) =>
+    fc.constantFrom(String.fromCodePoint(0x41 + i), String.fromCodePoint(0x61 + i), String.fromCodePoint(0xff21 + i), String.fromCodePoint(0xff41 + i)),
+  );
+  const typed = fc.oneof(
+    fc.record({ slot: fc.constantFrom<PinSlot>('auth', 'assist', 'juki'), raw: fc.array(digit, { minLength: 4, maxLength: 4 }).map((a) => a.join('')) }),
+    fc.record({ slot: fc.constant<PinSlot>('sign'), raw: fc.array(fc.oneof(digit, letter), { minLength: 6, maxLength: 16 }).map((a) => a.join('')) }),
+  );
+
+  it('is idempotent: a normalised PIN normalises to itself (every generated input normalises)', () => {
+    let checked = 0;
     fc.assert(
-      fc.property(
-        fc.constantFrom(...PIN_SLOTS),
-        fc.string({ unit: fc.constantFrom('1', '９', 'a', 'Ｚ', 'q', ' ', '-'), minLength: 3, maxLength: 17 }),
-        (slot, raw) => {
-          const first = normalizePin(slot, raw);
-          if (first.kind === 'ok') expect(normalizePin(slot, first.pin)).toEqual(first);
-        },
-      ),
+      fc.property(typed, ({ slot, raw }) => {
+        const first = normalizePin(slot, raw);
+        expect(first.kind).toBe('ok');
+        if (first.kind !== 'ok') return;
+        expect(normalizePin(slot, first.pin)).toEqual(first);
+        expect(first.pin).toMatch(slot === 'sign' ? /^[A-Z0-9]{6,16}$/ : /^[0-9]{4}$/);
+        checked += 1;
+      }),
+      { numRuns: 300 },
+    );
+    expect(checked).toBe(300);
+  });
+
+  it('generates 4-digit and signing inputs alike (the property covers both)', () => {
+    const slots = fc.sample(typed, 200).map((t) => t.slot);
+    expect(slots.filter((s) => s === 'sign').length).toBeGreaterThan(20);
+    expect(slots.filter((s) => s !== 'sign').length).toBeGreaterThan(20);
+  });
+
+  it('never throws on any string, and what it accepts is already normalised', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...PIN_SLOTS), fc.string({ maxLength: 40 }), (slot, raw) => {
+        const r = normalizePin(slot, raw);
+        if (r.kind === 'ok') expect(normalizePin(slot, r.pin)).toEqual(r);
+      }),
     );
   });
 });

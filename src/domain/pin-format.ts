@@ -19,8 +19,23 @@ function asciiUpper(value: string): string {
   return value.replace(/[a-z]/g, (c) => c.toUpperCase());
 }
 
+// The Halfwidth and Fullwidth Forms block: the same keys typed through a Japanese IME in the other width.
+const WIDTH_FORMS = /^[\uFF00-\uFFEF]$/u;
+
 /**
- * NFKC, then (for `sign`) uppercase, then check. Nothing is trimmed: a PIN with spaces is malformed.
+ * True when every character NFKC would change is a width variant (full-width `１`, `Ａ`, `ａ`). Circled (`①`),
+ * super- and subscript (`¹`, `₁`), ligatures (`ﬁ`), Roman numerals (`Ⅳ`), fractions and squared forms are symbols
+ * that happen to decompose to digits or letters: a holder who picked them did not type a digit, so they are
+ * malformed (docs/decisions.md, "Which characters a PIN may contain").
+ */
+function onlyWidthVariants(raw: string): boolean {
+  for (const c of raw) if (c.normalize('NFKC') !== c && !WIDTH_FORMS.test(c)) return false;
+  return true;
+}
+
+/**
+ * NFKC, then (for `sign`) uppercase, then check. Nothing is trimmed: a PIN with spaces is malformed. Of NFKC's
+ * compatibility characters only width variants are the same key; any other is CHARSET.
  * A format refusal spends no try (DOMAIN.md §1), so callers must check this before touching a counter.
  */
 export function normalizePin(slot: PinSlot, raw: string): PinFormatResult {
@@ -37,5 +52,6 @@ export function normalizePin(slot: PinSlot, raw: string): PinFormatResult {
     if (length !== DIGIT_PIN_LENGTH) return { kind: 'format', reason: 'LENGTH' };
     if (!DIGIT_CHARSET.test(pin)) return { kind: 'format', reason: 'CHARSET' };
   }
+  if (!onlyWidthVariants(raw)) return { kind: 'format', reason: 'CHARSET' };
   return { kind: 'ok', pin };
 }

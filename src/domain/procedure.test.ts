@@ -58,6 +58,8 @@ function eventOf(type: ProcedureEventType): ProcedureEvent {
       return { type, presented: EVERYTHING };
     case 'cancel':
       return { type, reason: 'holder changed their mind' };
+    case 'complete':
+      return { type, enteredOn: 'pin_pad' };
     default:
       return { type };
   }
@@ -126,8 +128,10 @@ const LETTER_ALLOWED: Readonly<Record<string, ProcedureState>> = {
   'answer_verified:present_card': 'card_presented',
   'answer_verified:expire': 'expired',
   'answer_verified:cancel': 'cancelled',
-  'card_presented:complete': 'completed',
+  'card_presented:open_pin_pad': 'awaiting_pins',
   'card_presented:cancel': 'cancelled',
+  'awaiting_pins:complete': 'completed',
+  'awaiting_pins:cancel': 'cancelled',
 };
 
 function pairs(allowed: Readonly<Record<string, ProcedureState>>) {
@@ -180,7 +184,7 @@ describe('the same-day path', () => {
       [{ type: 'check_documents', presented: ['my_number_card', 'driving_licence'], holderPresent: true }, LATER(1), 'clerk-a'],
       [{ type: 'present_card' }, LATER(2), 'clerk-a'],
       [{ type: 'open_pin_pad' }, LATER(3), 'clerk-b'],
-      [{ type: 'complete' }, LATER(5), 'clerk-b'],
+      [{ type: 'complete', enteredOn: 'pin_pad' }, LATER(5), 'clerk-b'],
     ]);
     expect(done.state).toBe('completed');
     expect(done.history.map((s) => [s.from, s.event.type, s.to, s.by, s.at.toISOString(), s.policyVersion])).toEqual([
@@ -226,12 +230,30 @@ describe('skipped steps', () => {
     ['completing before the PIN pad', 'card_presented', 'complete', 'self'],
     ['issuing a letter to a holder in person', 'documents_checked', 'issue_letter', 'self'],
     ['presenting the card for a voluntary proxy before the answer', 'documents_checked', 'present_card', 'voluntary_proxy'],
-    ['opening a PIN pad for a voluntary proxy', 'card_presented', 'open_pin_pad', 'voluntary_proxy'],
+    ['completing the letter path before the PIN pad', 'card_presented', 'complete', 'voluntary_proxy'],
+    ['opening a PIN pad for a voluntary proxy before the card', 'answer_verified', 'open_pin_pad', 'voluntary_proxy'],
     ['verifying an answer before any letter', 'documents_checked', 'verify_answer', 'voluntary_proxy'],
     ['cancelling what is completed', 'completed', 'cancel', 'self'],
   ])('refuses %s', (_name, state, type, applicantType) => {
     const result = applyProcedureEvent({ ...open(applicantType), state }, eventOf(type), { now: TUESDAY, by: 'c', policy: saitama });
     expect(result).toEqual({ kind: 'invalid_transition', from: state, event: type });
+  });
+});
+
+describe('PINs typed by staff', () => {
+  // Staff never see or choose a holder's PIN (DOMAIN.md §4): whatever the state and path, `complete` entered by
+  // staff is refused, before the transition table is consulted, and nothing changes.
+  it.each(PROCEDURE_STATES.flatMap((state) => (['self', 'legal_proxy', 'voluntary_proxy'] as const).map((applicantType) => [state, applicantType] as const)))(
+    'refuses staff-entered PINs in %s (%s)',
+    (state, applicantType) => {
+      const p: Procedure = { ...open(applicantType), state, sameDay: applicantType === 'self' };
+      expect(applyProcedureEvent(p, { type: 'complete', enteredOn: 'staff' }, { now: TUESDAY, by: 'clerk-1', policy: saitama })).toEqual({ kind: 'pins_not_from_pad' });
+    },
+  );
+
+  it('accepts the same step from the PIN pad', () => {
+    const p: Procedure = { ...open('self'), state: 'awaiting_pins' };
+    expect(applyProcedureEvent(p, { type: 'complete', enteredOn: 'pin_pad' }, { now: TUESDAY, by: 'clerk-1', policy: saitama }).kind).toBe('ok');
   });
 });
 
@@ -241,7 +263,7 @@ describe('the letter path', () => {
     [{ type: 'issue_letter' }, LATER(2)],
   ];
 
-  it('runs a voluntary proxy over two visits, with no PIN pad', () => {
+  it('runs a voluntary proxy over two visits; the sealed answer\'s PINs are typed at the PIN pad', () => {
     const afterVisit1 = run(open('voluntary_proxy'), visit1);
     expect(afterVisit1.state).toBe('letter_issued');
     expect(afterVisit1.deadline).toEqual(DEADLINE);
@@ -249,11 +271,11 @@ describe('the letter path', () => {
     const done = run(afterVisit1, [
       [{ type: 'verify_answer', presented: ['passport', 'pension_book'] }, visit2, 'clerk-2'],
       [{ type: 'present_card' }, visit2, 'clerk-2'],
-      [{ type: 'complete' }, visit2, 'clerk-2'],
+      [{ type: 'open_pin_pad' }, visit2, 'clerk-2'],
+      [{ type: 'complete', enteredOn: 'pin_pad' }, visit2, 'clerk-2'],
     ]);
     expect(done.state).toBe('completed');
-    expect(done.history.map((s) => s.to)).toEqual(['documents_checked', 'letter_issued', 'answer_verified', 'card_presented', 'completed']);
-    expect(done.history.every((s) => s.event.type !== 'open_pin_pad')).toBe(true);
+    expect(done.history.map((s) => s.to)).toEqual(['documents_checked', 'letter_issued', 'answer_verified', 'card_presented', 'awaiting_pins', 'completed']);
   });
 
   it("refuses a voluntary proxy whose own ID is two B documents", () => {
@@ -328,7 +350,8 @@ describe('a legal proxy', () => {
       [{ type: 'issue_letter' }, LATER(2)],
       [{ type: 'verify_answer', presented: ['my_number_card', 'health_insurance', 'pension_book', 'family_register'] }, LATER(3 * 24 * 60)],
       [{ type: 'present_card' }, LATER(3 * 24 * 60 + 1)],
-      [{ type: 'complete' }, LATER(3 * 24 * 60 + 2)],
+      [{ type: 'open_pin_pad' }, LATER(3 * 24 * 60 + 2)],
+      [{ type: 'complete', enteredOn: 'pin_pad' }, LATER(3 * 24 * 60 + 3)],
     ]);
     expect(p.state).toBe('completed');
     expect(p.sameDay).toBe(false);
@@ -351,7 +374,7 @@ describe('the maintenance day', () => {
   });
 
   it('refuses completing the letter path too', () => {
-    const p: Procedure = { ...open('voluntary_proxy'), state: 'card_presented' };
+    const p: Procedure = { ...open('voluntary_proxy'), state: 'awaiting_pins' };
     expect(applyProcedureEvent(p, eventOf('complete'), { now: MAINTENANCE, by: 'c', policy: saitama })).toEqual({ kind: 'maintenance_day' });
   });
 

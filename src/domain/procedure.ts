@@ -6,9 +6,11 @@
 //     →complete→ completed
 //   letter (voluntary proxy, always; a legal proxy otherwise):
 //     opened →check_documents→ documents_checked →issue_letter→ letter_issued →verify_answer→ answer_verified
-//     →present_card→ card_presented →complete→ completed
-//   On the letter path nobody types at the PIN pad: the new PINs are the ones the holder wrote in the concealed
-//   area of the sealed answer (照会書兼回答書), so `complete` follows `present_card` directly.
+//     →present_card→ card_presented →open_pin_pad→ awaiting_pins →complete→ completed
+//   On the letter path the new PINs are the ones the holder wrote in the concealed area of the sealed answer
+//   (照会書兼回答書); at visit 2 the proxy types them at the customer PIN pad, as the holder does on the same day.
+// Staff never see or choose a holder's PIN (DOMAIN.md §4): `complete` is accepted only from the PIN pad, on both
+// paths; the same event entered by staff is refused whatever the state (`pins_not_from_pad`).
 // cancel leaves any non-terminal state; expire leaves letter_issued / answer_verified once the deadline has passed.
 // Every step records who acted, when, the event (with the document kinds checked) and the policy version
 // (DOMAIN.md §4: "every step records the staff member, the documents checked (kind, not number) and the time").
@@ -42,11 +44,16 @@ export type ProcedureEvent =
   | Readonly<{ type: 'verify_answer'; presented: readonly DocumentKind[] }>
   | Readonly<{ type: 'present_card' }>
   | Readonly<{ type: 'open_pin_pad' }>
-  /** The PINs were written and the counters restored (one atomic step on the card: DOMAIN.md §4). */
-  | Readonly<{ type: 'complete' }>
+  /**
+   * The PINs were written and the counters restored (one atomic step on the card: DOMAIN.md §4). `enteredOn`
+   * says who typed them: only the customer PIN pad is accepted; `staff` exists so a staff attempt is refused here.
+   */
+  | Readonly<{ type: 'complete'; enteredOn: PinEntrySource }>
   | Readonly<{ type: 'cancel'; reason: string }>
   | Readonly<{ type: 'expire' }>;
 export type ProcedureEventType = ProcedureEvent['type'];
+/** Where a procedure's new PINs were typed: the holder's (or, on the letter path, the proxy's) PIN pad, or staff. */
+export type PinEntrySource = 'pin_pad' | 'staff';
 
 export const PROCEDURE_EVENT_TYPES = [
   'check_documents',
@@ -107,8 +114,8 @@ export const NEXT: Readonly<Record<ProcedurePath, Readonly<Record<ProcedureState
     documents_checked: { issue_letter: 'letter_issued', cancel: 'cancelled' },
     letter_issued: { verify_answer: 'answer_verified', expire: 'expired', cancel: 'cancelled' },
     answer_verified: { present_card: 'card_presented', expire: 'expired', cancel: 'cancelled' },
-    card_presented: { complete: 'completed', cancel: 'cancelled' },
-    awaiting_pins: {},
+    card_presented: { open_pin_pad: 'awaiting_pins', cancel: 'cancelled' },
+    awaiting_pins: { complete: 'completed', cancel: 'cancelled' },
     completed: {},
     cancelled: {},
     expired: {},
@@ -199,7 +206,8 @@ export type ProcedureEventResult =
   | { kind: 'invalid_transition'; from: ProcedureState; event: ProcedureEventType }
   | { kind: 'documents_missing'; needed: Bilingual }
   | { kind: 'maintenance_day' }
-  | { kind: 'deadline_passed' };
+  | { kind: 'deadline_passed' }
+  | { kind: 'pins_not_from_pad' };
 
 function deadlinePassed(p: Procedure, now: Date): boolean {
   return p.deadline !== null && now.getTime() > p.deadline.getTime();
@@ -213,11 +221,13 @@ function snapshot(e: ProcedureEvent): ProcedureEvent {
 }
 
 /**
- * Applies one event. Checks run in this order: the transition table (a skipped step is refused whatever else is
- * true), the maintenance day, the inquiry deadline, then the documents.
+ * Applies one event. Checks run in this order: PINs typed by staff (refused in every state: staff never set a
+ * holder's PIN), the transition table (a skipped step is refused whatever else is true), the maintenance day, the
+ * inquiry deadline, then the documents.
  */
 export function applyProcedureEvent(p: Procedure, e: ProcedureEvent, ctx: ProcedureContext): ProcedureEventResult {
   assertPolicyFor(p.municipalityCode, ctx.policy);
+  if (e.type === 'complete' && e.enteredOn !== 'pin_pad') return { kind: 'pins_not_from_pad' };
   const to = NEXT[procedurePath(p)][p.state][e.type];
   if (to === undefined) return { kind: 'invalid_transition', from: p.state, event: e.type };
 

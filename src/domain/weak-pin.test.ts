@@ -49,10 +49,35 @@ describe('checkNewPin for the 4-digit slots', () => {
     ['uses 昭和64 for a birth on 1989-01-07', { ...ctx, birthDate: '1989-01-07' }, '6401', 'BIRTH_DATE'],
     ['uses 平成元年 (01) from 1989-01-08, not 昭和64', { ...ctx, birthDate: '1989-01-08' }, '6401', 'ok'],
     ['uses 令和 years (令和2年6月 = 0206)', { ...ctx, birthDate: '2020-06-10' }, '0206', 'BIRTH_DATE'],
+    // Era boundaries: the first day of an era is its 元年 (01); the day before is the last year of the previous era.
+    ['uses 平成31 for a birth on 2019-04-30 (the last day of 平成)', { ...ctx, birthDate: '2019-04-30' }, '3104', 'BIRTH_DATE'],
+    ['does not use 令和元年 for 2019-04-30', { ...ctx, birthDate: '2019-04-30' }, '0104', 'ok'],
+    ['uses 令和元年 (01) from 2019-05-01', { ...ctx, birthDate: '2019-05-20' }, '0105', 'BIRTH_DATE'],
+    ['does not use 平成31 from 2019-05-01', { ...ctx, birthDate: '2019-05-20' }, '3105', 'ok'],
+    ['uses 大正15 for a birth on 1926-12-24', { ...ctx, birthDate: '1926-12-24' }, '1512', 'BIRTH_DATE'],
+    ['uses 昭和元年 from 1926-12-25, not 大正15', { ...ctx, birthDate: '1926-12-25' }, '1512', 'ok'],
+    ['uses 明治45 for a birth on 1912-07-29', { ...ctx, birthDate: '1912-07-29' }, '4507', 'BIRTH_DATE'],
+    ['uses 大正元年 from 1912-07-30, not 明治45', { ...ctx, birthDate: '1912-07-30' }, '0107', 'BIRTH_DATE'],
+    ['does not use 明治45 from 1912-07-30', { ...ctx, birthDate: '1912-07-30' }, '4507', 'ok'],
+    ['uses 明治元年 from 1868-10-23', { ...ctx, birthDate: '1868-10-23' }, '0110', 'BIRTH_DATE'],
+    ['has no era form before 明治 (1868-10-22)', { ...ctx, birthDate: '1868-10-22' }, '0110', 'ok'],
     ['names BIRTH_DATE before MY_NUMBER when both match', { ...ctx, myNumber: '072100000000' }, '0721', 'BIRTH_DATE'],
     ['names MY_NUMBER before COMMON when both match', { ...ctx, myNumber: '100400000000' }, '1004', 'MY_NUMBER'],
   ])('%s', (_name, context, pin, expected) => {
     const result = checkNewPin('auth', pin, context);
+    expect(result).toEqual(expected === 'ok' ? { kind: 'ok' } : { kind: 'weak', rule: expected });
+  });
+});
+
+describe('era boundaries in a signing password (EEMMDD)', () => {
+  it.each<[string, string, string, 'ok' | WeakPinRule]>([
+    ['contains 令和元年5月1日 for 2019-05-01', '2019-05-01', 'K010501', 'BIRTH_DATE'],
+    ['does not contain 平成31年5月1日 for 2019-05-01', '2019-05-01', 'K310501', 'ok'],
+    ['contains 平成31年4月30日 for 2019-04-30', '2019-04-30', 'K310430', 'BIRTH_DATE'],
+    ['contains 大正元年7月30日 for 1912-07-30', '1912-07-30', 'T010730', 'BIRTH_DATE'],
+    ['contains 明治45年7月29日 for 1912-07-29', '1912-07-29', 'M450729', 'BIRTH_DATE'],
+  ])('%s', (_name, birthDate, pin, expected) => {
+    const result = checkNewPin('sign', pin, { ...ctx, birthDate });
     expect(result).toEqual(expected === 'ok' ? { kind: 'ok' } : { kind: 'weak', rule: expected });
   });
 });

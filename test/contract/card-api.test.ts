@@ -3,7 +3,7 @@ import { createHash, createPublicKey, verify as verifySignature } from 'node:cry
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/api.js';
-import { PINS } from '../support/factories.js';
+import { PINS, uniqueMyNumber } from '../support/factories.js';
 import { createTestSystem, STORES, type TestSystem } from '../support/test-db.js';
 
 function publicKeyOf(certB64: string) {
@@ -11,12 +11,15 @@ function publicKeyOf(certB64: string) {
   return { cert, key: createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: 'der', type: 'spki' }) };
 }
 
+// An injected clock: dates asserted below do not drift with the real one (a child born 2016 turns 15 in 2031).
+const NOW = new Date('2026-03-03T01:00:00Z'); // 2026-03-03 10:00 JST
+
 describe.each(STORES)('card API on %s', (store) => {
   let system: TestSystem;
   let http: ReturnType<typeof api>;
 
   beforeAll(async () => {
-    system = await createTestSystem(store);
+    system = await createTestSystem(store, { clock: () => NOW });
     http = api(system);
   });
   afterAll(async () => system?.dispose());
@@ -32,8 +35,11 @@ describe.each(STORES)('card API on %s', (store) => {
     expect(body.pins.juki).toMatchObject({ remaining: 3, max: 3 });
     expect(body.certificates.auth.status).toBe('valid');
     expect(body.certificates.sign.status).toBe('valid');
-    // 1980-05-14, issued today: the 10th birthday after issuance, 23:59:59 JST.
-    expect(body.expiresAt).toMatch(/-05-14T14:59:59\.000Z$/);
+    // 1980-05-14, issued 2026-03-03: the 10th birthday after issuance, 23:59:59 JST; certificates the 5th.
+    expect(body.issuedAt).toBe(NOW.toISOString());
+    expect(body.expiresAt).toBe('2035-05-14T14:59:59.000Z');
+    expect(body.certificates.auth.notAfter).toBe('2030-05-14T14:59:59.000Z');
+    expect(body.certificates.sign.notAfter).toBe('2030-05-14T14:59:59.000Z');
   });
 
   it('counts consecutive failures, restores on success and locks the auth slot after the third wrong PIN', async () => {
@@ -47,8 +53,7 @@ describe.each(STORES)('card API on %s', (store) => {
     expect(third.status).toBe(423);
     expect(third.body.error).toMatchObject({ code: 'PIN_LOCKED', slot: 'auth' });
     const status = await http.status(card);
-    expect(status.body.pins.auth).toMatchObject({ remaining: 0, locked: true });
-    expect(status.body.pins.auth.lockedAt).not.toBeNull();
+    expect(status.body.pins.auth).toEqual({ remaining: 0, max: 3, locked: true, lockedAt: NOW.toISOString() });
     // the other slots count separately
     expect(status.body.pins.assist.remaining).toBe(3);
   });
@@ -222,7 +227,8 @@ describe.each(STORES)('card API on %s', (store) => {
     const status = await http.status({ cardId: card.body.cardId, cardKey: card.body.cardKey });
     expect(status.body.pins.sign).toBeNull();
     expect(status.body.certificates.sign.status).toBe('absent');
-    expect(status.body.expiresAt).toMatch(/-07-20T14:59:59\.000Z$/);
+    // Under 18: the 5th birthday after issuance (2026-07-20 is the first).
+    expect(status.body.expiresAt).toBe('2030-07-20T14:59:59.000Z');
     const verify = await http.verify({ cardId: card.body.cardId, cardKey: card.body.cardKey }, 'sign', PINS.sign);
     expect(verify.body.error.code).toBe('PIN_SLOT_ABSENT');
   });
@@ -242,18 +248,28 @@ describe.each(STORES)('card API on %s', (store) => {
   });
 
   it('validates residents: check digit, municipality, duplicate My Number; never echoes the number', async () => {
+    const DUPLICATE = uniqueMyNumber();
     const bad = await http.createResident({ myNumber: '123456789012' });
     expect(bad.body.error.code).toBe('INVALID_MY_NUMBER');
     expect(JSON.stringify(bad.body)).not.toContain('123456789012');
     expect((await http.createResident({ municipalityCode: '111008' })).body.error.code).toBe('INVALID_MUNICIPALITY');
     const first = await http.createResident();
     expect(first.status).toBe(201);
+    const original = await http.createResident({ name: '別人 次郎', myNumber: DUPLICATE });
+    expect(original.status).toBe(201);
+    const duplicate = await http.createResident({ name: '別人 三郎', myNumber: DUPLICATE });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.error.code).toBe('DUPLICATE_MY_NUMBER');
+    expect(JSON.stringify(duplicate.body)).not.toContain(DUPLICATE);
+    // The first resident is untouched by the refused duplicate.
+    const search = await http.call('POST', '/api/v1/counter/residents/search', { body: { myNumber: DUPLICATE }, headers: http.admin });
+    expect(search.body.residents.map((r: { id: string }) => r.id)).toEqual([original.body.id]);
   });
 
   it('requires a bearer token and keeps a clerk to their own municipality', async () => {
     expect((await http.createResident({}, {})).body.error.code).toBe('UNAUTHENTICATED');
     expect((await http.createResident({}, { authorization: 'Bearer nope-nope-nope-nope' })).status).toBe(401);
-    const token = await system.tokens.create({ id: system.deps.secrets.newId(), label: 'clerk', role: 'clerk', municipalityCode: '141003', now: new Date() });
+    const token = await system.tokens.create({ id: system.deps.secrets.newId(), label: 'clerk', role: 'clerk', municipalityCode: '141003', now: NOW });
     const clerk = { authorization: `Bearer ${token}` };
     expect((await http.createResident({ municipalityCode: '111007' }, clerk)).status).toBe(403);
     const own = await http.createResident({ municipalityCode: '141003' }, clerk);

@@ -1,33 +1,30 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LetterInput } from '../../src/app/counter-ports.js';
 import { api } from '../support/api.js';
+import { captureLetterCodes } from '../support/counter.js';
 import { PINS } from '../support/factories.js';
+import { pdfPages } from '../support/pdf-text.js';
 import { newStaff, signIn } from '../support/staff.js';
 import { createTestSystem, STORES, type TestSystem } from '../support/test-db.js';
 
 // A Tuesday, 10:00 JST: counters open, not the maintenance day.
 const TUESDAY = new Date('2026-03-03T01:00:00Z');
 
+// Every test stands alone (CI runs the suite shuffled): each signs in its own clerk, starts at TUESDAY and makes its
+// own residents, cards and procedures.
 describe.each(STORES)('counter procedures on %s', (store) => {
   let system: TestSystem;
   let now = TUESDAY;
-  const letterCodes: string[] = [];
+  let letterCodes: Map<string, string>;
   let clerk: Record<string, string>;
 
   beforeAll(async () => {
     system = await createTestSystem(store, { clock: () => now });
-    // The one-time code exists in clear only on the printed letter; capture it there, as the holder would read it.
-    const letters = system.deps.letters as { render: (input: LetterInput) => Promise<Uint8Array> };
-    const render = letters.render;
-    letters.render = async (input) => {
-      letterCodes.push(input.oneTimeCode);
-      return render(input);
-    };
-    clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
+    letterCodes = captureLetterCodes(system);
   });
   afterAll(async () => system?.dispose());
-  beforeEach(() => {
+  beforeEach(async () => {
     now = TUESDAY;
+    clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
   });
 
   const http = () => api(system);
@@ -123,9 +120,20 @@ describe.each(STORES)('counter procedures on %s', (store) => {
     const issued = await counter('POST', `/api/v1/counter/procedures/${id}/letter`);
     expect(issued.body.letter).toMatchObject({ status: 'queued', referenceNumber: expect.stringMatching(/^111007-2026-\d{6}$/) });
     expect(issued.body.letter.deadline).toBe('2026-04-02T14:59:59.000Z');
-    const code = letterCodes.at(-1)!;
+    const code = letterCodes.get(issued.body.letter.referenceNumber)!;
     const pdf = await system.app.request(issued.body.letter.pdfUrl, { headers: clerk });
+    expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const pdfBytes = new Uint8Array(await pdf.arrayBuffer());
+    expect(Buffer.from(pdfBytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+    // What a PDF reader shows: this letter's reference number, one-time code, holder and registered address.
+    const text = (await pdfPages(pdfBytes)).join('').replace(/-/g, '');
+    expect(text).toContain(issued.body.letter.referenceNumber.replace(/-/g, ''));
+    expect(text).toContain(code.replace(/-/g, ''));
+    const holder = (await counter('GET', `/api/v1/counter/procedures/${id}`)).body.resident;
+    expect(text).toContain(holder.name.replace(/\s+/g, ''));
+    expect(text).toContain(holder.address.replace(/\s+/g, '').replace(/-/g, ''));
+    expect(text).toContain('佐藤一郎');
     expect((await counter('POST', `/api/v1/counter/letters/${issued.body.letter.id}/mailed`)).body.status).toBe('mailed');
     const letters = await counter('GET', '/api/v1/counter/letters?status=mailed');
     expect(letters.body.letters.map((l: { id: string }) => l.id)).toContain(issued.body.letter.id);
@@ -140,20 +148,21 @@ describe.each(STORES)('counter procedures on %s', (store) => {
     expect(noId.body.error.code).toBe('DOCUMENTS_MISSING');
     expect((await counter('POST', `/api/v1/counter/procedures/${id}/answer`, { code: code.toLowerCase(), presented: ['driving_licence', 'health_insurance'] })).body.state).toBe('answer_verified');
     expect((await counter('POST', `/api/v1/counter/procedures/${id}/card`, card)).body.state).toBe('card_presented');
-    const done = await counter('POST', `/api/v1/counter/procedures/${id}/complete`, { pins: { auth: '5931' } });
-    expect(done.body.state).toBe('completed');
+    // The proxy types the PIN written in the sealed answer at the customer PIN pad (staff never do).
+    const token = (await counter('POST', `/api/v1/counter/procedures/${id}/pin-pad`)).body.pinPadUrl.split('/').pop();
+    expect((await http().call('POST', `/api/v1/pinpad/${token}`, { body: { pins: { auth: '5931' } } })).status).toBe(200);
+    expect((await counter('GET', `/api/v1/counter/procedures/${id}`)).body.state).toBe('completed');
     expect((await http().verify(card, 'auth', '5931')).status).toBe(200);
   });
 
   it('voids an answer after the deadline and expires the procedure and its letter', async () => {
-    clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
     const card = await lockedCard();
     const id = (await counter('POST', '/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'voluntary_proxy', slots: ['juki'], proxyName: '代理 人' })).body.id;
     await counter('POST', `/api/v1/counter/procedures/${id}/documents`, { presented: ['passport', 'driving_licence'], holderPresent: false });
     const letter = (await counter('POST', `/api/v1/counter/procedures/${id}/letter`)).body.letter;
     now = new Date(TUESDAY.getTime() + 31 * 86_400_000);
     clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
-    const late = await counter('POST', `/api/v1/counter/procedures/${id}/answer`, { code: letterCodes.at(-1), presented: ['passport', 'driving_licence'] });
+    const late = await counter('POST', `/api/v1/counter/procedures/${id}/answer`, { code: letterCodes.get(letter.referenceNumber), presented: ['passport', 'driving_licence'] });
     expect(late.status).toBe(410);
     expect(late.body.error.code).toBe('DEADLINE_PASSED');
     const after = await counter('GET', `/api/v1/counter/procedures/${id}`);
@@ -163,7 +172,6 @@ describe.each(STORES)('counter procedures on %s', (store) => {
   });
 
   it('voids a letter after five wrong codes', async () => {
-    clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
     const card = await lockedCard();
     const id = (await counter('POST', '/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'voluntary_proxy', slots: ['juki'], proxyName: '代理 人' })).body.id;
     await counter('POST', `/api/v1/counter/procedures/${id}/documents`, { presented: ['passport', 'driving_licence'], holderPresent: false });
@@ -178,7 +186,6 @@ describe.each(STORES)('counter procedures on %s', (store) => {
   });
 
   it('refuses card steps on the national maintenance day', async () => {
-    clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
     const card = await lockedCard();
     const id = (await counter('POST', '/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'self', slots: ['auth'] })).body.id;
     await counter('POST', `/api/v1/counter/procedures/${id}/documents`, { presented: ['my_number_card', 'passport'], holderPresent: true });
@@ -190,6 +197,19 @@ describe.each(STORES)('counter procedures on %s', (store) => {
   });
 
   it('audits every step in a hash chain that verifies, and detects tampering', async () => {
+    // This test's own activity: a diagnosis, a same-day reset through the PIN pad, and a letter.
+    const card = await lockedCard();
+    expect((await counter('GET', `/api/v1/counter/cards/${card.cardId}/diagnosis`)).status).toBe(200);
+    const id = (await counter('POST', '/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'self', slots: ['auth'] })).body.id;
+    await counter('POST', `/api/v1/counter/procedures/${id}/documents`, { presented: ['my_number_card', 'passport'], holderPresent: true });
+    await counter('POST', `/api/v1/counter/procedures/${id}/card`, card);
+    const token = (await counter('POST', `/api/v1/counter/procedures/${id}/pin-pad`)).body.pinPadUrl.split('/').pop();
+    expect((await http().call('POST', `/api/v1/pinpad/${token}`, { body: { pins: { auth: '6284' } } })).status).toBe(200);
+    const other = await http().newCard({ municipalityCode: '111007' });
+    const lid = (await counter('POST', '/api/v1/counter/procedures', { residentId: other.residentId, applicantType: 'voluntary_proxy', slots: ['juki'], proxyName: '代理 人' })).body.id;
+    await counter('POST', `/api/v1/counter/procedures/${lid}/documents`, { presented: ['passport', 'driving_licence'], holderPresent: false });
+    const letter = (await counter('POST', `/api/v1/counter/procedures/${lid}/letter`)).body.letter;
+
     const admin = await signIn(system, await newStaff(system, 'municipal_admin', '111007'));
     const auditor = await signIn(system, await newStaff(system, 'auditor', null));
     const audit = await counter('GET', '/api/v1/audit?limit=500', undefined, admin);
@@ -197,14 +217,26 @@ describe.each(STORES)('counter procedures on %s', (store) => {
     expect(audit.body.entries.every((e: { intact: boolean }) => e.intact)).toBe(true);
     expect((await counter('GET', '/api/v1/audit/verify', undefined, auditor)).body).toMatchObject({ ok: true });
     expect((await counter('GET', '/api/v1/audit/verify', undefined, admin)).status).toBe(403);
+    const mine = (target: string) => audit.body.entries.filter((e: { targetId: string }) => e.targetId === target).map((e: { action: string }) => e.action).reverse();
+    expect(mine(id)).toEqual(['procedure.opened', 'procedure.check_documents', 'procedure.present_card', 'procedure.open_pin_pad', 'procedure.complete']);
+    expect(mine(letter.id)).toEqual(['letter.issued']);
+    expect(mine(card.cardId)).toContain('card.diagnosed');
+    expect(mine(card.residentId)).toContain('resident.registered');
     const actions = new Set(audit.body.entries.map((e: { action: string }) => e.action));
-    for (const action of ['resident.registered', 'card.issued', 'procedure.opened', 'procedure.check_documents', 'procedure.present_card', 'procedure.open_pin_pad', 'procedure.complete', 'letter.issued', 'card.diagnosed', 'staff.signed_in']) {
-      expect(actions).toContain(action);
-    }
+    for (const action of ['card.issued', 'staff.signed_in']) expect(actions).toContain(action);
     expect(JSON.stringify(audit.body)).not.toMatch(/"\d{12}"/);
-    await system.db.updateTable('audit_log').set({ reason: 'rewritten' }).where('action', '=', 'procedure.opened').execute();
-    const tampered = await counter('GET', '/api/v1/audit?limit=500', undefined, admin);
-    expect(tampered.body.entries.find((e: { action: string }) => e.action === 'procedure.opened').intact).toBe(false);
-    expect((await counter('GET', '/api/v1/audit/verify', undefined, auditor)).body).toMatchObject({ ok: false });
+
+    // Rewrite this test's own `procedure.opened` row; restored whatever happens, so the chain is whole for other tests.
+    const row = await system.db.selectFrom('audit_log').select(['seq', 'reason']).where('action', '=', 'procedure.opened').where('target_id', '=', id).executeTakeFirstOrThrow();
+    try {
+      await system.db.updateTable('audit_log').set({ reason: 'rewritten' }).where('seq', '=', row.seq).execute();
+      const tampered = await counter('GET', '/api/v1/audit?limit=500', undefined, admin);
+      const rewritten = tampered.body.entries.filter((e: { intact: boolean }) => !e.intact);
+      expect(rewritten.map((e: { seq: number; action: string }) => [e.seq, e.action])).toEqual([[Number(row.seq), 'procedure.opened']]);
+      expect((await counter('GET', '/api/v1/audit/verify', undefined, auditor)).body).toMatchObject({ ok: false, brokenAt: Number(row.seq) });
+    } finally {
+      await system.db.updateTable('audit_log').set({ reason: row.reason }).where('seq', '=', row.seq).execute();
+    }
+    expect((await counter('GET', '/api/v1/audit/verify', undefined, auditor)).body).toMatchObject({ ok: true });
   });
 });

@@ -34,14 +34,32 @@ describe.each(STORES)('RSA-2048 cards on %s', (store) => {
 describe.each(STORES)('database unreachable on %s', (store) => {
   it('refuses every card operation with SERVICE_UNAVAILABLE (503), never PIN_LOCKED', async () => {
     const system = await createTestSystem(store);
-    const http = api(system);
-    const card = await http.newCard();
-    await system.close();
-    const verify = await http.verify(card, 'auth', PINS.auth);
-    expect(verify.status).toBe(503);
-    expect(verify.body.error.code).toBe('SERVICE_UNAVAILABLE');
-    const status = await http.status(card);
-    expect(status.body.error.code).toBe('SERVICE_UNAVAILABLE');
-    await system.dispose();
+    try {
+      const http = api(system);
+      const card = await http.newCard();
+      const resident = await http.createResident();
+      await system.close();
+      const key = { 'x-card-key': card.cardKey };
+      const challenge = Buffer.from('nonce-0123456789').toString('base64');
+      const digest = createHash('sha256').update('x').digest('base64');
+      const operations: Array<[string, () => Promise<{ status: number; body: Record<string, any> }>]> = [
+        ...(['auth', 'sign', 'assist', 'juki'] as const).map((slot): [string, () => Promise<{ status: number; body: Record<string, any> }>] => [`verify ${slot}`, () => http.verify(card, slot, PINS[slot])]),
+        ['status', () => http.status(card)],
+        ['events', () => http.events(card)],
+        ['change', () => http.call('POST', `/api/v1/cards/${card.cardId}/pins/auth/change`, { body: { currentPin: PINS.auth, newPin: '6284' }, headers: key })],
+        ['authenticate', () => http.call('POST', `/api/v1/cards/${card.cardId}/authenticate`, { body: { pin: PINS.auth, challenge }, headers: key })],
+        ['sign', () => http.call('POST', `/api/v1/cards/${card.cardId}/sign`, { body: { pin: PINS.sign, digest }, headers: key })],
+        ['attributes', () => http.call('POST', `/api/v1/cards/${card.cardId}/attributes`, { body: { pin: PINS.assist }, headers: key })],
+        ['issue', () => http.issueCard(resident.body.id)],
+        ['suspend', () => http.call('POST', `/api/v1/cards/${card.cardId}/suspend`, { body: { reason: 'lost' }, headers: http.admin })],
+      ];
+      expect(operations).toHaveLength(12);
+      for (const [name, operation] of operations) {
+        const r = await operation();
+        expect([r.status, r.body.error?.code], name).toEqual([503, 'SERVICE_UNAVAILABLE']);
+      }
+    } finally {
+      await system.dispose();
+    }
   });
 });

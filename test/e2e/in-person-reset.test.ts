@@ -42,7 +42,9 @@ describe.runIf(RUN_E2E)('counter console: in-person re-setting through the custo
       await verdict.waitFor();
       expect(await verdict.textContent()).toMatch(lang === 'ja' ? /ロック/ : /locked/i);
       expect(await page.locator('[data-slot="auth"]').getAttribute('data-locked')).toBe('true');
-      expect(await page.getByTestId('attempts').textContent()).toContain('e-tax');
+      // Services by name, never by id (issue #6).
+      expect(await page.getByTestId('attempts').textContent()).toContain('e-Tax');
+      expect(await page.getByTestId('attempts').textContent()).not.toContain('e-tax');
       await snap(page, lang, '04-diagnosis');
 
       await page.getByTestId('start-reset').click();
@@ -85,14 +87,16 @@ describe.runIf(RUN_E2E)('counter console: in-person re-setting through the custo
       // The language chosen at the console (kept in localStorage) carries over to the pad.
       expect(await pad.locator('.pad-brand').textContent()).toContain(t('padTitle'));
       await snap(pad, lang, '09-pad');
-      await padDigits(pad, '1234');
-      await padText(pad, NEW_SIGN);
-      await pad.getByTestId('pad-submit').click();
-      // A weak PIN writes nothing: the holder chooses `auth` again.
-      await pad.locator('[data-error-code="PIN_WEAK"]').waitFor();
+      // A weak PIN is refused as it is entered, before it is confirmed (issue #6): the holder chooses again.
+      for (const d of '1234') await pad.locator(`.keypad [data-key="${d}"]`).click();
+      await pad.getByTestId('pad-ok').click();
+      await pad.getByTestId('pad-notice').waitFor();
+      expect(await pad.getByTestId('pad-notice').textContent()).toContain(t('padChooseAgain'));
+      expect(await pad.locator('section[data-slot]').getAttribute('data-phase')).toBe('first');
       expect(await pad.locator('section[data-slot]').getAttribute('data-slot')).toBe('auth');
       await snap(pad, lang, '10-pad-weak');
       await padDigits(pad, NEW_AUTH);
+      await padText(pad, NEW_SIGN);
       await snap(pad, lang, '11-pad-review');
       await pad.getByTestId('pad-submit').click();
       await pad.getByTestId('pad-done').waitFor();

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { residentBody } from '../support/factories.js';
 import { label, LANGS, RUN_E2E, snap, watchConsole } from './support/browser.js';
 import { useConsoleSuite } from './support/suite.js';
-import { signIn } from './support/flows.js';
+import { padDigits, signIn } from './support/flows.js';
 
 // A voluntary proxy (任意代理人) across two visits: visit 1 records the request with the proxy's own ID and issues
 // the inquiry letter; visit 2 brings the sealed answer's code, the proxy's ID again and the card, and the clerk
-// sets the PIN the holder wrote in the concealed area.
+// opens the customer PIN pad, where the proxy types the PIN the holder wrote in the concealed area.
 const RESIDENTS = {
   ja: { name: '田中 一郎', nameKana: 'タナカ イチロウ', birthDate: '1948-06-30', sex: 'male' },
   en: { name: '高橋 次郎', nameKana: 'タカハシ ジロウ', birthDate: '1951-09-12', sex: 'male' },
@@ -95,17 +95,29 @@ describe.runIf(RUN_E2E)('counter console: voluntary proxy over two visits with t
       await page.getByLabel(t('cardKey'), { exact: true }).fill(card.cardKey);
       await page.getByRole('button', { name: t('presentCard') }).click();
 
-      // The holder wrote a weak PIN first? The clerk is told which slot and why, and nothing is written.
-      const pin = page.locator('input[name="pin-auth"]');
-      await pin.fill('1111');
-      await page.getByRole('button', { name: t('setPins') }).click();
-      await page.locator('[data-error-code="PIN_WEAK"]').waitFor();
-      expect(await pin.getAttribute('aria-invalid')).toBe('true');
-      await snap(page, lang, '27-complete-weak');
-      await pin.fill(NEW_AUTH);
-      await page.getByRole('button', { name: t('setPins') }).click();
-      await page.getByTestId('procedure-done').waitFor();
-      await snap(page, lang, '28-done');
+      // Staff never type the PINs: the clerk opens the customer PIN pad and the proxy types the PINs the holder wrote
+      // in the sealed answer's concealed area.
+      await page.getByTestId('open-pin-pad').click();
+      const link = page.getByTestId('pin-pad-link');
+      await link.waitFor();
+      await snap(page, lang, '27-pin-pad-open');
+      const [pad] = await Promise.all([browser.context.waitForEvent('page'), link.click()]);
+      const padLogs = watchConsole(pad);
+      await pad.setViewportSize({ width: 900, height: 1100 });
+      expect(await pad.getByTestId('pad-lead').textContent()).toBe(t('padLeadLetter'));
+      // The holder wrote a weak PIN? The pad says which slot and why, and nothing is written.
+      await padDigits(pad, '1111');
+      await pad.getByTestId('pad-submit').click();
+      await pad.locator('[data-error-code="PIN_WEAK"]').waitFor();
+      expect(await pad.locator('section[data-slot]').getAttribute('data-slot')).toBe('auth');
+      await snap(pad, lang, '28-pad-weak');
+      await padDigits(pad, NEW_AUTH);
+      await pad.getByTestId('pad-submit').click();
+      await pad.getByTestId('pad-done').waitFor();
+      await pad.close();
+      await page.getByTestId('procedure-done').waitFor({ timeout: 20_000 });
+      await snap(page, lang, '29-done');
+      expect(padLogs.errors).toEqual([]);
 
       expect((await suite.server.http.verify(card, 'auth', NEW_AUTH)).status).toBe(200);
       const view = await suite.server.http.call('GET', `/api/v1/counter/procedures?open=false`, { headers: suite.server.http.admin });

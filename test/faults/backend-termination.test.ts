@@ -9,7 +9,7 @@ type Answer = { status: number; code: string | null; op: string };
 type Card = { cardId: string; cardKey: string };
 
 const WORKERS = 24;
-const TERMINATIONS = 7;
+const TERMINATIONS = 30;
 
 // Issue #6 item 1: terminating the database's backends while requests were in flight crashed the server
 // (`Unhandled 'error' event … Connection terminated unexpectedly` from a checked-out pg Client).
@@ -64,22 +64,23 @@ describe.runIf(POSTGRES_ENABLED)('PostgreSQL backends terminated under concurren
     const answers: Answer[] = [];
     let running = true;
 
-    // Each worker reads status, enters the right PIN (multi-statement transactions) and registers residents.
-    // After a refused entry it moves to a fresh card, so an interrupted entry (its try stays spent) never piles up.
-    const worker = async () => {
-      let card: Card | null = null;
+    // One card per worker, made before the storm (issuing keys is CPU work; the storm should find the database busy).
+    const cards: Card[] = [];
+    for (let i = 0; i < WORKERS; i += 1) {
+      const card = await newCard();
+      if (!card) throw new Error('could not make the cards');
+      cards.push(card);
+    }
+
+    // Each worker reads status, enters the right PIN (one atomic statement) and registers a resident (a transaction
+    // with its audit entry), over and over. The right PIN never locks a slot, whatever is interrupted: an answer of
+    // PIN_LOCKED here would be an outage called a lock.
+    const worker = async (card: Card) => {
+      const cardHeaders = { 'x-card-key': card.cardKey, 'content-type': 'application/json' };
       while (running) {
         try {
-          if (!card) {
-            card = await newCard();
-            if (!card) continue;
-          }
-          const cardHeaders = { 'x-card-key': card.cardKey, 'content-type': 'application/json' };
-          const status = await call('status', 'GET', `/api/v1/cards/${card.cardId}/status`, cardHeaders);
-          answers.push(status);
-          const verify = await call('verify', 'POST', `/api/v1/cards/${card.cardId}/pins/auth/verify`, cardHeaders, { pin: PINS.auth });
-          answers.push(verify);
-          if (verify.status !== 200) card = null;
+          answers.push(await call('status', 'GET', `/api/v1/cards/${card.cardId}/status`, cardHeaders));
+          answers.push(await call('verify', 'POST', `/api/v1/cards/${card.cardId}/pins/auth/verify`, cardHeaders, { pin: PINS.auth }));
           answers.push(await call('resident', 'POST', '/api/v1/residents', admin, residentBody()));
         } catch (error) {
           // A refused connection means the process is gone: record it, the assertions below will fail.
@@ -89,15 +90,19 @@ describe.runIf(POSTGRES_ENABLED)('PostgreSQL backends terminated under concurren
       }
     };
 
-    const workers = Array.from({ length: WORKERS }, worker);
+    const workers = cards.map(worker);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     let terminated = 0;
     for (let i = 0; i < TERMINATIONS; i += 1) {
       terminated += await terminateBackends();
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     running = false;
     await Promise.all(workers);
+    const counts = new Map<string, number>();
+    for (const a of answers) counts.set(`${a.op} ${a.status} ${a.code ?? ''}`, (counts.get(`${a.op} ${a.status} ${a.code ?? ''}`) ?? 0) + 1);
+    const tally = [...counts].map(([k, n]) => `${k}: ${n}`);
+    console.log(`backend termination: ${terminated} backends terminated in ${TERMINATIONS} rounds; answers:\n${tally.join('\n')}`);
 
     expect(terminated).toBeGreaterThan(0);
     expect(server.alive(), server.stderr()).toBe(true);
@@ -107,8 +112,8 @@ describe.runIf(POSTGRES_ENABLED)('PostgreSQL backends terminated under concurren
     const unexpected = answers.filter((a) => !(a.status === 200 || a.status === 201 || (a.status === 503 && ['SERVICE_UNAVAILABLE', 'SERVICE_BUSY'].includes(a.code!))));
     expect(unexpected).toEqual([]);
     // The terminations hit requests in flight, and those were told the service is unavailable.
-    expect(answers.filter((a) => a.code === 'SERVICE_UNAVAILABLE').length).toBeGreaterThan(0);
-    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThan(50);
+    expect(answers.filter((a) => a.code === 'SERVICE_UNAVAILABLE').length, tally.join('\n')).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.status === 200).length, tally.join('\n')).toBeGreaterThan(0);
 
     // The database answers again: the very next requests succeed, on the same process.
     const card = await newCard();

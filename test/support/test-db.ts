@@ -5,23 +5,34 @@ import type { PinHasher } from '../../src/app/ports.js';
 import type { DbConfig } from '../../src/adapters/db/create-db.js';
 import { seedReferenceData } from '../../src/adapters/cli/demo-data.js';
 import { createSystem, type System } from '../../src/system.js';
+import { createFromTemplate, pgliteTemplate, postgresTemplate } from './templates.js';
 
 export type StoreKind = 'pglite' | 'postgres';
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * Every storage test runs on both stores (kysely's DIALECTS idea). KAGIYA_TEST_STORES=pglite narrows it for a
- * machine without PostgreSQL; by default a missing PostgreSQL fails the run rather than skipping silently.
+ * machine without PostgreSQL; by default a missing PostgreSQL fails the run rather than skipping silently. A value
+ * that names no store, or an unknown one (a typo such as `postgress`), fails the run too: it would otherwise drop
+ * that store without a word.
  */
-export const STORES: StoreKind[] = (process.env.KAGIYA_TEST_STORES ?? 'pglite,postgres')
-  .split(',')
-  .map((s) => s.trim())
-  .filter((s): s is StoreKind => s === 'pglite' || s === 'postgres');
+export function parseStores(value: string | undefined): StoreKind[] {
+  const names = (value ?? 'pglite,postgres').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = names.filter((s) => s !== 'pglite' && s !== 'postgres');
+  if (unknown.length > 0) throw new Error(`KAGIYA_TEST_STORES: unknown store(s) ${unknown.map((u) => JSON.stringify(u)).join(', ')}; use pglite and/or postgres`);
+  if (names.length === 0) throw new Error('KAGIYA_TEST_STORES names no store; use pglite and/or postgres');
+  return [...new Set(names as StoreKind[])];
+}
+
+export const STORES: StoreKind[] = parseStores(process.env.KAGIYA_TEST_STORES);
 
 export const POSTGRES_ENABLED = STORES.includes('postgres');
 
-/** A fresh, empty PostgreSQL database for one test file; dropped by the returned function. */
+/**
+ * A fresh PostgreSQL database for one test file, already migrated: copied from the shared template of this migration
+ * set (test/support/templates.ts), which is much faster than migrating each one. Dropped by the returned function.
+ */
 export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `kagiya_test_${randomBytes(6).toString('hex')}`;
   // immich / domain-driven-hexagon guard: never point a test at a database not named for tests.
@@ -35,8 +46,11 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
         'or set KAGIYA_TEST_STORES=pglite to run the embedded store only.',
     );
   }
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  try {
+    await createFromTemplate(admin, name, await postgresTemplate(ADMIN_URL));
+  } finally {
+    await admin.end();
+  }
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {
@@ -72,7 +86,7 @@ export async function createTestSystem(
     drop = fresh.drop;
     databaseUrl = fresh.url;
   } else {
-    database = { kind: 'pglite', dataDir: null };
+    database = { kind: 'pglite', dataDir: null, loadDataDir: await pgliteTemplate() };
   }
   const adminToken = `test-admin-${randomBytes(12).toString('hex')}`;
   const pepper = randomBytes(32);

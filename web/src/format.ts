@@ -1,4 +1,5 @@
-// Dates as the counter reads them: Japan time, numeric, the same in both languages.
+// Dates as the counter reads them: Japan time, numeric, the same in both languages. The API speaks UTC, so every
+// time of day carries its zone (JST): a clerk comparing with a log or a caller never has to guess.
 
 const dateTime = new Intl.DateTimeFormat('sv-SE', {
   timeZone: 'Asia/Tokyo',
@@ -15,7 +16,7 @@ const parse = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 
 export function formatDateTime(iso: string | null | undefined): string {
   const d = parse(iso);
-  return d ? dateTime.format(d) : '—';
+  return d ? `${dateTime.format(d)} JST` : '—';
 }
 
 export function formatDate(iso: string | null | undefined): string {
@@ -25,5 +26,5 @@ export function formatDate(iso: string | null | undefined): string {
 
 export function formatTime(iso: string | null | undefined): string {
   const d = parse(iso);
-  return d ? timeOnly.format(d) : '—';
+  return d ? `${timeOnly.format(d)} JST` : '—';
 }

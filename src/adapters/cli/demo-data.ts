@@ -209,3 +209,44 @@ export async function seedDemoData(
 export const demoManifestPath = (dataDir: string) => join(dataDir, 'demo-cards.json');
 /** The RSA demo card's card file, for `npx kagiya reader --card-file`. */
 export const demoReaderCardPath = (dataDir: string) => join(dataDir, 'demo-reader-card.json');
+
+export type DemoCardNow = DemoCard &
+  Readonly<{
+    /** Where the holder is registered now (a move changes it), or null when the card is no longer in the database. */
+    municipality: Readonly<{ code: string; nameJa: string; nameEn: string }> | null;
+    status: string | null;
+    /** A PIN was set, changed or re-set since seeding: the PINs in the manifest may no longer be right. */
+    pinsChanged: boolean;
+  }>;
+
+/**
+ * The demo cards as the database has them now, so the start banner never goes stale: the municipality each holder
+ * belongs to (which clerk can find them), the card's status, and whether its PINs changed since seeding.
+ */
+export async function demoCardsNow(db: Db, manifest: DemoManifest): Promise<DemoCardNow[]> {
+  const out: DemoCardNow[] = [];
+  for (const card of manifest.cards) {
+    const row = await db
+      .selectFrom('cards')
+      .innerJoin('residents', 'residents.id', 'cards.resident_id')
+      .innerJoin('municipalities', 'municipalities.code', 'residents.municipality_code')
+      .select(['cards.status', 'municipalities.code', 'municipalities.name_ja', 'municipalities.name_en'])
+      .where('cards.id', '=', card.cardId)
+      .executeTakeFirst();
+    const changed = await db
+      .selectFrom('card_events')
+      .select('id')
+      .where('card_id', '=', card.cardId)
+      .where('operation', 'in', ['change_pin', 'pin_set', 'counter_reset', 'kiosk_reset'])
+      .where('result', 'in', ['success', 'done'])
+      .limit(1)
+      .executeTakeFirst();
+    out.push({
+      ...card,
+      municipality: row ? { code: row.code, nameJa: row.name_ja, nameEn: row.name_en } : null,
+      status: row?.status ?? null,
+      pinsChanged: changed !== undefined,
+    });
+  }
+  return out;
+}

@@ -1,8 +1,7 @@
-import { CompiledQuery } from 'kysely';
 import type { CertStatus } from '../../domain/card.js';
 import type { CertKind, PinSlot } from '../../domain/pin-slot.js';
 import type { CardOverview, EventContext } from '../../app/ports.js';
-import type { Db } from './create-db.js';
+import { hotQuery, type Db } from './create-db.js';
 
 /**
  * The PIN entry, whole, in ONE statement (DOMAIN.md §1 "no answer without a durable spend"). The keyed hash of
@@ -120,8 +119,8 @@ export function pinAttemptValues(input: PinAttemptInput): unknown[] {
 
 /** Runs the statement; null when the card is unknown or the key is wrong (nothing recorded). */
 export async function pinAttemptSql(db: Db, input: PinAttemptInput): Promise<PinAttemptRow | null> {
-  const result = await db.executeQuery<PinAttemptRow>(CompiledQuery.raw(PIN_ATTEMPT_SQL, pinAttemptValues(input)));
-  return result.rows[0] ?? null;
+  const rows = await hotQuery(db)<PinAttemptRow>(PIN_ATTEMPT_SQL, pinAttemptValues(input));
+  return rows[0] ?? null;
 }
 
 type OverviewRow = {
@@ -153,8 +152,7 @@ select c.id, c.resident_id, c.status, c.issued_at, c.expires_at, c.key_algorithm
 from cards c where c.id = $1::uuid and c.key_hash = $2::bytea`;
 
 export async function overviewByKeySql(db: Db, cardId: string, keyHash: Uint8Array): Promise<CardOverview | null> {
-  const result = await db.executeQuery<OverviewRow>(CompiledQuery.raw(CARD_OVERVIEW_SQL, [cardId, keyHash]));
-  const row = result.rows[0];
+  const row = (await hotQuery(db)<OverviewRow>(CARD_OVERVIEW_SQL, [cardId, keyHash]))[0];
   if (!row) return null;
   return {
     card: {

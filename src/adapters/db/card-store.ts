@@ -42,7 +42,7 @@ function eventValues(e: NewCardEvent) {
 export function createCardStore(db: Db): CardStore {
   return {
     async insertCard(card, event) {
-      await db.transaction().execute(async (trx) => {
+      await withinTransaction(db, async (trx) => {
         await trx
           .insertInto('cards')
           .values({
@@ -154,7 +154,7 @@ export function createCardStore(db: Db): CardStore {
     overviewByKey: (cardId, keyHash) => overviewByKeySql(db, cardId, keyHash),
 
     async setPin({ cardId, slot, pinHash, now, event }) {
-      await db.transaction().execute(async (trx) => {
+      await withinTransaction(db, async (trx) => {
         // Re-setting is the only unlock (DOMAIN.md §4): new PIN and full counter in one step.
         const updated = await trx
           .updateTable('pin_slots')
@@ -205,7 +205,7 @@ export function createCardStore(db: Db): CardStore {
     },
 
     async setCardStatus({ cardId, status, certStatus, fromCertStatus, reason, now, event }) {
-      await db.transaction().execute(async (trx) => {
+      await withinTransaction(db, async (trx) => {
         await trx
           .updateTable('cards')
           .set({ status, status_changed_at: now, status_reason: reason })
@@ -223,7 +223,7 @@ export function createCardStore(db: Db): CardStore {
     },
 
     async revokeCertificate({ cardId, kind, reason, now, event }) {
-      return db.transaction().execute(async (trx) => {
+      return withinTransaction(db, async (trx) => {
         const revoked = await trx
           .updateTable('certificates')
           .set({ status: 'revoked', status_changed_at: now, revocation_reason: reason })
@@ -262,3 +262,8 @@ export async function rawSlot(db: Db, cardId: string, slot: PinSlot) {
   return db.selectFrom('pin_slots').selectAll().where('card_id', '=', cardId).where('slot', '=', slot).executeTakeFirst();
 }
 export { sql };
+
+/** Runs `work` in a transaction of its own, or in the caller's when the store is bound to one already. */
+function withinTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}

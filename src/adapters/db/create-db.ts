@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import { classifyDbFault } from './db-faults.js';
 import type { Database } from './schema.js';
 
 export type DbConfig =
-  | { kind: 'pglite'; dataDir: string | null /* null: in memory */ }
+  | { kind: 'pglite'; dataDir: string | null /* null: in memory */; /** Start from this dumped data directory (tests' migrated template). */ loadDataDir?: Blob }
   | { kind: 'postgres'; url: string; poolSize: number };
 
 export type Db = Kysely<Database>;
@@ -30,32 +30,35 @@ export const PREPARED_MARK = /^\/\* prepared:([a-z_]+) \*\//;
  * are named, so the set of prepared statements stays small and fixed.
  */
 function namingPool(pool: pg.Pool, onFault: (error: Error) => void) {
+  // pg-pool listens for errors only on idle clients. A checked-out client whose backend dies between two statements
+  // (a terminated backend, a restart) emits 'error' with nobody listening, which ends the process. So does a new
+  // client whose backend dies in the same packet that completes its start-up: the pool hands it out synchronously,
+  // and a listener added after `await pool.connect()` comes one microtask too late. Every client therefore gets a
+  // listener of its own the moment the pool makes it ('connect' is emitted before it is handed out), for its whole
+  // life; a client that has failed is destroyed on release instead of going back to the pool.
+  const broken = new WeakMap<pg.PoolClient, Error>();
+  pool.on('connect', (client) => {
+    client.on('error', (error: Error) => {
+      if (!broken.has(client)) onFault(error);
+      broken.set(client, error);
+    });
+  });
   return {
     async connect() {
       const client = await pool.connect();
-      // pg-pool listens for errors only on idle clients. A checked-out client whose backend dies between two
-      // statements (a terminated backend, a restart) emits 'error' with nobody listening, which ends the process.
-      // Catch it here; the statement in flight fails on its own, and the broken client leaves the pool on release.
-      let broken: Error | undefined;
-      const onError = (error: Error) => {
-        broken = error;
-        onFault(error);
-      };
-      client.on('error', onError);
       return {
         async query(text: string, values: unknown[]) {
           const name = PREPARED_MARK.exec(text)?.[1];
           try {
             return await (name ? client.query({ name, text, values }) : client.query(text, values));
           } catch (error) {
-            if (classifyDbFault(error) === 'unavailable') broken ??= error as Error;
+            if (classifyDbFault(error) === 'unavailable' && !broken.has(client)) broken.set(client, error as Error);
             throw error;
           }
         },
         release: () => {
-          client.removeListener('error', onError);
           // Passing the error destroys the client instead of handing a dead connection to the next request.
-          client.release(broken);
+          client.release(broken.get(client));
         },
       };
     },
@@ -71,6 +74,18 @@ export type DbOptions = Readonly<{
 /** How long a request waits for a connection before it is told the service is unavailable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+export type HotQuery = <R>(text: string, values: unknown[]) => Promise<R[]>;
+const HOT = new WeakMap<Db, HotQuery>();
+
+/**
+ * The hot statements (a PIN entry, a status read) one call away from the driver: on PostgreSQL straight on the pg
+ * pool as named prepared statements, skipping Kysely's executor and connection wrapper (they do nothing for a raw
+ * statement); elsewhere (PGlite) through Kysely. Same SQL text either way.
+ */
+export function hotQuery(db: Db): HotQuery {
+  return HOT.get(db) ?? (async <R>(text: string, values: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[]);
+}
+
 export async function createDb(config: DbConfig, options: DbOptions = {}): Promise<Db> {
   const onFault = options.onFault ?? (() => undefined);
   if (config.kind === 'postgres') {
@@ -80,10 +95,17 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
       types: pgTypes,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
-    // An idle connection that the server drops (a restart, a terminated backend) must not crash the process: the
-    // pool discards it, and the next query reconnects. Unhandled, pg would raise it as an uncaught error.
-    pool.on('error', (error) => onFault(error));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool, onFault) as never }) });
+    // An idle connection that the server drops (a restart, a terminated backend): the pool discards it and the next
+    // query reconnects. The client's own listener (namingPool) has told onFault already.
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool, onFault) as never }) });
+    HOT.set(db, async (text, values) => {
+      // pool.query checks a client out, listens for its errors while the statement runs, and destroys it on a
+      // connection fault; every client also has namingPool's listener from the moment the pool made it.
+      const name = PREPARED_MARK.exec(text)?.[1];
+      return (await pool.query(name ? { name, text, values } : { text, values })).rows;
+    });
+    return db;
   }
   if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
   // Loaded only when used: a PostgreSQL deployment never pays PGlite's start-up cost.
@@ -91,6 +113,7 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
   const pglite = await PGlite.create(config.dataDir ?? undefined, {
     // dates as strings, matching the pg parser above
     parsers: { 1082: (value: string) => value },
+    ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
   });
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
 }

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
+import { HTTPException } from 'hono/http-exception';
 import { classifyDbFault } from '../db/db-faults.js';
+import { edgeGuard, logClientMistake } from './edge-guard.js';
+import { errorPage, landingPage, wantsHtml } from './public-pages.js';
 import { errorJson, type Env, type HttpDeps } from './http-context.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerCardRoutes } from './routes/card-routes.js';
@@ -20,13 +23,14 @@ export function createApp(deps: HttpDeps, logger: Logger) {
     // values may be PINs or My Numbers.
     defaultHook: (result, c) => {
       if (!result.success) {
-        const fields = result.error.issues.map((i) => i.path.join('.'));
-        return errorJson(c, 'INVALID_REQUEST', { fields });
+        const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || result.target))];
+        return errorJson(c, 'INVALID_REQUEST', { field: fields[0], fields });
       }
       return undefined;
     },
   });
 
+  app.use('*', edgeGuard(logger));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
@@ -51,8 +55,16 @@ export function createApp(deps: HttpDeps, logger: Logger) {
 
   registerCounterConsole(app);
 
-  app.notFound((c) => errorJson(c, 'NOT_FOUND'));
+  app.get('/', async (c) => (wantsHtml(c) ? landingPage(c, await deps.listMunicipalities()) : c.json({ name: 'Kagiya', console: '/counter/', openapi: '/api/openapi.json', guidance: '/guidance/{code}', readyz: '/readyz' })));
+  app.notFound((c) => (wantsHtml(c) ? errorPage(c, 'NOT_FOUND') : errorJson(c, 'NOT_FOUND')));
   app.onError((error, c) => {
+    // A request the framework itself refused (a body a route needs but did not get, say): the caller's mistake.
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = error.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST';
+      const details = code === 'INVALID_REQUEST' ? { field: 'body' } : {};
+      logClientMistake(logger, c, code, details);
+      return errorJson(c, code, details);
+    }
     // Fail closed: a fault accepts nothing and is reported as our fault, never as a lock (DOMAIN.md §3).
     // The database unreachable (a terminated backend, a restart) is SERVICE_UNAVAILABLE, an overloaded one
     // SERVICE_BUSY; anything else is a defect of ours (INTERNAL). Each is logged at error level: none is the caller's.

@@ -1,6 +1,9 @@
 import { ERROR_MESSAGES, type ErrorCode } from '../../domain/errors.js';
 
 // One exhaustive table (DESIGN.md): a new code without a status does not compile.
+// 423 Locked means one thing only: a PIN slot is locked (PIN_LOCKED). A client that maps statuses tells the
+// resident "your PIN is locked" on 423, so a suspended card or certificate, a security hold and a staff
+// sign-in lockout must never use it (issue #6): they are 403 (the card may not be used now) and 429.
 export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 423 | 429 | 431 | 500 | 503>> = {
   PIN_FORMAT: 400,
   PIN_INCORRECT: 401,
@@ -8,13 +11,13 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409
   PIN_WEAK: 400,
   PIN_SLOT_ABSENT: 409,
   CARD_REJECTED: 401,
-  CARD_SUSPENDED: 423,
+  CARD_SUSPENDED: 403,
   CARD_REVOKED: 410,
   CARD_EXPIRED: 410,
   CERT_EXPIRED: 410,
   CERT_REVOKED: 410,
-  CERT_SUSPENDED: 423,
-  RISK_HOLD: 423,
+  CERT_SUSPENDED: 403,
+  RISK_HOLD: 403,
   SERVICE_BUSY: 503,
   SERVICE_UNAVAILABLE: 503,
   INVALID_REQUEST: 400,
@@ -30,13 +33,14 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409
   CONFLICT: 409,
   INTERNAL: 500,
   STAFF_LOGIN_FAILED: 401,
-  STAFF_LOCKED: 423,
+  STAFF_LOCKED: 429,
   MAINTENANCE_DAY: 409,
   PROCEDURE_INVALID_TRANSITION: 409,
   DOCUMENTS_MISSING: 400,
   LETTER_CODE_INVALID: 400,
   DEADLINE_PASSED: 410,
   PIN_PAD_EXPIRED: 410,
+  PIN_PAD_REQUIRED: 403,
   POLICY_INVALID: 400,
 };
 

@@ -29,9 +29,9 @@ const T = {
     fee: '手数料：無料',
     kinds: '本人確認書類の種類',
     classA: 'A：顔写真付きの公的な本人確認書類',
-    classB: 'B：顔写真のない本人確認書類（氏名と生年月日または住所の記載があるもの）',
+    classB: 'B：Aにあたらない本人確認書類（顔写真のないもの、公的機関以外が発行した顔写真付きのものなど。氏名と生年月日または住所の記載があるもの）',
     kiosk: '署名用または利用者証明用の暗証番号のどちらか一方だけを忘れた場合は、スマートフォンの「JPKI暗証番号リセット」アプリとコンビニの端末でも再設定できます（もう一方の暗証番号が必要です）。',
-    notes: '備考',
+    notes: 'お知らせ',
     version: (p: MunicipalPolicy) => `この案内は${p.version}版の手続方針から自動で作成しています。窓口のチェックリストも同じ方針を使います。`,
     other: 'English',
     phone: '問い合わせ先',
@@ -59,9 +59,9 @@ const T = {
     fee: 'Fee: free',
     kinds: 'Kinds of ID documents',
     classA: 'A: official photo ID',
-    classB: 'B: ID without photo (showing name and birth date or address)',
+    classB: 'B: other ID (without a photo, or with a photo not issued by a public body), showing name and birth date or address',
     kiosk: 'If you forgot only one of the two certificate PINs (signing or authentication), you can also re-set it with the "JPKI PIN reset" smartphone app and a convenience-store kiosk (you need the other PIN).',
-    notes: 'Notes',
+    notes: 'Please note',
     version: (p: MunicipalPolicy) => `Generated from version ${p.version} of the municipal policy; the counter's checklist uses the same policy.`,
     other: '日本語',
     phone: 'Contact',
@@ -113,8 +113,8 @@ ${section(t.voluntary, describeApplicant(policy, 'voluntary_proxy')[lang], t.vol
 <p><strong>${t.fee}</strong></p>
 <p>${t.kiosk}</p>
 ${policy.phone ? html`<p>${t.phone}: ${policy.phone}</p>` : ''}
-<h2>${t.notes}</h2>
-<p>${policy.notes[lang]}</p>
+${policy.publicNotes && policy.publicNotes[lang].trim() ? html`<h2>${t.notes}</h2>
+<p>${policy.publicNotes[lang]}</p>` : ''}
 <p><small>${t.version(policy)}</small></p>
 </body>
 </html>`;

@@ -83,3 +83,14 @@ export const CardEventSchema = z
     actor: z.string().nullable(),
   })
   .openapi('CardEvent');
+
+/** A real calendar date, YYYY-MM-DD (1980-02-30 is refused here, before it can reach SQL). */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((value) => {
+    const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+    const date = new Date(Date.UTC(y, m - 1, d));
+    return y >= 1800 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  }, 'not a calendar date')
+  .openapi({ format: 'date', example: '1980-05-14' });

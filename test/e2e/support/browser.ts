@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { DICTIONARY, type Key } from '../../../web/src/i18n/dictionary.js';
 
-// Debian's Chromium, driven by playwright-core (no browser download). In CI it must run; elsewhere the e2e suite is
-// skipped only when no Chromium is installed.
+// Debian's Chromium, driven by playwright-core (no browser download). In CI (`CI` set, as .ci/run does) it must run:
+// a missing Chromium fails the run. Elsewhere the browser tests are skipped only when no Chromium is installed, and
+// the run's summary counts them as skipped.
 const CANDIDATES = [process.env.KAGIYA_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
 export const CHROMIUM = CANDIDATES.find((p) => existsSync(p)) ?? null;
-export const RUN_E2E = CHROMIUM !== null || !!process.env.CI;
+export const IN_CI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+export const RUN_E2E = CHROMIUM !== null || IN_CI;
 
 // The closed network: without these Chromium stalls on lookups it can never complete.
 const FLAGS = [
@@ -63,15 +65,31 @@ export async function snap(page: Page, lang: Lang, name: string): Promise<void> 
 
 /**
  * Everything a page writes to its console, and its uncaught errors. The tests assert there are no errors (a
- * Content-Security-Policy violation shows up here too) and that no My Number ever appears. Failed loads are the
- * API's expected refusals (401 before sign-in, the errors the tests provoke), shown on screen instead.
+ * Content-Security-Policy violation shows up here too) and that no My Number ever appears. A failed load is an error
+ * unless the server answered it with a 4xx, the API's expected refusals (401 before sign-in, the errors the tests
+ * provoke), which the screens show instead; a 5xx, or a load that got no answer at all, fails the test.
  */
 export function watchConsole(page: Page): { messages: string[]; errors: string[] } {
   const seen = { messages: [] as string[], errors: [] as string[] };
   page.on('console', (m) => {
     seen.messages.push(m.text());
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) seen.errors.push(m.text());
+    if (m.type() !== 'error') return;
+    if (isExpectedRefusal(m.text())) return;
+    seen.errors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) seen.errors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => {
+    // A navigation away aborts requests still in flight; anything else that got no answer is an error.
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') seen.errors.push(`no answer: ${r.method()} ${r.url()} (${r.failure()?.errorText})`);
   });
   page.on('pageerror', (e) => seen.errors.push(String(e)));
   return seen;
+}
+
+/** Chromium's line for a load the server refused: "Failed to load resource: the server responded with a status of 404 (Not Found)". */
+export function isExpectedRefusal(text: string): boolean {
+  const status = /^Failed to load resource: the server responded with a status of (\d{3})\b/.exec(text)?.[1];
+  return status !== undefined && Number(status) >= 400 && Number(status) < 500;
 }

@@ -36,6 +36,8 @@ export async function padDigits(pad: Page, pin: string) {
   for (let round = 0; round < 2; round += 1) {
     for (const d of pin) await pad.locator(`.keypad [data-key="${d}"]`).click();
     await pad.getByTestId('pad-ok').click();
+    // The first entry is checked by the server (weak PINs are refused as entered); wait for the confirmation step.
+    if (round === 0) await pad.locator('section[data-phase="confirm"]').waitFor();
   }
 }
 
@@ -44,5 +46,6 @@ export async function padText(pad: Page, password: string) {
   for (let round = 0; round < 2; round += 1) {
     await pad.getByTestId('sign-input').fill(password);
     await pad.getByTestId('pad-ok').click();
+    if (round === 0) await pad.locator('section[data-phase="confirm"]').waitFor();
   }
 }

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { get } from './client';
-import type { Municipality, MunicipalPolicy } from './types';
+import type { Municipality, MunicipalPolicy, ResponseOf } from './types';
 import type { Lang } from '../i18n/lang';
 
 // Public reference data, fetched once per page load.
-let municipalities: Promise<Municipality[]> | null = null;
+let municipalities: Promise<readonly Municipality[]> | null = null;
 
-export function loadMunicipalities(): Promise<Municipality[]> {
-  municipalities ??= get<{ municipalities: Municipality[] }>('/api/v1/municipalities', { staff: false })
+export function loadMunicipalities(): Promise<readonly Municipality[]> {
+  municipalities ??= get<ResponseOf<'/api/v1/municipalities', 'get'>>('/api/v1/municipalities', { staff: false })
     .then((r) => r.municipalities)
     .catch((e: unknown) => {
       municipalities = null;
@@ -17,7 +17,7 @@ export function loadMunicipalities(): Promise<Municipality[]> {
 }
 
 export function useMunicipalityName(code: string | null | undefined, lang: Lang): string {
-  const [list, setList] = useState<Municipality[]>([]);
+  const [list, setList] = useState<readonly Municipality[]>([]);
   useEffect(() => {
     let live = true;
     loadMunicipalities()

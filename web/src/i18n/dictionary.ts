@@ -138,8 +138,38 @@ export const DICTIONARY = {
   channel_kiosk: ['コンビニ等の端末', 'kiosk'],
   channel_counter: ['窓口', 'counter'],
   channel_clinic: ['医療機関', 'clinic'],
-  'channel_ic-reader': ['ICカードリーダー', 'IC card reader'],
   channel_other: ['その他', 'other'],
+  'channel_ic-reader': ['ICカードリーダー', 'card reader'],
+
+  // Relying services (their ids as recorded on each attempt)
+  service_portal: ['マイナポータル', 'Mynaportal'],
+  service_mynaportal: ['マイナポータル', 'Mynaportal'],
+  'service_e-tax': ['e-Tax', 'e-Tax'],
+  'service_konbini-certificates': ['コンビニ交付', 'convenience-store certificates'],
+  'service_health-insurance': ['マイナ保険証', 'health-insurance check'],
+  'service_card-issuance': ['カードの交付', 'card issuance'],
+  service_counter: ['窓口', 'counter'],
+
+  // Why an entry was refused (codes recorded on attempts), in words
+  code_PIN_LOCKED: ['ロック中（照合せず）', 'locked (not checked)'],
+  code_PIN_FORMAT: ['形式の誤り（照合せず）', 'malformed (not checked)'],
+  code_PIN_INCORRECT: ['暗証番号の誤り', 'wrong PIN'],
+  code_PIN_SLOT_ABSENT: ['この暗証番号なし', 'no such PIN on the card'],
+  code_CARD_SUSPENDED: ['カードの一時停止', 'card suspended'],
+  code_CARD_REVOKED: ['カードの廃止', 'card revoked'],
+  code_CARD_EXPIRED: ['カードの期限切れ', 'card expired'],
+  code_CERT_SUSPENDED: ['電子証明書の一時保留', 'certificate suspended'],
+  code_CERT_REVOKED: ['電子証明書の失効', 'certificate revoked'],
+  code_CERT_EXPIRED: ['電子証明書の期限切れ', 'certificate expired'],
+  code_RISK_HOLD: ['セキュリティ上の保留', 'security hold'],
+  code_SERVICE_BUSY: ['システムの混雑（こちら側の問題）', 'system busy (our problem)'],
+  code_SERVICE_UNAVAILABLE: ['システムの一時停止（こちら側の問題）', 'system unavailable (our problem)'],
+
+  // Refusals explained to the clerk rather than the resident
+  errorFor_CARD_REJECTED_OTHER_HOLDER: ['このカードは別の住民のものです。この手続の本人のカードを受け取って、もう一度読み取ってください。', "This card belongs to another resident. Take this procedure's holder's own card and read it again."],
+
+  // Times: the API speaks UTC; the console shows Japan time and says so
+  timeZoneNote: ['時刻はすべて日本時間（JST）です。', 'All times are Japan time (JST).'],
 
   // Procedure start
   startTitle: ['暗証番号の再設定', 'PIN re-setting'],
@@ -214,7 +244,7 @@ export const DICTIONARY = {
   // Documents
   documentsTitle: ['本人確認書類の確認', 'Check ID documents'],
   ruleFor: ['{type}の場合に必要なもの（{city}の方針 第{version}版）', 'Required from a {type} ({city} policy, version {version})'],
-  policyNotes: ['この市区町村の方針について', "About this municipality's policy"],
+  policyNotes: ['職員向けメモ：この方針の根拠（公開の案内ページには表示されません）', 'Staff notes: what this policy rests on (not shown on the public guidance page)'],
   holderCard: ['本人のマイナンバーカード', "The holder's My Number Card"],
   proxyCard: ['代理人自身のマイナンバーカード', "The proxy's own My Number Card"],
   classCard: ['マイナンバーカード', 'My Number Card'],
@@ -245,6 +275,10 @@ export const DICTIONARY = {
   pinPadInstructions: [
     'お客様側の画面（タブレット等）にこの入力画面を表示し、お客様ご本人に新しい暗証番号を2回ずつ入力していただいてください。職員は暗証番号を見聞きしません。入力が終わると、この画面は自動で「完了」に変わります。',
     'Show this screen on the customer-facing display (a tablet, say) and let the holder type each new PIN twice. Staff never see or hear the PINs. When the holder is done, this screen turns to "completed" by itself.',
+  ],
+  pinPadInstructionsLetter: [
+    'お客様側の画面（タブレット等）にこの入力画面を表示し、代理人の方に、回答書の目隠し部分に記入された暗証番号を2回ずつ入力していただいてください。職員は目隠し部分を開けず、暗証番号を見聞きしません。入力が終わると、この画面は自動で「完了」に変わります。',
+    'Show this screen on the customer-facing display (a tablet, say) and let the proxy type each PIN written in the concealed area of the answer, twice. Staff never open the concealed area, see or hear the PINs. When the proxy is done, this screen turns to "completed" by itself.',
   ],
   pinPadWaiting: ['お客様の入力を待っています…', 'Waiting for the holder…'],
   pinPadLost: ['入力画面のリンクはこの端末に残っていません。お客様側の画面で入力を続けていただくか、取り消してやり直してください。', 'The PIN pad link is not kept on this device. Let the holder continue on the customer screen, or cancel and start again.'],
@@ -281,13 +315,6 @@ export const DICTIONARY = {
   codeRemaining: ['あと{n}回間違えると照会書は無効になります。', '{n} more wrong codes void the letter.'],
 
   // Complete (letter path)
-  completeTitle: ['回答書に記入された暗証番号を設定', 'Set the PINs written in the answer'],
-  completeLead: ['回答書の目隠し部分を開封し、記入された新しい暗証番号を入力します。入力後、回答書は所定の方法で保管・廃棄してください。', 'Open the concealed area of the answer and type the new PINs written there. Then file or destroy the answer as prescribed.'],
-  setPins: ['暗証番号を設定して完了', 'Set the PINs and complete'],
-  setting: ['設定中…', 'Setting…'],
-  pinFormat4: ['数字4桁', '4 digits'],
-  pinHint: ['{slot}：{format}', '{slot}: {format}'],
-  pinFormatSign: ['英大文字と数字 6〜16文字', '6–16 capital letters and digits'],
   show: ['表示', 'Show'],
   hide: ['隠す', 'Hide'],
 
@@ -342,6 +369,7 @@ export const DICTIONARY = {
   padTitle: ['暗証番号の設定', 'Set your PINs'],
   padHello: ['{name} 様', '{name}'],
   padLead: ['新しい暗証番号を、ご本人が入力してください。職員には表示されません。', 'Please enter your new PINs yourself. Staff cannot see them.'],
+  padLeadLetter: ['回答書の目隠し部分に記入された暗証番号を、代理人の方が入力してください。職員には表示されません。', 'Please type the PINs written in the concealed area of the answer. Staff cannot see them.'],
   padStepOf: ['{i} / {n}', '{i} of {n}'],
   padEnter: ['新しい暗証番号を入力してください', 'Enter the new PIN'],
   padConfirm: ['確認のため、もう一度入力してください', 'Enter it again to confirm'],

@@ -31,7 +31,7 @@ export function SourcesTable({ sources }: { sources: Diagnosis['failuresBySource
                 <tr key={i}>
                   <td>{t(slotShortKey(s.slot))}</td>
                   <td>{tv('channel_', s.channel)}</td>
-                  <td>{s.service ?? '—'}</td>
+                  <td>{tv('service_', s.service)}</td>
                   <td>{s.terminal ?? '—'}</td>
                   <td className="num">{s.failures}</td>
                   <td className="mono nowrap">{formatDateTime(s.lastAt)}</td>
@@ -80,9 +80,9 @@ export function AttemptsTable({ attempts }: { attempts: Diagnosis['attempts'] })
                   <td>
                     <Badge tone={RESULT_TONE[a.result] ?? 'muted'}>{tv('result_', a.result)}</Badge>
                   </td>
-                  <td className="mono small">{a.code ?? '—'}</td>
+                  <td className="small">{tv('code_', a.code)}</td>
                   <td>{tv('channel_', a.channel)}</td>
-                  <td>{a.service ?? '—'}</td>
+                  <td>{tv('service_', a.service)}</td>
                   <td>{a.terminal ?? '—'}</td>
                 </tr>
               ))}

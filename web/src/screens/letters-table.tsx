@@ -8,7 +8,7 @@ import { useLang } from '../i18n/lang';
 import { Link, paths } from '../router';
 import { letterTone } from './procedure/letter-step';
 
-export function LettersTable({ letters, onChanged }: { letters: Letter[]; onChanged(): void }) {
+export function LettersTable({ letters, onChanged }: { letters: readonly Letter[]; onChanged(): void }) {
   const { t } = useLang();
   const [error, setError] = useState<unknown>(null);
   return (

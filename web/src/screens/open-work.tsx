@@ -1,5 +1,5 @@
 import { get } from '../api/client';
-import type { Letter, Procedure, Staff } from '../api/types';
+import type { Letter, Procedure, ResponseOf, Staff } from '../api/types';
 import { Badge } from '../components/badge';
 import { ErrorBox } from '../components/error-box';
 import { Loading } from '../components/loading';
@@ -12,14 +12,14 @@ import { Link, paths } from '../router';
 import { LettersTable } from './letters-table';
 import { stateTone } from './procedure/procedure-summary';
 
-type Work = { procedures: Procedure[]; letters: Letter[] };
+type Work = { procedures: readonly Procedure[]; letters: readonly Letter[] };
 
 const DETAILS_LIMIT = 50;
 
 async function loadWork(): Promise<Work> {
   const [list, letters] = await Promise.all([
-    get<{ procedures: Procedure[] }>('/api/v1/counter/procedures'),
-    get<{ letters: Letter[] }>('/api/v1/counter/letters?status=queued,mailed'),
+    get<ResponseOf<'/api/v1/counter/procedures', 'get'>>('/api/v1/counter/procedures'),
+    get<ResponseOf<'/api/v1/counter/letters', 'get'>>('/api/v1/counter/letters?status=queued,mailed'),
   ]);
   // The list carries no names; each procedure's own view does.
   const detailed = await Promise.all(
@@ -52,7 +52,7 @@ export function OpenWorkScreen({ staff }: { staff: Staff }) {
   );
 }
 
-function ProceduresTable({ procedures, letters }: { procedures: Procedure[]; letters: Letter[] }) {
+function ProceduresTable({ procedures, letters }: { procedures: readonly Procedure[]; letters: readonly Letter[] }) {
   const { t, tv } = useLang();
   if (procedures.length === 0) return <p className="empty panel">{t('noProcedures')}</p>;
   const holderOf = (p: Procedure) => p.resident?.name ?? letters.find((l) => l.procedureId === p.id)?.holderName ?? '—';

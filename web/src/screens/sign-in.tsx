@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { post } from '../api/client';
-import type { Staff } from '../api/types';
+import type { ResponseOf, Staff } from '../api/types';
 import { ErrorBox } from '../components/error-box';
 import { Field } from '../components/field';
 import { useLang } from '../i18n/lang';
@@ -18,7 +18,7 @@ export function SignIn({ onSignedIn, expired }: { onSignedIn(staff: Staff): void
     setBusy(true);
     setError(null);
     try {
-      const r = await post<{ staff: Staff }>('/api/v1/staff/session', { loginId: loginId.trim(), password, totp: totp.trim() }, { staff: false });
+      const r = await post<ResponseOf<'/api/v1/staff/session', 'post'>>('/api/v1/staff/session', { loginId: loginId.trim(), password, totp: totp.trim() }, { staff: false });
       setPassword('');
       onSignedIn(r.staff);
     } catch (err) {

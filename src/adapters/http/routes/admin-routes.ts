@@ -6,7 +6,7 @@ import { issueCard } from '../../../app/issue-card.js';
 import { moveResident } from '../../../app/move-resident.js';
 import type { Actor } from '../../../domain/actor.js';
 import { CARD_KEY_ALGORITHMS } from '../../../app/ports.js';
-import { CardIdParam, errorResponses } from '../schemas.js';
+import { CalendarDate, CardIdParam, errorResponses } from '../schemas.js';
 import { errorJson, eventContext, resolveActor, respond, type Env } from '../http-context.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -21,7 +21,7 @@ const NewResidentBody = z
     municipalityCode: z.string().regex(/^\d{6}$/),
     name: z.string().min(1).max(100),
     nameKana: z.string().min(1).max(100),
-    birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    birthDate: CalendarDate,
     sex: z.enum(['male', 'female', 'other']),
     address: z.string().min(1).max(300),
     myNumber: z.string().max(32).openapi({ description: '12 digits with a valid check digit; stored encrypted, never returned in full' }),

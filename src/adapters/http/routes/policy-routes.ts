@@ -7,6 +7,7 @@ import { STAFF_ROLES } from '../../../domain/actor.js';
 import { APPLICANT_TYPES } from '../../../domain/municipal-policy.js';
 import { renderGuidancePage } from '../guidance-page.js';
 import { errorJson, resolveActor, respond, type Env } from '../http-context.js';
+import { MunicipalitySchema, MunicipalPolicySchema } from '../counter-schemas.js';
 import { errorResponses } from '../schemas.js';
 
 const Obj = z.object({}).passthrough();
@@ -19,7 +20,8 @@ const PolicyBody = z
     inquiryDeadlineDays: z.number().int(),
     counterHours: z.array(z.object({ days: Bilingual, open: z.string().max(5), close: z.string().max(5) })).max(10),
     phone: z.string().max(30).nullable(),
-    notes: Bilingual,
+    notes: Bilingual.openapi({ description: 'For staff: research behind the policy; never shown on the public guidance page' }),
+    publicNotes: Bilingual.optional().openapi({ description: 'For residents: shown on the public guidance page' }),
   })
   .openapi('MunicipalPolicyInput');
 const valid = (c: Context<Env>, target: 'json' | 'param') => (c.req as unknown as { valid(t: string): any }).valid(target);
@@ -28,7 +30,7 @@ export function registerPolicyRoutes(app: OpenAPIHono<Env>) {
   const codeParams = z.object({ code: z.string().regex(/^\d{6}$/) });
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/municipalities', tags: ['Municipalities (public)'], summary: 'Municipalities served', responses: { 200: { description: 'List', content: { 'application/json': { schema: Obj } } } } }),
+    createRoute({ method: 'get', path: '/api/v1/municipalities', tags: ['Municipalities (public)'], summary: 'Municipalities served', responses: { 200: { description: 'List', content: { 'application/json': { schema: z.object({ municipalities: z.array(MunicipalitySchema) }) } } } } }),
     (async (c: Context<Env>) => {
       const list = await c.var.deps.listMunicipalities();
       return c.json({ municipalities: list.map((m) => ({ ...m, guidanceUrl: `/guidance/${m.code}` })) }, 200);
@@ -36,7 +38,7 @@ export function registerPolicyRoutes(app: OpenAPIHono<Env>) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/municipalities/{code}/policy', tags: ['Municipalities (public)'], summary: 'The policy in force: documents per applicant type, deadlines, hours', request: { params: codeParams }, responses: { 200: { description: 'Policy', content: { 'application/json': { schema: Obj } } }, ...errorResponses(404) } }),
+    createRoute({ method: 'get', path: '/api/v1/municipalities/{code}/policy', tags: ['Municipalities (public)'], summary: 'The policy in force: documents per applicant type, deadlines, hours', request: { params: codeParams }, responses: { 200: { description: 'Policy', content: { 'application/json': { schema: MunicipalPolicySchema } } }, ...errorResponses(404) } }),
     (async (c: Context<Env>) => respond(c, await getMunicipalPolicy(c.var.deps, valid(c, 'param').code), (p) => p)) as never,
   );
 
@@ -48,7 +50,7 @@ export function registerPolicyRoutes(app: OpenAPIHono<Env>) {
       security: [{ bearer: [] }, { cookie: [] }],
       summary: 'Publish a new version of the policy (municipal or national admin; audited)',
       request: { params: codeParams, body: { required: true, content: { 'application/json': { schema: z.object({ policy: PolicyBody, reason: z.string().min(1).max(300) }) } } } },
-      responses: { 200: { description: 'New version', content: { 'application/json': { schema: Obj } } }, ...errorResponses(400, 401, 403) },
+      responses: { 200: { description: 'New version', content: { 'application/json': { schema: MunicipalPolicySchema } } }, ...errorResponses(400, 401, 403) },
     }),
     (async (c: Context<Env>) => {
       const actor = await resolveActor(c);
@@ -90,7 +92,7 @@ export function registerPolicyRoutes(app: OpenAPIHono<Env>) {
       const actor = await resolveActor(c);
       if (!actor) return errorJson(c, 'UNAUTHENTICATED');
       c.header('Cache-Control', 'no-store');
-      return respond(c, await createApiToken(c.var.deps, c.var.deps.apiTokens, actor, valid(c, 'json')), (v) => v, 201);
+      return respond(c, await createApiToken(c.var.deps, actor, valid(c, 'json')), (v) => v, 201);
     }) as never,
   );
 

@@ -21,7 +21,7 @@ export function registerStaffRoutes(app: OpenAPIHono<Env>) {
           content: { 'application/json': { schema: z.object({ loginId: z.string().min(1).max(64), password: z.string().min(1).max(256), totp: z.string().max(10) }).openapi('StaffSignIn') } },
         },
       },
-      responses: { 200: json(z.object({ staff: StaffView, expiresAt: z.string() }), 'Signed in'), ...errorResponses(400, 401, 423) },
+      responses: { 200: json(z.object({ staff: StaffView, expiresAt: z.string() }), 'Signed in'), ...errorResponses(400, 401, 429) },
     }),
     async (c) => {
       const outcome = await staffSignIn(c.var.deps, c.req.valid('json'));

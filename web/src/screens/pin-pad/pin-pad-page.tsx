@@ -13,6 +13,8 @@ import { Keypad } from './keypad';
 import { SignEntry } from './sign-entry';
 
 type Phase = 'first' | 'confirm';
+// While the first entry is being checked, keys wait: what was typed is cleared or confirmed next.
+const ignore = () => undefined;
 type Notice = { key: Key; rule?: string } | null;
 
 /**
@@ -55,8 +57,9 @@ export function PinPadPage({ token }: { token: string }) {
     setNotice(why);
   }, []);
 
-  const accept = useCallback(() => {
-    if (!current) return;
+  const [checking, setChecking] = useState(false);
+  const accept = useCallback(async () => {
+    if (!current || checking) return;
     const checked = normalizePin(current.slot, buffer);
     if (checked.kind !== 'ok') {
       setBuffer('');
@@ -64,6 +67,21 @@ export function PinPadPage({ token }: { token: string }) {
       return;
     }
     if (phase === 'first') {
+      // A weak PIN is refused as it is entered (the server knows the birth date and My Number; the pad does not).
+      setChecking(true);
+      try {
+        await post(`/api/v1/pinpad/${token}/check`, { slot: current.slot, pin: checked.pin }, { staff: false });
+      } catch (e) {
+        setBuffer('');
+        if (e instanceof ApiError && e.code === 'PIN_PAD_EXPIRED') return setGone(true);
+        if (e instanceof ApiError && e.code === 'PIN_WEAK') {
+          return setNotice({ key: 'padChooseAgain', ...(typeof e.details.rule === 'string' ? { rule: e.details.rule } : {}) });
+        }
+        if (e instanceof ApiError && e.code === 'PIN_FORMAT') return setNotice({ key: 'padFormat' });
+        // Not checked (a network fault): the server checks again when the PINs are set.
+      } finally {
+        setChecking(false);
+      }
       setFirst(checked.pin);
       setBuffer('');
       setPhase('confirm');
@@ -77,7 +95,7 @@ export function PinPadPage({ token }: { token: string }) {
     // On to the next PIN not yet chosen (after a weak one was chosen again, straight back to the review).
     const following = slots.findIndex((s) => next[s.slot] === undefined);
     restartSlot(following < 0 ? slots.length : following, null);
-  }, [current, buffer, phase, first, index, pins, slots, restartSlot]);
+  }, [current, checking, buffer, phase, first, index, pins, slots, restartSlot, token]);
 
   const submit = async () => {
     setSubmitting(true);
@@ -133,7 +151,7 @@ export function PinPadPage({ token }: { token: string }) {
         ) : (
           <div className="pad-card">
             <p className="pad-hello">{t('padHello', { name: view.holderName })}</p>
-            <p className="pad-lead">{t('padLead')}</p>
+            <p className="pad-lead" data-testid="pad-lead">{view.path === 'letter' ? t('padLeadLetter') : t('padLead')}</p>
             <ol className="pad-progress">
               {slots.map((s, i) => (
                 <li key={s.slot} className={i < index ? 'pad-progress-done' : i === index ? 'pad-progress-current' : ''}>
@@ -150,16 +168,16 @@ export function PinPadPage({ token }: { token: string }) {
                 </h1>
                 <p className="pad-instruction">{phase === 'first' ? t('padEnter') : t('padConfirm')}</p>
                 {notice && submitError === null && (
-                  <p className="alert alert-warning pad-notice" role="alert">
+                  <p className="alert alert-warning pad-notice" role="alert" data-testid="pad-notice" data-rule={notice.rule}>
                     {t(notice.key)}
                     {notice.rule && <span className="block">{t('errorRule', { rule: tv('weak_', notice.rule) })}</span>}
                   </p>
                 )}
                 {submitError !== null && notice && <ErrorBox error={submitError} />}
                 {current.digitsOnly ? (
-                  <Keypad value={buffer} onChange={setBuffer} onSubmit={accept} />
+                  <Keypad value={buffer} onChange={checking ? ignore : setBuffer} onSubmit={accept} />
                 ) : (
-                  <SignEntry value={buffer} onChange={setBuffer} onSubmit={accept} resetKey={`${index}-${phase}`} />
+                  <SignEntry value={buffer} onChange={checking ? ignore : setBuffer} onSubmit={accept} resetKey={`${index}-${phase}`} />
                 )}
               </section>
             )}

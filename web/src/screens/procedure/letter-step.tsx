@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { post } from '../../api/client';
-import type { Letter, Procedure } from '../../api/types';
+import type { Letter, Procedure, ResponseOf } from '../../api/types';
 import { Badge } from '../../components/badge';
 import { ErrorBox } from '../../components/error-box';
 import { formatDate, formatDateTime } from '../../format';
@@ -15,7 +15,7 @@ export function LetterIssueStep({ procedure, onIssued }: { procedure: Procedure;
     setBusy(true);
     setError(null);
     try {
-      const r = await post<{ procedure: Procedure; letter: Letter }>(`/api/v1/counter/procedures/${procedure.id}/letter`);
+      const r = await post<ResponseOf<'/api/v1/counter/procedures/{procedureId}/letter', 'post'>>(`/api/v1/counter/procedures/${procedure.id}/letter`);
       onIssued(r.procedure, r.letter);
     } catch (err) {
       setError(err);

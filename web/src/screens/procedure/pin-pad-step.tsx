@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import { post } from '../../api/client';
-import type { Procedure } from '../../api/types';
+import type { Procedure, ResponseOf } from '../../api/types';
 import { ErrorBox } from '../../components/error-box';
 import { formatTime } from '../../format';
 import { useLang } from '../../i18n/lang';
 import { rememberedPad, rememberPad, type RememberedPad } from './remembered';
 
 /**
- * Same-day path: the clerk opens the customer-facing PIN pad; the holder types the PINs there, never the clerk.
- * This screen waits (the procedure screen polls) until the procedure is completed.
+ * Both paths: the clerk opens the customer-facing PIN pad; the holder (same day) or the proxy with the sealed answer
+ * (letter path, visit 2) types the PINs there, never the clerk. This screen waits (the procedure screen polls) until
+ * the procedure is completed.
  */
 export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onChange(p: Procedure): void }) {
   const { t } = useLang();
@@ -20,7 +21,7 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
     setBusy(true);
     setError(null);
     try {
-      const r = await post<{ procedure: Procedure; pinPadUrl: string; expiresAt: string }>(`/api/v1/counter/procedures/${procedure.id}/pin-pad`);
+      const r = await post<ResponseOf<'/api/v1/counter/procedures/{procedureId}/pin-pad', 'post'>>(`/api/v1/counter/procedures/${procedure.id}/pin-pad`);
       const next = { url: r.pinPadUrl, expiresAt: r.expiresAt };
       rememberPad(procedure.id, next);
       setPad(next);
@@ -33,6 +34,7 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
   };
 
   const waiting = procedure.state === 'awaiting_pins';
+  const instructions = procedure.sameDay ? t('pinPadInstructions') : t('pinPadInstructionsLetter');
   return (
     <section className="panel step-panel" aria-labelledby="pad-step-title">
       <h2 id="pad-step-title" className="panel-title">
@@ -40,7 +42,7 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
       </h2>
       {!waiting && (
         <>
-          <p className="lead">{t('pinPadInstructions')}</p>
+          <p className="lead">{instructions}</p>
           <ErrorBox error={error} />
           <div className="actions">
             <button type="button" className="button button-primary button-large" onClick={open} disabled={busy} data-testid="open-pin-pad">
@@ -52,7 +54,7 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
       {waiting && pad && (
         <div className="pad-open">
           <p className="alert alert-info">{t('pinPadOpened')}</p>
-          <p className="lead">{t('pinPadInstructions')}</p>
+          <p className="lead">{instructions}</p>
           <p>
             <a className="button button-primary button-large" href={pad.url} target="_blank" rel="noopener noreferrer" data-testid="pin-pad-link">
               {t('pinPadLink')} ↗

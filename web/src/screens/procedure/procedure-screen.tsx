@@ -10,7 +10,6 @@ import { Link, paths } from '../../router';
 import { AnswerStep } from './answer-step';
 import { CancelForm } from './cancel-form';
 import { CardStep } from './card-step';
-import { CompleteStep } from './complete-step';
 import { DocumentsStep } from './documents-step';
 import { LetterInfo, LetterIssueStep } from './letter-step';
 import { PinPadStep } from './pin-pad-step';
@@ -69,7 +68,6 @@ export function ProcedureScreen({ procedureId }: { procedureId: string }) {
       {step === 'verify_answer' && <Visit2 procedure={p} policy={policy.data} onChange={update} />}
       {step === 'present_card' && <CardStep procedure={p} onChange={update} />}
       {step === 'open_pin_pad' && <PinPadStep procedure={p} onChange={update} />}
-      {step === 'complete' && <CompleteStep procedure={p} onChange={update} />}
       {step === 'done' && <Done procedure={p} />}
       {step === 'ended' && <p className="alert alert-warning">{p.state === 'expired' ? t('expired') : t('cancelled')}</p>}
       {canCancel && <CancelForm procedure={p} onChange={update} />}

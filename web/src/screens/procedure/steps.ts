@@ -1,10 +1,12 @@
 import type { Procedure } from '../../api/types';
 
 // Where a procedure stands, for the stepper and the panel shown (src/domain/procedure.ts: NEXT).
-export type StepKey = 'check_documents' | 'issue_letter' | 'verify_answer' | 'present_card' | 'open_pin_pad' | 'complete' | 'done';
+// Both paths end at the customer PIN pad: staff never type a holder's PIN (on the letter path the proxy types the
+// PINs written in the sealed answer there).
+export type StepKey = 'check_documents' | 'issue_letter' | 'verify_answer' | 'present_card' | 'open_pin_pad' | 'done';
 
 export const SAME_DAY_STEPS: readonly StepKey[] = ['check_documents', 'present_card', 'open_pin_pad', 'done'];
-export const LETTER_STEPS: readonly StepKey[] = ['check_documents', 'issue_letter', 'verify_answer', 'present_card', 'complete', 'done'];
+export const LETTER_STEPS: readonly StepKey[] = ['check_documents', 'issue_letter', 'verify_answer', 'present_card', 'open_pin_pad', 'done'];
 
 export function stepsOf(p: Procedure): readonly StepKey[] {
   return p.sameDay ? SAME_DAY_STEPS : LETTER_STEPS;
@@ -21,7 +23,7 @@ export function currentStep(p: Procedure): StepKey | 'ended' {
     case 'answer_verified':
       return 'present_card';
     case 'card_presented':
-      return p.sameDay ? 'open_pin_pad' : 'complete';
+      return 'open_pin_pad';
     case 'awaiting_pins':
       return 'open_pin_pad';
     case 'completed':

@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+let t = Date.now();
+const a = await PGlite.create();
+console.log('fresh', Date.now() - t); t = Date.now();
+await a.exec('create table x (id int); insert into x values (1);');
+const dump = await a.dumpDataDir('gzip');
+console.log('dump', Date.now() - t, dump.size); t = Date.now();
+const b = await PGlite.create({ loadDataDir: dump });
+console.log('load', Date.now() - t, (await b.query('select * from x')).rows); t = Date.now();
+const dump2 = await a.dumpDataDir('none');
+const c = await PGlite.create({ loadDataDir: dump2 });
+console.log('load uncompressed', Date.now() - t, dump2.size);
