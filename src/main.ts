@@ -77,6 +77,7 @@ async function main() {
     warnings.push('demo data seeded (set KAGIYA_DEMO=0 to start empty)');
     manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir));
     if (manifest) cards = await demoCardsNow(system.db, manifest);
+    else warnings.push(`the database already holds residents but ${demoManifestPath(config.dataDir)} is missing, so no demo cards are listed (see README, "Resetting the demo")`);
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/api.js';
 import { PINS } from '../support/factories.js';
-import { startServerChild, stopServerChild, type ServerChild } from '../support/server-child.js';
+import { postJson, startServerChild, stopServerChild, type ServerChild } from '../support/server-child.js';
 import { createTestSystem, POSTGRES_ENABLED, type TestSystem } from '../support/test-db.js';
 
 type Answer = { status: number; body: { remaining?: number; error?: { code: string; details?: { lockedNow?: boolean } } & Record<string, unknown> } };
@@ -26,11 +26,7 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
   });
 
   const verify = (server: ServerChild, card: { cardId: string; cardKey: string }, pin: string): Promise<Answer> =>
-    fetch(`${server.base}/api/v1/cards/${card.cardId}/pins/auth/verify`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-card-key': card.cardKey },
-      body: JSON.stringify({ pin }),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Answer['body'] }));
+    postJson(`${server.base}/api/v1/cards/${card.cardId}/pins/auth/verify`, { 'x-card-key': card.cardKey }, { pin });
 
   const events = (cardId: string) =>
     sql<{ id: number; result: string; code: string | null; remaining_after: number | null }>`
@@ -81,6 +77,7 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
       const entries = Array.from({ length: 90 }, (_, i) => (i % 15 === round ? PINS.auth : '9999'));
       const answers = await Promise.all(entries.map((pin, i) => verify(servers[i % 3]!, card, pin)));
       const rows = await events(card.cardId);
+      expect(answers.filter((a) => ![200, 401, 423].includes(a.status)).map((a) => `${a.status} ${codeOf(a)}`)).toEqual([]);
       // Compared entries serialise on the slot's row lock, so their ids are their order: replay them.
       let remaining = 3;
       for (const row of rows.filter((r) => r.result !== 'refused')) {

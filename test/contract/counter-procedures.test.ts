@@ -40,7 +40,7 @@ describe.each(STORES)('counter procedures on %s', (store) => {
     const { status, body } = await counter('GET', `/api/v1/counter/cards/${card.cardId}/diagnosis`);
     expect(status).toBe(200);
     expect(body.verdict.code).toBe('PIN_LOCKED');
-    expect(body.verdict.text.en).toContain('`auth` locked on 2026-03-03 after 3 failures through the smartphone app (e-Tax)');
+    expect(body.verdict.text.en).toContain('The user-authentication certificate PIN locked on 2026-03-03 after 3 failures through the smartphone app (e-Tax)');
     expect(body.pins.auth).toMatchObject({ remaining: 0, locked: true });
     expect(body.attempts.filter((a: { result: string }) => a.result === 'incorrect')).toHaveLength(3);
     expect(body.resident.myNumberMasked).toMatch(/^\*\*\*\* \*\*\*\* \d{4}$/);

@@ -43,6 +43,7 @@ const REVIEWED: Record<(typeof ERROR_CODES)[number], number> = {
   LETTER_CODE_INVALID: 400,
   DEADLINE_PASSED: 410,
   PIN_PAD_EXPIRED: 410,
+  // Staff never set a holder's PIN (issue #7): a refusal of the caller's role in this act, like FORBIDDEN.
   PIN_PAD_REQUIRED: 403,
   POLICY_INVALID: 400,
 };

@@ -124,7 +124,9 @@ describe.runIf(POSTGRES_ENABLED)('kill -9 and terminated backends during load, o
       await victim.exited;
       server = await start();
     }
-    await sleep(500);
+    // Keep the load on after the last restart until enough answers are in (a busy machine runs it slowly).
+    const deadline = Date.now() + 60_000;
+    while (received.length < 200 && Date.now() < deadline) await sleep(200);
     stop = true;
     await Promise.all([...workers, resetter]);
     await stopServerChild(server!);
@@ -175,5 +177,5 @@ describe.runIf(POSTGRES_ENABLED)('kill -9 and terminated backends during load, o
       }
     }
     console.info(`crash test: ${received.length} answers, ${unanswered} cut off by kills, ${ourFaults} answered as our fault, ${purged} backends terminated, ${resets} locked slots re-set`);
-  }, 180_000);
+  }, 240_000);
 });

@@ -105,10 +105,12 @@ describe.runIf(RUN_E2E)('counter console: voluntary proxy over two visits with t
       const padLogs = watchConsole(pad);
       await pad.setViewportSize({ width: 900, height: 1100 });
       expect(await pad.getByTestId('pad-lead').textContent()).toBe(t('padLeadLetter'));
-      // The holder wrote a weak PIN? The pad says which slot and why, and nothing is written.
-      await padDigits(pad, '1111');
-      await pad.getByTestId('pad-submit').click();
-      await pad.locator('[data-error-code="PIN_WEAK"]').waitFor();
+      // The holder wrote a weak PIN? It is refused as it is entered, nothing is written, and the slot is asked again.
+      for (const d of '1111') await pad.locator(`.keypad [data-key="${d}"]`).click();
+      await pad.getByTestId('pad-ok').click();
+      await pad.getByTestId('pad-notice').waitFor();
+      expect(await pad.getByTestId('pad-notice').textContent()).toContain(t('padChooseAgain'));
+      expect(await pad.locator('section[data-slot]').getAttribute('data-phase')).toBe('first');
       expect(await pad.locator('section[data-slot]').getAttribute('data-slot')).toBe('auth');
       await snap(pad, lang, '28-pad-weak');
       await padDigits(pad, NEW_AUTH);

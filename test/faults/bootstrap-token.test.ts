@@ -32,10 +32,28 @@ describe.runIf(POSTGRES_ENABLED)('the start banner and the national admin token'
   });
 
   it('prints only a generated development token (demo on, none supplied), and it works', async () => {
-    server = await startServerProcess({ ...keys, DATABASE_URL: database.url, KAGIYA_DEMO: '1', KAGIYA_BOOTSTRAP_TOKEN: '' });
-    const match = /development national admin token \(Authorization: Bearer …\): (kgy_admin_\S+)/.exec(server.stdout());
-    expect(match, server.stdout()).not.toBeNull();
-    const res = await fetch(`${server.url}/api/v1/audit?limit=1`, { headers: { authorization: `Bearer ${match![1]}` } });
-    expect(res.status).toBe(200);
+    // A database of its own: the demo is seeded into an empty one.
+    const fresh = await freshPostgresDatabase();
+    try {
+      server = await startServerProcess({ ...keys, DATABASE_URL: fresh.url, KAGIYA_DEMO: '1', KAGIYA_BOOTSTRAP_TOKEN: '' });
+      await checkGeneratedToken(server);
+    } finally {
+      await server?.stop();
+      server = undefined;
+      await fresh.drop();
+    }
   });
 });
+
+async function checkGeneratedToken(server: ServerProcess) {
+  const match = /development national admin token \(Authorization: Bearer …\): (kgy_admin_\S+)/.exec(server.stdout());
+  expect(match, server.stdout()).not.toBeNull();
+  const res = await fetch(`${server.url}/api/v1/audit?limit=1`, { headers: { authorization: `Bearer ${match![1]}` } });
+  expect(res.status).toBe(200);
+  // Issue #6 item 12: every demo card names the municipality its holder belongs to, read from the database.
+  const cardLines = server.stdout().split('\n').filter((l) => l.startsWith('  ■ '));
+  expect(cardLines.length).toBeGreaterThanOrEqual(5);
+  for (const line of cardLines) expect(line).toMatch(/\[\S+ \d{6} \/ [^\]]+\]|\[\S+ \d{6} \/ [^,]+, \w+\]/);
+  expect(server.stdout()).toContain('横浜市 141003');
+  expect(server.stdout()).toMatch(/suspended\]/);
+}

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -55,4 +56,23 @@ export async function stopServerChild(server: ServerChild, signal: NodeJS.Signal
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   server.child.kill(signal);
   await server.exited;
+}
+
+/**
+ * POST with a JSON body on a fresh connection (no keep-alive): a reused socket that the server is closing at that
+ * moment (its keep-alive timeout) would fail the request for a reason that has nothing to do with the test.
+ */
+export function postJson(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: any }> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
 }

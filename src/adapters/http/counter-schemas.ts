@@ -28,7 +28,8 @@ export const MunicipalPolicySchema = z
     inquiryDeadlineDays: z.number().int(),
     counterHours: z.array(z.object({ days: BilingualSchema, open: z.string(), close: z.string() })),
     phone: z.string().nullable(),
-    notes: BilingualSchema,
+    notes: BilingualSchema.openapi({ description: 'For staff: the research behind the policy; never on the guidance page' }),
+    publicNotes: BilingualSchema.optional().openapi({ description: 'For residents, shown on the guidance page; absent when nothing' }),
   })
   .openapi('MunicipalPolicy');
 

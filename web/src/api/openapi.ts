@@ -4252,8 +4252,9 @@ export interface components {
                 readonly sameDayWithoutPhotoId: boolean;
             };
             readonly municipalityCode: string;
-            readonly notes: components["schemas"]["Bilingual"];
+            readonly notes: components["schemas"]["Bilingual"] & unknown;
             readonly phone: string | null;
+            readonly publicNotes?: components["schemas"]["Bilingual"] & unknown;
             readonly version: number;
         };
         readonly MunicipalPolicyInput: {

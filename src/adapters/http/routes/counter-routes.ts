@@ -42,7 +42,11 @@ function staffHandler(handler: (c: Context<Env>, actor: Actor) => Promise<Respon
 // c.req.valid() is typed per route; the handlers below read it through this one cast.
 const valid = (c: Context<Env>, target: 'json' | 'query' | 'param') => (c.req as unknown as { valid(t: string): any }).valid(target);
 
+/** Checks of new PINs per PIN pad (four slots, a few tries each); the pad itself works 15 minutes, once. */
+const MAX_PAD_CHECKS = 16;
+
 export function registerCounterRoutes(app: OpenAPIHono<Env>) {
+  const padChecks = new Map<string, number>();
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', { type: 'apiKey', in: 'cookie', name: 'kagiya_session' });
   const procedurePath = (suffix = '') => `/api/v1/counter/procedures/{procedureId}${suffix}`;
   const procParams = z.object({ procedureId: UUID });
@@ -177,7 +181,15 @@ export function registerCounterRoutes(app: OpenAPIHono<Env>) {
     }),
     (async (c: Context<Env>) => {
       const { slot, pin } = valid(c, 'json');
-      return respond(c, await checkPinPadPin(c.var.deps, valid(c, 'param').token, slot, pin), (v) => ({ ok: true, slot: v.slot }));
+      const token: string = valid(c, 'param').token;
+      // The weak-PIN rules involve the birth date and the My Number: unlimited checks would let whoever holds the
+      // pad's address read the My Number out four digits at a time. A pad gets a few checks per PIN, no more;
+      // past that, the PINs are still checked when they are set.
+      const used = (padChecks.get(token) ?? 0) + 1;
+      if (padChecks.size > 10_000) padChecks.clear();
+      padChecks.set(token, used);
+      if (used > MAX_PAD_CHECKS) return errorJson(c, 'INVALID_REQUEST', { field: 'pin', reason: 'TOO_MANY_CHECKS' });
+      return respond(c, await checkPinPadPin(c.var.deps, token, slot, pin), (v) => ({ ok: true, slot: v.slot }));
     }) as never,
   );
 }

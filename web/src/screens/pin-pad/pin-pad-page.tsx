@@ -78,7 +78,7 @@ export function PinPadPage({ token }: { token: string }) {
           return setNotice({ key: 'padChooseAgain', ...(typeof e.details.rule === 'string' ? { rule: e.details.rule } : {}) });
         }
         if (e instanceof ApiError && e.code === 'PIN_FORMAT') return setNotice({ key: 'padFormat' });
-        // Not checked (a network fault): the server checks again when the PINs are set.
+        // Not checked (a network fault, or the pad used up its checks): the server checks again when the PINs are set.
       } finally {
         setChecking(false);
       }
