@@ -44,15 +44,21 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     const compared = rows.filter((r) => r.result === 'incorrect' || r.result === 'success');
     expect(compared.map((r) => r.result)).toEqual(['incorrect', 'incorrect', 'incorrect']);
     expect(compared.map((r) => r.remaining_after)).toEqual([2, 1, 0]);
-    // every entry has its event: the 297 others are refusals, all as locked, none spent anything
-    expect(rows).toHaveLength(300);
+    // On an overloaded machine a request may wait longer for a pool connection than the server allows; it is then
+    // answered as our fault (503) before any statement runs. Such an answer must say so, and leave no event.
+    const ourFault = answers.filter((a) => a.status === 503);
+    const tally = JSON.stringify(Object.fromEntries([...new Set(answers.map(codeOf))].map((c) => [c, answers.filter((a) => codeOf(a) === c).length])));
+    expect(ourFault.every((a) => ['SERVICE_UNAVAILABLE', 'SERVICE_BUSY'].includes(codeOf(a))), tally).toBe(true);
+    expect(ourFault.length, tally).toBeLessThan(150);
+    // every other entry has its event: the rest are refusals, all as locked, none spent anything
+    expect(rows, tally).toHaveLength(300 - ourFault.length);
     expect(rows.filter((r) => r.result === 'refused').every((r) => r.code === 'PIN_LOCKED' && r.remaining_after === 0)).toBe(true);
 
     expect(answers.filter((a) => codeOf(a) === 'PIN_INCORRECT')).toHaveLength(2);
-    expect(answers.filter((a) => codeOf(a) === 'PIN_LOCKED')).toHaveLength(298);
-    // the entry that spent the last try says so (lockedNow); the 297 refused say locked and nothing more
+    expect(answers.filter((a) => codeOf(a) === 'PIN_LOCKED')).toHaveLength(298 - ourFault.length);
+    // the entry that spent the last try says so (lockedNow); the refused ones say locked and nothing more
     expect(answers.filter(lockedNow)).toHaveLength(1);
-    expect(answers.every((a) => a.status === 401 || a.status === 423)).toBe(true);
+    expect(answers.every((a) => [401, 423, 503].includes(a.status)), tally).toBe(true);
 
     const status = await api(system).status(card);
     expect(status.body.pins.auth).toMatchObject({ remaining: 0, locked: true });
@@ -77,7 +83,8 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
       const entries = Array.from({ length: 90 }, (_, i) => (i % 15 === round ? PINS.auth : '9999'));
       const answers = await Promise.all(entries.map((pin, i) => verify(servers[i % 3]!, card, pin)));
       const rows = await events(card.cardId);
-      expect(answers.filter((a) => ![200, 401, 423].includes(a.status)).map((a) => `${a.status} ${codeOf(a)}`)).toEqual([]);
+      // only answers about the PIN, or our own fault (503, before any statement ran, so without an event)
+      expect(answers.filter((a) => ![200, 401, 423].includes(a.status) && !(a.status === 503 && codeOf(a).startsWith('SERVICE_'))).map((a) => `${a.status} ${codeOf(a)}`)).toEqual([]);
       // Compared entries serialise on the slot's row lock, so their ids are their order: replay them.
       let remaining = 3;
       for (const row of rows.filter((r) => r.result !== 'refused')) {
