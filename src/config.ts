@@ -22,6 +22,8 @@ export type Config = Readonly<{
   /** Master key for private keys and My Numbers at rest; null means a generated development key. */
   masterKey: Buffer | null;
   keyAlgorithm: KeyAlgorithmSetting;
+  /** A card on a reader forgets its verified PINs after this long without a command. */
+  readerIdleSeconds: number;
   /** Seed demo data into an empty database. */
   demo: boolean;
   /** With demo data, also start the demo relying services (portal…) beside Kagiya (KAGIYA_DEMO_SERVICES=0: not). */
@@ -55,6 +57,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const poolSize = Number(env.KAGIYA_DB_POOL ?? 20);
   const publicUrl = parsePublicUrl(env.KAGIYA_PUBLIC_URL, port);
+  const readerIdleSeconds = Number(env.KAGIYA_READER_IDLE_SECONDS ?? 60);
+  if (!Number.isInteger(readerIdleSeconds) || readerIdleSeconds < 1 || readerIdleSeconds > 3600) {
+    throw new ConfigError('KAGIYA_READER_IDLE_SECONDS must be a whole number of seconds from 1 to 3600');
+  }
   return Object.freeze({
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -67,6 +73,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     pepper: secret('KAGIYA_PEPPER', env.KAGIYA_PEPPER),
     masterKey: secret('KAGIYA_MASTER_KEY', env.KAGIYA_MASTER_KEY),
     keyAlgorithm,
+    readerIdleSeconds,
     demo: env.KAGIYA_DEMO !== '0',
     demoServices: env.KAGIYA_DEMO_SERVICES !== '0',
     kioskHours: kioskHours(env.KAGIYA_KIOSK_HOURS),

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
-import { demoCardsNow, demoManifestPath, seedDemoData, seedReferenceData, type DemoCardNow, type DemoManifest } from './adapters/cli/demo-data.js';
+import { existsSync } from 'node:fs';
+import { demoCardsNow, demoManifestPath, demoReaderCardPath, seedDemoData, seedReferenceData, type DemoCardNow, type DemoManifest } from './adapters/cli/demo-data.js';
 import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { classifyDbFault } from './adapters/db/db-faults.js';
@@ -22,6 +23,7 @@ function printBanner(
   cards: readonly DemoCardNow[],
   status: { publicUrl: string; caIds: string[] },
   services: readonly ServiceLine[],
+  readerCardFile: string | null,
 ) {
   const lines = [
     '',
@@ -63,6 +65,10 @@ function printBanner(
         lines.push(`    {"cardId":"${first.cardId}","cardKey":"${first.cardKey}"}   利用者証明用 / auth PIN ${first.pins.auth ?? ''}`);
       }
     }
+    if (readerCardFile) {
+      lines.push('', 'ICカードリーダーで使う / on a card reader (pcscd + vsmartcard-vpcd + opensc; README "The card on a reader"):');
+      lines.push(`  npx kagiya reader --url ${url} --card-file ${readerCardFile} --trace`);
+    }
   }
   console.log(lines.join('\n') + '\n');
 }
@@ -88,6 +94,7 @@ async function main() {
       masterKey: config.masterKey ?? dev.masterKey,
       keyAlgorithm: config.keyAlgorithm,
       publicUrl: config.publicUrl,
+      readerIdleSeconds: config.readerIdleSeconds,
       bootstrapToken,
       logger,
     });
@@ -138,7 +145,9 @@ async function main() {
     }
   }
   const generated = config.bootstrapToken ? null : bootstrapToken;
-  printBanner(server.url, generated, config.bootstrapToken !== null, manifest, cards, { publicUrl: config.publicUrl, caIds }, running);
+  const readerCard = demoReaderCardPath(config.dataDir);
+  const readerCardFile = manifest && existsSync(readerCard) ? readerCard : null;
+  printBanner(server.url, generated, config.bootstrapToken !== null, manifest, cards, { publicUrl: config.publicUrl, caIds }, running, readerCardFile);
   const shutdown = () => {
     void Promise.all([server.close(), ...running.map((r) => r.close())])
       .then(() => system.close())

@@ -17,6 +17,7 @@ import { createCardStore } from './adapters/db/card-store.js';
 import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
 import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { createResidentStore } from './adapters/db/resident-store.js';
+import { createReaderSessionStore } from './adapters/db/reader-session-store.js';
 import { createTokenStore } from './adapters/db/token-store.js';
 import { createApp } from './adapters/http/create-app.js';
 import type { HttpDeps, Readiness } from './adapters/http/http-context.js';
@@ -42,6 +43,8 @@ export type SystemOptions = Readonly<{
   publicUrl?: string;
   bootstrapToken: string | null;
   logger: Logger;
+  /** Idle time after which a card on a reader forgets its verified PINs; default 60 s. */
+  readerIdleSeconds?: number;
   clock?: Clock;
   /** Tests wrap the hasher to count comparisons. */
   wrapPinHasher?: (hasher: PinHasher) => PinHasher;
@@ -182,6 +185,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       }),
     },
     readiness: () => readiness(db),
+    readerSessions: createReaderSessionStore(db),
+    readerIdleSeconds: options.readerIdleSeconds ?? 60,
   };
   const oidc = createOidcSystem(db, deps, options.masterKey);
   const app = createApp(httpDeps, options.logger, oidc);

@@ -4,10 +4,15 @@ import { PIN_SLOTS, SLOT_SPECS, type CertKind, type PinSlot } from '../domain/pi
 import { validateNewPin } from '../domain/weak-pin.js';
 import { loadHolder } from './load-holder.js';
 import { fail, ok, type Outcome } from './outcome.js';
-import type { AppDeps, EventContext, NewCertificateRow } from './ports.js';
+import type { AppDeps, CardKeyAlgorithm, EventContext, NewCertificateRow } from './ports.js';
 import { revokeCard } from './change-card-status.js';
 
-export type IssueCardInput = Readonly<{ residentId: string; pins: Readonly<Partial<Record<PinSlot, string>>> }>;
+export type IssueCardInput = Readonly<{
+  residentId: string;
+  pins: Readonly<Partial<Record<PinSlot, string>>>;
+  /** Per card; absent means the system default. A card that goes to a reader needs RSA-2048. */
+  keyAlgorithm?: CardKeyAlgorithm;
+}>;
 export type CardFile = Readonly<{ cardId: string; cardKey: string }>;
 
 /**
@@ -44,9 +49,10 @@ export async function issueCard(deps: AppDeps, actor: Actor, input: IssueCardInp
   const expiresAt = cardExpiry(resident.birthDate, today);
   const notAfter = certificateExpiry({ birthDate: resident.birthDate, issuedOn: today, cardExpiresAt: expiresAt });
   const kinds: CertKind[] = withSign ? ['auth', 'sign'] : ['auth'];
+  const algorithm = input.keyAlgorithm ?? deps.pki.algorithm;
   const certificates: NewCertificateRow[] = [];
   for (const kind of kinds) {
-    const issued = await deps.pki.issue({ kind, holder: resident, notBefore: now, notAfter });
+    const issued = await deps.pki.issue({ kind, holder: resident, notBefore: now, notAfter, algorithm });
     certificates.push({ id: deps.secrets.newId(), kind, serialHex: issued.serialHex, der: issued.der, sealedKey: issued.sealedKey, notBefore: now, notAfter, caId: issued.caId });
   }
 
@@ -61,7 +67,7 @@ export async function issueCard(deps: AppDeps, actor: Actor, input: IssueCardInp
         keyHash: deps.secrets.hashCardKey(cardKey),
         issuedAt: now,
         expiresAt,
-        keyAlgorithm: deps.pki.algorithm,
+        keyAlgorithm: algorithm,
         slots: pinRows,
         certificates,
       },
@@ -71,7 +77,7 @@ export async function issueCard(deps: AppDeps, actor: Actor, input: IssueCardInp
       actor,
       action: 'card.issued',
       target: { type: 'card', id: cardId, municipalityCode: resident.municipalityCode },
-      detail: { residentId: resident.id, slots, reissueOf: earlierCards },
+      detail: { residentId: resident.id, slots, keyAlgorithm: algorithm, reissueOf: earlierCards },
     });
     for (const earlier of earlierCards) {
       const revoked = await revokeCard(tx, actor, { cardId: earlier, reason: 'reissued', cause: 'reissued' }, context);

@@ -189,9 +189,14 @@ export type CertificateHolder = Readonly<{
 /** A card's sealed private key and the algorithm it was made with. */
 export type CardKey = Readonly<{ sealedKey: Uint8Array; algorithm: string; serialHex: string }>;
 
+/** Key algorithms a card may be issued with; a card on a reader (OpenSC's JPKI driver) needs RSA-2048. */
+export const CARD_KEY_ALGORITHMS = ['ECDSA-P256', 'RSA-2048'] as const;
+export type CardKeyAlgorithm = (typeof CARD_KEY_ALGORITHMS)[number];
+
 export interface CardPki {
-  readonly algorithm: string;
-  issue(input: { kind: CertKind; holder: CertificateHolder; notBefore: Date; notAfter: Date }): Promise<{
+  /** The default for cards issued without a choice. */
+  readonly algorithm: CardKeyAlgorithm;
+  issue(input: { kind: CertKind; holder: CertificateHolder; notBefore: Date; notAfter: Date; algorithm?: CardKeyAlgorithm }): Promise<{
     der: Uint8Array;
     sealedKey: Uint8Array;
     serialHex: string;
@@ -199,6 +204,13 @@ export interface CardPki {
   }>;
   signChallenge(key: CardKey, challenge: Uint8Array): Promise<Uint8Array>;
   signDigest(key: CardKey, digest: Uint8Array): Promise<Uint8Array>;
+  /**
+   * The card's COMPUTE DIGITAL SIGNATURE on a reader (jpki-apdu §2 Signing): PKCS#1 v1.5 type-1 padding of
+   * `data` (a DigestInfo, or raw data of at most 245 bytes) and the RSA private-key operation. RSA keys only.
+   */
+  signPkcs1(key: CardKey, data: Uint8Array): Promise<Uint8Array>;
+  /** DER of the CA certificate that issues certificates of this kind (the card's EF 000B / 0002). */
+  caCertificate(kind: CertKind): Uint8Array;
 }
 
 /** Records a staff action in the audit trail (who, what, when, why). */

@@ -113,6 +113,7 @@ const CHANNEL_NAMES: Readonly<Record<string, Text>> = {
   kiosk: { ja: 'コンビニ等の端末', en: 'a convenience-store kiosk' },
   counter: { ja: '窓口', en: 'the municipal counter' },
   clinic: { ja: '医療機関', en: 'a clinic' },
+  'ic-reader': { ja: 'ICカードリーダー', en: 'an IC card reader' },
   other: { ja: 'その他', en: 'another channel' },
 };
 

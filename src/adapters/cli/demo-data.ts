@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import { moveResident } from '../../app/move-resident.js';
 import { createResident, type NewResident } from '../../app/create-resident.js';
 import { issueCard } from '../../app/issue-card.js';
 import { suspendCard } from '../../app/change-card-status.js';
 import { verifyPin } from '../../app/verify-pin.js';
-import type { AppDeps, EventContext } from '../../app/ports.js';
+import type { AppDeps, CardKeyAlgorithm, EventContext } from '../../app/ports.js';
 import type { Actor, StaffRole } from '../../domain/actor.js';
 import { SEEDED_POLICIES } from '../../domain/municipal-policy.js';
 import type { CounterDeps } from '../../app/counter-ports.js';
@@ -32,6 +32,7 @@ export type DemoCard = Readonly<{
   cardId: string;
   cardKey: string;
   pins: Readonly<Partial<Record<PinSlot, string>>>;
+  keyAlgorithm?: CardKeyAlgorithm;
 }>;
 export type DemoStaff = Readonly<{ loginId: string; name: string; role: StaffRole; municipalityCode: string | null; password: string; totpSecret: string }>;
 export type DemoManifest = Readonly<{
@@ -62,6 +63,8 @@ type Case = Readonly<{
   /** Issue this many days ago (default: 30). */
   issuedDaysAgo?: number;
   after?: (deps: AppDeps, card: { cardId: string; cardKey: string }, residentId: string) => Promise<void>;
+  /** The card's key algorithm when it is not the server default (the reader demo needs RSA-2048). */
+  keyAlgorithm?: CardKeyAlgorithm;
 }>;
 
 async function wrong(deps: AppDeps, card: { cardId: string; cardKey: string }, slot: PinSlot, times: number, context: EventContext) {
@@ -131,6 +134,13 @@ function cases(now: Date): Case[] {
       resident: { municipalityCode: '131016', name: '伊藤 蓮', nameKana: 'イトウ レン', birthDate: '2016-07-20', sex: 'male', address: '東京都千代田区九段南1丁目2番1号' },
       myNumber11: '78901234567',
     },
+    {
+      story: 'ICカードリーダー用（RSA-2048鍵、実物のカードと同じ）: npx kagiya reader で使えます',
+      storyEn: 'for a card reader (RSA-2048 keys like the real card): use it with npx kagiya reader',
+      resident: { municipalityCode: '111007', name: '中村 葵', nameKana: 'ナカムラ アオイ', birthDate: '1985-11-22', sex: 'female', address: '埼玉県さいたま市大宮区桜木町1丁目7番5号' },
+      myNumber11: '89012345678',
+      keyAlgorithm: 'RSA-2048',
+    },
   ];
 }
 
@@ -186,21 +196,24 @@ function demoIssuedAt(c: Case, now: Date): Date {
 }
 
 /** Issues one demo card (at the story's date) and plays the story's events on it. */
-async function issueDemoCard(deps: AppDeps, c: Case, residentId: string, now: Date): Promise<DemoCard> {
+async function issueDemoCard(deps: AppDeps, c: Case, residentId: string, now: Date, dataDir: string): Promise<DemoCard> {
   const past: AppDeps = { ...deps, clock: () => demoIssuedAt(c, now) };
   const underFifteen = c.resident.birthDate > isoDaysAgo(now, 15 * 365.25);
   const pins = underFifteen ? { auth: PINS.auth, assist: PINS.assist, juki: PINS.juki } : { ...PINS };
-  const card = await issueCard(past, demoActor, { residentId, pins }, { ...none, channel: 'counter', service: 'card-issuance' });
+  const input = { residentId, pins, ...(c.keyAlgorithm ? { keyAlgorithm: c.keyAlgorithm } : {}) };
+  const card = await issueCard(past, demoActor, input, { ...none, channel: 'counter', service: 'card-issuance' });
   if (!card.ok) throw new Error(`demo card: ${card.code} ${JSON.stringify(card.details)}`);
   await c.after?.(deps, card.value, residentId);
-  return { story: c.story, storyEn: c.storyEn, name: c.resident.name, ...card.value, pins };
+  // The card file `kagiya reader --card-file` takes, as issuance returns it.
+  if (c.keyAlgorithm === 'RSA-2048') writeFileSync(demoReaderCardPath(dataDir), JSON.stringify(card.value, null, 2), { mode: 0o600 });
+  return { story: c.story, storyEn: c.storyEn, name: c.resident.name, ...card.value, pins, ...(c.keyAlgorithm ? { keyAlgorithm: c.keyAlgorithm } : {}) };
 }
 
 /**
  * Demo cards of an earlier version (certificates without AIA/CRLDP) or for another origin get a new card each, like
  * a reissue at the counter: the earlier card is revoked (superseded) and the story is played again on the new one.
  */
-async function reissueDemoCards(deps: AppDeps, db: Db, cards: readonly DemoCard[], now: Date): Promise<DemoCard[]> {
+async function reissueDemoCards(deps: AppDeps, db: Db, cards: readonly DemoCard[], now: Date, dataDir: string): Promise<DemoCard[]> {
   const stories = cases(now);
   const result: DemoCard[] = [];
   for (const card of cards) {
@@ -210,7 +223,7 @@ async function reissueDemoCards(deps: AppDeps, db: Db, cards: readonly DemoCard[
       result.push(card);
       continue;
     }
-    result.push(await issueDemoCard(deps, c, row.resident_id, now));
+    result.push(await issueDemoCard(deps, c, row.resident_id, now, dataDir));
   }
   return result;
 }
@@ -235,7 +248,7 @@ export async function seedDemoData(
       ...existing,
       version: DEMO_VERSION,
       ...(publicUrl ? { publicUrl } : {}),
-      cards: await reissueDemoCards(deps, db, existing.cards, now),
+      cards: await reissueDemoCards(deps, db, existing.cards, now, dirname(manifestFile)),
       relyingParties: existing.relyingParties ?? (await seedRelyingParties(deps, tokens, now)),
     };
     writeFileSync(manifestFile, JSON.stringify(manifest, null, 2), { mode: 0o600 });
@@ -247,7 +260,7 @@ export async function seedDemoData(
     const at = demoIssuedAt(c, now);
     const resident = await createResident({ ...deps, clock: () => at }, demoActor, { ...c.resident, myNumber: completeMyNumber(c.myNumber11) });
     if (!resident.ok) throw new Error(`demo resident: ${resident.code}`);
-    cards.push(await issueDemoCard(deps, c, resident.value.id, now));
+    cards.push(await issueDemoCard(deps, c, resident.value.id, now, dirname(manifestFile)));
   }
   const clerk = await tokens.create({ id: deps.secrets.newId(), label: 'さいたま市 窓口 (demo clerk)', role: 'clerk', municipalityCode: '111007', now });
   const staff = await seedDemoStaff(deps);
@@ -265,6 +278,8 @@ export async function seedDemoData(
 }
 
 export const demoManifestPath = (dataDir: string) => join(dataDir, 'demo-cards.json');
+/** The RSA demo card's card file, for `npx kagiya reader --card-file`. */
+export const demoReaderCardPath = (dataDir: string) => join(dataDir, 'demo-reader-card.json');
 
 export type DemoCardNow = DemoCard &
   Readonly<{

@@ -210,6 +210,19 @@ export interface AuditLogTable {
   hash: Bytes;
 }
 
+export interface ReaderSessionTable {
+  id: string;
+  card_id: string;
+  terminal: string;
+  blocked_sw: string;
+  selected_ap: string | null;
+  selected_ef: string | null;
+  verified_slots: string;
+  opened_at: Timestamp;
+  last_seen_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
 export interface Database {
   municipalities: MunicipalityTable;
   residents: ResidentTable;
@@ -227,4 +240,5 @@ export interface Database {
   inquiry_letters: InquiryLetterTable;
   pin_pad_sessions: PinPadSessionTable;
   audit_log: AuditLogTable;
+  reader_sessions: ReaderSessionTable;
 }

@@ -21,6 +21,7 @@ import { registerRelyingServiceRoutes } from './routes/relying-service-routes.js
 import { registerInteractionRoutes } from '../oidc/interaction-routes.js';
 import type { OidcSystem } from '../oidc/oidc-system.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerReaderRoutes } from './routes/reader-routes.js';
 
 export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   const app = new OpenAPIHono<Env>({
@@ -53,6 +54,7 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerResidentRecordRoutes(app, oidc);
   registerInteractionRoutes(app, oidc);
   registerHealthRoutes(app);
+  registerReaderRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../domain/errors.js';
 import type { Outcome } from '../../app/outcome.js';
 import type { EventContext } from '../../app/ports.js';
 import type { CounterDeps } from '../../app/counter-ports.js';
+import type { ReaderDeps } from '../../app/reader/reader-ports.js';
 import type { Actor } from '../../domain/actor.js';
 import type { ApiTokenIssuer } from '../../app/create-api-token.js';
 import { getCookie } from 'hono/cookie';
@@ -10,6 +11,7 @@ import type { CertificateStatusServices } from './routes/pki-routes.js';
 import { errorBody, HTTP_STATUS, pickLang } from './error-response.js';
 
 export type HttpDeps = CounterDeps &
+  Pick<ReaderDeps, 'readerSessions' | 'readerIdleSeconds'> &
   Readonly<{
     /** Resolves a bearer token to the staff or integration acting, or null. */
     authenticate(token: string): Promise<Actor | null>;
@@ -42,7 +44,7 @@ export async function resolveActor(c: Context<Env>): Promise<Actor | null> {
 export type Env = { Variables: { deps: HttpDeps } };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const CHANNELS = ['smartphone', 'pc', 'kiosk', 'counter', 'clinic', 'other'] as const;
+export const CHANNELS = ['smartphone', 'pc', 'kiosk', 'counter', 'clinic', 'ic-reader', 'other'] as const;
 const LABEL = /^[\p{L}\p{N} ._:@/-]{1,64}$/u;
 
 export function langOf(c: Context) {

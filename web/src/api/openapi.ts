@@ -443,7 +443,7 @@ export interface paths {
         readonly put?: never;
         /**
          * Verify the assist PIN, then read the My Number and the 4 basic attributes
-         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, other), X-Kagiya-Service, X-Kagiya-Terminal.
+         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, ic-reader, other), X-Kagiya-Service, X-Kagiya-Terminal.
          */
         readonly post: {
             readonly parameters: {
@@ -536,7 +536,7 @@ export interface paths {
         readonly put?: never;
         /**
          * Verify the auth PIN, then sign the challenge with the authentication key
-         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, other), X-Kagiya-Service, X-Kagiya-Terminal.
+         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, ic-reader, other), X-Kagiya-Service, X-Kagiya-Terminal.
          */
         readonly post: {
             readonly parameters: {
@@ -702,7 +702,7 @@ export interface paths {
         readonly put?: never;
         /**
          * Change a PIN knowing the current one (counts as a verify; a weak new PIN spends nothing)
-         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, other), X-Kagiya-Service, X-Kagiya-Terminal.
+         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, ic-reader, other), X-Kagiya-Service, X-Kagiya-Terminal.
          */
         readonly post: {
             readonly parameters: {
@@ -805,7 +805,7 @@ export interface paths {
         readonly put?: never;
         /**
          * Verify a PIN (the try is spent before the compare and restored on a match)
-         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, other), X-Kagiya-Service, X-Kagiya-Terminal.
+         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, ic-reader, other), X-Kagiya-Service, X-Kagiya-Terminal.
          */
         readonly post: {
             readonly parameters: {
@@ -882,6 +882,262 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/cards/{cardId}/reader-sessions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Insert the card into a reader: a new card session, nothing selected, no PIN verified */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["ReaderSessionOpen"];
+                };
+            };
+            readonly responses: {
+                /** @description Card session opened */
+                readonly 201: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ReaderSession"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/cards/{cardId}/reader-sessions/{sessionId}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        /** Remove the card from the reader: the card session and its security state end */
+        readonly delete: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                    readonly sessionId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Card removed */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ReaderSessionRef"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/cards/{cardId}/reader-sessions/{sessionId}/apdu": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Send one command APDU to the card; a VERIFY goes through the shared PIN-entry path (channel ic-reader) */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                    readonly sessionId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["ApduCommand"];
+                };
+            };
+            readonly responses: {
+                /** @description The response APDU and its decoding */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ApduExchange"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/cards/{cardId}/reader-sessions/{sessionId}/reset": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Power the card off and on or reset it: selection and verified PINs are cleared */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                    readonly sessionId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Card reset */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ReaderSessionRef"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -1099,7 +1355,7 @@ export interface paths {
         readonly put?: never;
         /**
          * Verify the signing password, then sign a SHA-256 digest with the signing key
-         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, other), X-Kagiya-Service, X-Kagiya-Terminal.
+         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, ic-reader, other), X-Kagiya-Service, X-Kagiya-Terminal.
          */
         readonly post: {
             readonly parameters: {
@@ -4632,6 +4888,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        readonly ApduCommand: {
+            /** @description Command APDU, hex, short form */
+            readonly command: string;
+        };
+        readonly ApduExchange: {
+            readonly notes: readonly components["schemas"]["ReaderText"][];
+            /** @description Response APDU, hex: data followed by SW1 SW2 */
+            readonly response: string;
+            readonly trace: components["schemas"]["ApduTrace"];
+        };
+        /** @description The exchange decoded for developers; never holds PINs, keys or personal data */
+        readonly ApduTrace: {
+            /** @description The command, hex, with PIN bytes masked */
+            readonly command: string;
+            readonly dataLength: number;
+            readonly does: components["schemas"]["ReaderText"];
+            readonly means: components["schemas"]["ReaderText"];
+            readonly sw: string;
+            readonly why: components["schemas"]["ReaderText"] & (Record<string, never> | null);
+        };
         readonly Attempt: {
             readonly actor: string | null;
             readonly channel: string | null;
@@ -4839,6 +5115,11 @@ export interface components {
             readonly newPin: string;
         };
         readonly IssueCard: {
+            /**
+             * @description Key algorithm of this card's two key pairs; default is the server setting. A card that goes to a reader (OpenSC's JPKI driver) needs RSA-2048, like the real card.
+             * @enum {string}
+             */
+            readonly keyAlgorithm?: "ECDSA-P256" | "RSA-2048";
             readonly pins: {
                 readonly assist: string;
                 readonly auth: string;
@@ -5082,6 +5363,38 @@ export interface components {
             readonly slots: readonly ("auth" | "sign" | "assist" | "juki")[];
             /** @enum {string} */
             readonly state: "opened" | "documents_checked" | "letter_issued" | "answer_verified" | "card_presented" | "awaiting_pins" | "completed" | "cancelled" | "expired";
+        };
+        readonly ReaderSession: {
+            /** @description ATR the reader presents, hex */
+            readonly atr: string;
+            /** @enum {string} */
+            readonly blockedStatusWord: "6983" | "6984";
+            /** @description Verified PINs are forgotten after this long without a command */
+            readonly idleSeconds: number;
+            /** @description The card's key algorithm; OpenSC's JPKI driver signs only with RSA-2048 */
+            readonly keyAlgorithm: string;
+            /** Format: uuid */
+            readonly sessionId: string;
+        };
+        readonly ReaderSessionOpen: {
+            /**
+             * @description Status word of a VERIFY on a blocked PIN. 6983 (default): OpenSC reports CKR_PIN_LOCKED; 6984: what jpki/myna expects, a general error in OpenSC
+             * @enum {string}
+             */
+            readonly blockedStatusWord?: "6983" | "6984";
+            /**
+             * @description The reader, recorded as the terminal of every PIN entry through it
+             * @example vpcd@127.0.0.1:35963
+             */
+            readonly terminal: string;
+        };
+        readonly ReaderSessionRef: {
+            /** Format: uuid */
+            readonly sessionId: string;
+        };
+        readonly ReaderText: {
+            readonly en: string;
+            readonly ja: string;
         };
         readonly Readiness: {
             readonly checks: {

@@ -133,6 +133,7 @@ export const DICTIONARY = {
   op_restore: ['一時停止の解除', 'restored'],
   op_revoke: ['廃止', 'revoked'],
   op_revoke_sign_certificate: ['署名用電子証明書の失効', 'signing certificate revoked'],
+  'op_reader-sign': ['ICカードリーダーでの電子署名', 'signature on a card reader'],
 
   channel_smartphone: ['スマートフォン', 'smartphone'],
   channel_pc: ['パソコン', 'PC'],

@@ -6,6 +6,7 @@ import { issueCard } from '../../../app/issue-card.js';
 import { moveResident } from '../../../app/move-resident.js';
 import type { Actor } from '../../../domain/actor.js';
 import { REVOCATION_CAUSES, type RevocationCause } from '../../../domain/revocation.js';
+import { CARD_KEY_ALGORITHMS } from '../../../app/ports.js';
 import { CalendarDate, CardIdParam, errorResponses } from '../schemas.js';
 import { errorJson, eventContext, resolveActor, respond, type Env } from '../http-context.js';
 
@@ -38,6 +39,10 @@ const IssueCardBody = z
       assist: z.string().max(64),
       juki: z.string().max(64),
     }),
+    keyAlgorithm: z
+      .enum(CARD_KEY_ALGORITHMS)
+      .optional()
+      .openapi({ description: "Key algorithm of this card's two key pairs; default is the server setting. A card that goes to a reader (OpenSC's JPKI driver) needs RSA-2048, like the real card." }),
   })
   .openapi('IssueCard');
 
