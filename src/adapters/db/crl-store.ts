@@ -11,8 +11,11 @@ export type CrlPublisherOptions = Readonly<{
 }>;
 
 export interface CrlPublisher {
-  /** The CA's newest CRL (DER), rebuilt first if any certificate's status changed since it was built. */
-  current(ca: CaEntry): Promise<Buffer>;
+  /**
+   * The CA's newest CRL (DER), rebuilt first if any certificate's status changed since it was built; null when
+   * concurrent rebuilds kept winning the race for longer than a request should wait.
+   */
+  current(ca: CaEntry): Promise<Buffer | null>;
 }
 
 /**
@@ -21,6 +24,8 @@ export interface CrlPublisher {
  * request that finds the stored CRL behind its revision builds the next one, so a suspension or revocation is in
  * the CRL served right after it commits. Unchanged CRLs are served from memory after one small read.
  */
+const MAX_ROUNDS = 20;
+
 export function createCrlPublisher(db: Db, clock: () => Date, options: CrlPublisherOptions): CrlPublisher {
   const memory = new Map<string, { crlNumber: number; der: Buffer }>();
 
@@ -72,16 +77,23 @@ export function createCrlPublisher(db: Db, clock: () => Date, options: CrlPublis
 
   return {
     async current(ca) {
-      for (let attempt = 0; attempt < 5; attempt += 1) {
-        const state = await readState(ca.id);
+      // What the answer must include: every status change committed before this request (the revision read now).
+      // A CRL another process built from that revision or a later one is as good as one built here.
+      const first = await readState(ca.id);
+      const wanted = first?.revision ?? 0;
+      for (let attempt = 0; attempt < MAX_ROUNDS; attempt += 1) {
+        const state = attempt === 0 ? first : await readState(ca.id);
         const fresh =
           state !== undefined &&
-          state.built_revision === state.revision &&
+          state.built_revision !== null &&
+          state.built_revision >= wanted &&
           state.this_update !== null &&
           clock().getTime() - state.this_update.getTime() < options.refreshMs;
         if (!fresh) {
           if (await build(ca, state)) return memory.get(ca.id)!.der;
-          continue; // another process built one: read again
+          // Another process stored a CRL meanwhile: wait a moment (jittered, so racing builders spread out), read again.
+          await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8 * (attempt + 1)));
+          continue;
         }
         const cached = memory.get(ca.id);
         if (cached && cached.crlNumber === state.crl_number) return cached.der;
@@ -92,7 +104,8 @@ export function createCrlPublisher(db: Db, clock: () => Date, options: CrlPublis
           return der;
         }
       }
-      throw new Error(`CRL of ${ca.id}: too many concurrent rebuilds`);
+      // Still racing other builders after every round: our load, answered as such (SERVICE_BUSY), never a 500.
+      return null;
     },
   };
 }

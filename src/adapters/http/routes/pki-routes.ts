@@ -87,6 +87,10 @@ export function registerPkiRoutes(app: OpenAPIHono<Env>, services: CertificateSt
       if (!can(actor, 'certificates.sign_status')) return errorJson(c, 'FORBIDDEN');
     }
     const der = await services.crls.current(ca);
+    if (!der) {
+      c.header('Retry-After', '1');
+      return errorJson(c, 'SERVICE_BUSY');
+    }
     // Rebuilt within a request of any change: clients must revalidate rather than reuse a copy.
     return c.body(new Uint8Array(der), 200, { 'Content-Type': 'application/pkix-crl', 'Cache-Control': 'no-cache' });
   });
