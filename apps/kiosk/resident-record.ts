@@ -1,6 +1,7 @@
 // What the kiosk prints comes from the municipality's record through Kagiya's resource API, with the access
 // token of this login (scope kagiya_resident_record): GET /api/v1/me/resident-record.
 
+import type { ResidentRecord } from '../shared/kagiya-api-types.js';
 import { refusal, refusalFromKagiya, type Refusal } from '../shared/refusal.js';
 import type { JuminhyoInput } from './juminhyo-pdf.js';
 
@@ -18,7 +19,8 @@ export async function fetchResidentRecord(input: { kagiyaUrl: string; accessToke
   } catch {
     return { ok: false, refusal: refusal('KAGIYA_UNREACHABLE') };
   }
-  const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+  // Kagiya's answer as its OpenAPI document states it, still checked field by field: a body that is not one is an outage.
+  const body = (await response.json().catch(() => null)) as Partial<ResidentRecord> | null;
   if (!response.ok) return { ok: false, refusal: response.status === 401 ? refusal('SESSION_EXPIRED') : refusalFromKagiya(body) };
   const name = str(body?.name);
   const address = str(body?.address);

@@ -1,7 +1,9 @@
 // The card file: the prototype's stand-in for holding the card (DESIGN.md), `{ "cardId": …, "cardKey": … }`.
 // A resident pastes it or chooses the file; nothing here keeps or logs it.
 
-export type CardFile = Readonly<{ cardId: string; cardKey: string }>;
+import type { CardFile } from './kagiya-api-types.js';
+
+export type { CardFile };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,7 +15,7 @@ export function parseCardFile(text: string): CardFile | null {
   } catch {
     return null;
   }
-  const { cardId, cardKey } = (value ?? {}) as Record<string, unknown>;
+  const { cardId, cardKey } = (value ?? {}) as Partial<Record<keyof CardFile, unknown>>;
   if (typeof cardId !== 'string' || !UUID.test(cardId)) return null;
   if (typeof cardKey !== 'string' || cardKey.length === 0 || cardKey.length > 128) return null;
   return { cardId: cardId.toLowerCase(), cardKey };

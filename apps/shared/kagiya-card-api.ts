@@ -3,6 +3,7 @@
 // states who it is, through what and where, so the holder can see later who spent which try.
 
 import type { CardFile } from './card-file.js';
+import type { CardSignAnswer, CardSignRequest } from './kagiya-api-types.js';
 import { refusal, refusalFromKagiya, type Refusal } from './refusal.js';
 
 export type CallContext = Readonly<{ service: string; channel: string; terminal?: string }>;
@@ -31,7 +32,7 @@ export async function signWithCard(input: {
         'x-kagiya-channel': input.context.channel,
         ...(input.context.terminal ? { 'x-kagiya-terminal': input.context.terminal } : {}),
       },
-      body: JSON.stringify({ pin: input.password, digest: Buffer.from(input.digest).toString('base64') }),
+      body: JSON.stringify({ pin: input.password, digest: Buffer.from(input.digest).toString('base64') } satisfies CardSignRequest),
       signal: AbortSignal.timeout(15_000),
     });
   } catch {
@@ -39,7 +40,8 @@ export async function signWithCard(input: {
   }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) return { ok: false, refusal: refusalFromKagiya(body) };
-  const v = body as { signature?: unknown; certificate?: unknown; algorithm?: unknown };
+  // Kagiya's answer as its OpenAPI document states it, still checked: a body that is not one is an outage.
+  const v = body as Partial<CardSignAnswer>;
   if (typeof v.signature !== 'string' || typeof v.certificate !== 'string' || (v.algorithm !== 'ECDSA-P256' && v.algorithm !== 'RSA-2048')) {
     return { ok: false, refusal: refusal('KAGIYA_UNREACHABLE') };
   }

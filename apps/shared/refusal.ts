@@ -4,6 +4,7 @@
 // refusals that are the service's own (its hours, a signature that does not verify) have their own table.
 
 import { ERROR_CODES, ERROR_MESSAGES, type ErrorCode, type ErrorMessage } from '../../src/domain/errors.js';
+import type { KagiyaErrorBody } from './kagiya-api-types.js';
 
 export const SERVICE_CODES = [
   'OUTSIDE_SERVICE_HOURS',
@@ -90,8 +91,9 @@ export function refusal(code: RefusalCode, details: Readonly<Record<string, unkn
 
 /** Reads Kagiya's JSON error body ({ error: { code, messages, …details } }); anything else is an outage. */
 export function refusalFromKagiya(body: unknown): Refusal {
-  const error = (body as { error?: Record<string, unknown> } | null)?.error;
-  const code = typeof error?.code === 'string' ? error.code : null;
+  // Typed as Kagiya's OpenAPI document states the body, still checked: anything else is an outage.
+  const error = (body as Partial<KagiyaErrorBody> | null)?.error;
+  const code: string | null = typeof error?.code === 'string' ? error.code : null;
   if (!error || !code) return refusal('KAGIYA_UNREACHABLE');
   const { code: _c, message: _m, messages, ...details } = error;
   if (isErrorCode(code)) return { code, details };

@@ -5,6 +5,7 @@ let id = 100;
 const event = (over: Partial<CardEvent>): CardEvent => ({
   id: (id -= 1),
   occurredAt: '2026-03-10T01:00:00.000Z',
+  actor: null,
   operation: 'verify',
   slot: 'auth',
   result: 'incorrect',

@@ -1,17 +1,12 @@
 // "Who spent my tries": the attempt history read from Kagiya, grouped the way a person asks about it.
 
-export type CardEvent = Readonly<{
-  id: number;
-  occurredAt: string;
-  operation: string;
-  slot: string | null;
-  result: string;
-  code: string | null;
-  remainingAfter: number | null;
-  channel: string | null;
-  service: string | null;
-  terminal: string | null;
-}>;
+import type { CardEvent as KagiyaCardEvent } from '../../shared/kagiya-api-types.js';
+
+/**
+ * An attempt as Kagiya's OpenAPI document states it (GET /api/v1/me/events). Kagiya no longer answers
+ * `pending` (migration 0003 settled those as `incorrect`); the portal still counts one as a spent try.
+ */
+export type CardEvent = Omit<KagiyaCardEvent, 'result'> & Readonly<{ result: KagiyaCardEvent['result'] | 'pending' }>;
 
 /** Results that spent a try. A pending attempt was interrupted after its try was spent: it stays spent. */
 const SPENT = new Set(['incorrect', 'pending']);

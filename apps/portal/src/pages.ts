@@ -140,7 +140,7 @@ function eventRow(lang: Lang, e: CardEvent) {
 
 const HEAD = { ja: ['日時', '操作', '暗証番号', '結果', 'サービス', '経路', '端末'], en: ['When', 'What', 'PIN', 'Result', 'Service', 'Channel', 'Terminal'] };
 
-export function dashboardPage(input: { lang: Lang; card: HolderCard; events: CardEvent[]; issuer: string; flash: Flash | null; now: Date }) {
+export function dashboardPage(input: { lang: Lang; card: HolderCard; events: readonly CardEvent[]; issuer: string; flash: Flash | null; now: Date }) {
   const { lang, card, events, issuer, now } = input;
   const t = T[lang];
   const guidance = `${issuer}${card.guidanceUrl}${lang === 'en' ? '?lang=en' : ''}`;

@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Lang } from './i18n.js';
+import type { CardFile } from '../../shared/kagiya-api-types.js';
 import { kagiyaApi } from './kagiya-api.js';
 import { dashboardPage, landingPage, problemPage, refusalText, WORDS, type Flash } from './pages.js';
 import { relyingParty, type Pending } from './relying-party.js';
@@ -141,7 +142,7 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
     const field = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : '');
     let cardKey = '';
     try {
-      const parsed = JSON.parse(field('cardJson')) as { cardKey?: unknown };
+      const parsed = JSON.parse(field('cardJson')) as Partial<CardFile>;
       if (typeof parsed.cardKey === 'string') cardKey = parsed.cardKey;
     } catch {
       cardKey = '';
