@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresDatabase } from '../support/test-db.js';
 import { eventsOf, replaySlot, slotsOf, startNodes, toldAs } from './support/cluster-of-nodes.js';
 import { LONG, reportFigures } from './support/figures.js';
-import { provisionCard, verify, WRONG_PIN, type Answer, type Card } from './support/http.js';
+import { provisionCard, terminalTag, verify, WRONG_PIN, type Answer, type Card } from './support/http.js';
 import { nodeSecrets, type KagiyaNode } from './support/node.js';
 import { SecretLedger } from './support/secrecy.js';
 
@@ -37,7 +37,7 @@ describe('part 1: several nodes on one database', () => {
   it(`compares exactly each slot's maximum of ${WRONG_ENTRIES} parallel wrong entries over ${SLOTS} slots on 3 nodes`, async () => {
     const cards = await provision(SLOTS);
     const started = Date.now();
-    const entries = Array.from({ length: WRONG_ENTRIES }, (_, i) => ({ card: cards[i % SLOTS]!, terminal: `p1-wrong-${i}`, node: nodes[i % 3]! }));
+    const entries = Array.from({ length: WRONG_ENTRIES }, (_, i) => ({ card: cards[i % SLOTS]!, terminal: terminalTag('p1-wrong', i), node: nodes[i % 3]! }));
     const answers = await Promise.all(entries.map((e) => verify(e.node.url, e.card, WRONG_PIN, e.terminal, ledger)));
     const seconds = (Date.now() - started) / 1000;
 
@@ -88,7 +88,7 @@ describe('part 1: several nodes on one database', () => {
   it(`never compares more than the maximum of wrong entries between two successes when right and wrong race (${RACE_CARDS} slots)`, async () => {
     const cards = await provision(RACE_CARDS);
     const entries = cards.flatMap((card, c) =>
-      Array.from({ length: RACE_ENTRIES_PER_CARD }, (_, i) => ({ card, pin: (i + c) % 7 === 0 ? card.pins.auth! : WRONG_PIN, terminal: `p1-race-${c}-${i}` })),
+      Array.from({ length: RACE_ENTRIES_PER_CARD }, (_, i) => ({ card, pin: (i + c) % 7 === 0 ? card.pins.auth! : WRONG_PIN, terminal: terminalTag(`p1-race-${terminalTag('c', c)}`, i) })),
     );
     shuffle(entries);
     const answers = await Promise.all(entries.map((e, i) => verify(nodes[i % 3]!.url, e.card, e.pin, e.terminal, ledger)));

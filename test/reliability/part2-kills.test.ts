@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresDatabase } from '../support/test-db.js';
 import { eventsOf, replaySlot, slotsOf, startNodes, toldAs, withClient } from './support/cluster-of-nodes.js';
 import { LONG, reportFigures } from './support/figures.js';
-import { provisionCard, verify, WRONG_PIN, type Answer, type Card } from './support/http.js';
+import { provisionCard, terminalTag, verify, WRONG_PIN, type Answer, type Card } from './support/http.js';
 import { nodeSecrets, type KagiyaNode } from './support/node.js';
 import { SecretLedger } from './support/secrecy.js';
 
@@ -48,7 +48,7 @@ describe('part 2: kill -9 and terminated backends under load', () => {
         }
         const card = cards[Math.floor(Math.random() * cards.length)]!;
         const pin = Math.random() < 0.7 ? card.pins.auth! : WRONG_PIN;
-        const entry: Sent = { terminal: `p2-${(seq += 1)}`, card, pin, answer: null };
+        const entry: Sent = { terminal: terminalTag('p2', (seq += 1)), card, pin, answer: null };
         sent.push(entry);
         try {
           entry.answer = await verify(node.url, card, pin, entry.terminal, ledger);

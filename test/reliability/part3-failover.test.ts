@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsOf, replaySlot, slotsOf, toldAs } from './support/cluster-of-nodes.js';
 import { LONG, reportFigures } from './support/figures.js';
-import { call, provisionCard, verify, WRONG_PIN, type Answer, type Card } from './support/http.js';
+import { call, provisionCard, terminalTag, verify, WRONG_PIN, type Answer, type Card } from './support/http.js';
 import { KagiyaNode, nodeSecrets } from './support/node.js';
 import { ctl, dropAllClusters, primaryWithSyncStandby, query, waitFor, type Cluster } from './support/pg-cluster.js';
 import { SecretLedger } from './support/secrecy.js';
@@ -54,7 +54,7 @@ describe('part 3: failover to a synchronous standby', () => {
         const node = nodes[seq % 2]!;
         const card = cards[Math.floor(Math.random() * cards.length)]!;
         const pin = Math.random() < 0.75 ? card.pins.auth! : WRONG_PIN;
-        const entry: Sent = { terminal: `p3-${(seq += 1)}`, card, at: Date.now(), answer: null, phase };
+        const entry: Sent = { terminal: terminalTag('p3', (seq += 1)), card, at: Date.now(), answer: null, phase };
         sent.push(entry);
         try {
           entry.answer = await verify(node.url, card, pin, entry.terminal, ledger);

@@ -56,3 +56,16 @@ export function verify(base: string, card: Card, pin: string, terminal: string, 
     ...(ledger ? { ledger } : {}),
   });
 }
+
+/**
+ * A request's tag (its terminal id, matched back to its event), written in letters: a counter in digits reaches the
+ * demo PINs' values (p3-4831), and the secrecy scan would rightly find a PIN in the events table.
+ */
+export function terminalTag(prefix: string, n: number): string {
+  let letters = '';
+  for (let rest = n; ; rest = Math.floor(rest / 26) - 1) {
+    letters = String.fromCharCode(97 + (rest % 26)) + letters;
+    if (rest < 26) break;
+  }
+  return `${prefix}-${letters}`;
+}
