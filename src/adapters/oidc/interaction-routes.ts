@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import type { EventContext } from '../../app/ports.js';
 import type { ErrorCode } from '../../domain/errors.js';
 import { HTTP_STATUS, pickLang, type Lang } from '../http/error-response.js';
-import { CHANNELS, type Env } from '../http/http-context.js';
+import { CHANNELS, errorJson, type Env } from '../http/http-context.js';
 import { loginWithCard, parseCardFile } from './card-login.js';
 import { consentPage, expiredPage, loginPage, type ServiceNames } from './login-pages.js';
 import type { OidcRuntime } from './oidc-runtime.js';
@@ -73,6 +73,13 @@ export function registerInteractionRoutes(app: Hono<Env>, runtime: OidcRuntime) 
     const m = resident && (await deps.municipalityName(resident.municipalityCode));
     return resident && m ? { code: resident.municipalityCode, nameJa: m.nameJa, nameEn: m.nameEn } : null;
   }
+
+  // The login pages work only beside a running provider on a Node request (startServer does both); an app answering
+  // without one (a bare in-process app) says so as our fault, never a crash.
+  app.use('/oidc/interaction/*', async (c, next) => {
+    if (!runtime.provider || !bindings(c)?.incoming) return errorJson(c, 'SERVICE_UNAVAILABLE');
+    return next();
+  });
 
   app.get('/oidc/interaction/:uid', async (c) => {
     const d = await details(c, c.req.param('uid'));
