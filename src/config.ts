@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { isIP } from 'node:net';
+import { DEFAULT_RISK_RULES, riskRulesWith, validRiskRules, type RiskRules } from './domain/risk.js';
 
 // The only module that reads process.env (DESIGN.md). Everything else receives a frozen Config.
 
@@ -34,6 +36,12 @@ export type Config = Readonly<{
    */
   kioskHours: 'jst' | 'always';
   logLevel: string;
+  /** Risk rules (domain/risk.ts): defaults, overridden field by field by KAGIYA_RISK_RULES (JSON). */
+  riskRules: RiskRules;
+  /** Front ends whose X-Forwarded-For is believed (KAGIYA_TRUSTED_PROXIES, comma-separated); default loopback. */
+  trustedProxies: readonly string[];
+  /** How often the relying services' failure rates are evaluated (KAGIYA_RISK_INTERVAL_SECONDS; 0 = never). */
+  riskIntervalSeconds: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -78,6 +86,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     demoServices: env.KAGIYA_DEMO_SERVICES !== '0',
     kioskHours: kioskHours(env.KAGIYA_KIOSK_HOURS),
     logLevel: env.LOG_LEVEL ?? 'info',
+    riskRules: riskRules(env.KAGIYA_RISK_RULES),
+    trustedProxies: trustedProxies(env.KAGIYA_TRUSTED_PROXIES),
+    riskIntervalSeconds: riskInterval(env.KAGIYA_RISK_INTERVAL_SECONDS),
   });
 }
 
@@ -100,4 +111,40 @@ function kioskHours(value: string | undefined): 'jst' | 'always' {
   const v = value?.trim() || 'jst';
   if (v !== 'jst' && v !== 'always') throw new ConfigError('KAGIYA_KIOSK_HOURS must be jst or always');
   return v;
+}
+
+/** KAGIYA_RISK_RULES: JSON overriding some figures, e.g. {"sourceSpray":{"cards":20,"blockMinutes":30}}. */
+function riskRules(value: string | undefined): RiskRules {
+  if (!value?.trim()) return DEFAULT_RISK_RULES;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError('KAGIYA_RISK_RULES must be JSON, e.g. {"sourceSpray":{"cards":20}}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('KAGIYA_RISK_RULES must be a JSON object');
+  const known = Object.keys(DEFAULT_RISK_RULES);
+  for (const [key, v] of Object.entries(parsed)) {
+    if (!known.includes(key)) throw new ConfigError(`KAGIYA_RISK_RULES: unknown rule ${key} (known: ${known.join(', ')})`);
+    const fields = Object.keys(DEFAULT_RISK_RULES[key as keyof RiskRules]);
+    if (typeof v !== 'object' || v === null) throw new ConfigError(`KAGIYA_RISK_RULES.${key} must be an object`);
+    for (const f of Object.keys(v)) if (!fields.includes(f)) throw new ConfigError(`KAGIYA_RISK_RULES.${key}: unknown figure ${f} (known: ${fields.join(', ')})`);
+  }
+  const rules = riskRulesWith(parsed as Parameters<typeof riskRulesWith>[0]);
+  const problem = validRiskRules(rules);
+  if (problem) throw new ConfigError(`KAGIYA_RISK_RULES: ${problem}`);
+  return rules;
+}
+
+function trustedProxies(value: string | undefined): readonly string[] {
+  if (!value?.trim()) return ['127.0.0.1', '::1'];
+  const list = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const a of list) if (isIP(a) === 0) throw new ConfigError(`KAGIYA_TRUSTED_PROXIES: not an IP address: ${a}`);
+  return Object.freeze(list);
+}
+
+function riskInterval(value: string | undefined): number {
+  const n = Number(value?.trim() || 60);
+  if (!Number.isInteger(n) || n < 0 || n > 86_400) throw new ConfigError('KAGIYA_RISK_INTERVAL_SECONDS must be a whole number of seconds from 0 to 86400');
+  return n;
 }

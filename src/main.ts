@@ -5,6 +5,7 @@ import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { classifyDbFault } from './adapters/db/db-faults.js';
 import { createSystem } from './system.js';
+import { evaluateServiceFlags } from './app/risk-detection.js';
 import { startServer } from './adapters/http/node-server.js';
 import { seedDemoClients } from './adapters/cli/demo-clients.js';
 
@@ -95,6 +96,8 @@ async function main() {
       keyAlgorithm: config.keyAlgorithm,
       publicUrl: config.publicUrl,
       readerIdleSeconds: config.readerIdleSeconds,
+      riskRules: config.riskRules,
+      trustedProxies: config.trustedProxies,
       bootstrapToken,
       logger,
     });
@@ -148,7 +151,14 @@ async function main() {
   const readerCard = demoReaderCardPath(config.dataDir);
   const readerCardFile = manifest && existsSync(readerCard) ? readerCard : null;
   printBanner(server.url, generated, config.bootstrapToken !== null, manifest, cards, { publicUrl: config.publicUrl, caIds }, running, readerCardFile);
+  // Relying services' failure rates, on a short in-process interval (docs/decisions.md "Risk holds and source
+  // blocks"): each node evaluates; a flag is one row per service (unique index), so several nodes agree.
+  const riskTimer = config.riskIntervalSeconds > 0 ? setInterval(() => {
+    evaluateServiceFlags(system.deps).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'risk evaluation failed; retried at the next interval'));
+  }, config.riskIntervalSeconds * 1000) : null;
+  riskTimer?.unref();
   const shutdown = () => {
+    if (riskTimer) clearInterval(riskTimer);
     void Promise.all([server.close(), ...running.map((r) => r.close())])
       .then(() => system.close())
       .finally(() => process.exit(0));

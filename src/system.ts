@@ -21,6 +21,7 @@ import { createReaderSessionStore } from './adapters/db/reader-session-store.js'
 import { createTokenStore } from './adapters/db/token-store.js';
 import { createApp } from './adapters/http/create-app.js';
 import type { HttpDeps, Readiness } from './adapters/http/http-context.js';
+import { DEFAULT_TRUSTED_PROXIES } from './adapters/http/client-address.js';
 import { createCardPki } from './adapters/pki/card-pki.js';
 import type { KeyAlgorithm } from './adapters/pki/key-algorithm.js';
 import { createSecretBox, deriveKey } from './adapters/pki/secret-box.js';
@@ -33,6 +34,8 @@ import { createStaffStore } from './adapters/db/staff-store.js';
 import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
 import { createOidcSystem, type OidcSystem } from './adapters/oidc/oidc-system.js';
+import { createRiskStore } from './adapters/db/risk-store.js';
+import { DEFAULT_RISK_RULES, type RiskRules } from './domain/risk.js';
 
 export type SystemOptions = Readonly<{
   database: DbConfig;
@@ -46,6 +49,10 @@ export type SystemOptions = Readonly<{
   /** Idle time after which a card on a reader forgets its verified PINs; default 60 s. */
   readerIdleSeconds?: number;
   clock?: Clock;
+  /** Risk rules (domain/risk.ts); Config.riskRules, defaults otherwise. */
+  riskRules?: RiskRules;
+  /** Addresses whose X-Forwarded-For is believed (adapters/http/client-address.ts); default loopback. */
+  trustedProxies?: readonly string[];
   /** Tests wrap the hasher to count comparisons. */
   wrapPinHasher?: (hasher: PinHasher) => PinHasher;
 }>;
@@ -119,6 +126,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     secrets: createSecrets(),
     pki: createCardPki(issuing, options.keyAlgorithm, keyBox, publicUrl),
     certificateStatuses: createCertificateStatusStore(db),
+    riskRules: options.riskRules ?? DEFAULT_RISK_RULES,
   };
   // Every store bound to one transaction: a staff action and its audit entry commit together or not at all.
   const inTransaction = (trx: Db): TxDeps => {
@@ -126,6 +134,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       ...shared,
       cards: createCardStore(trx),
       residents: createResidentStore(trx),
+      risk: createRiskStore(trx),
       audit: auditTo(createAuditStore(trx)),
       apiTokens: createTokenStore(trx),
       revokeStaffSession: (idHash, now) => createStaffStore(trx).revokeSession(idHash, now),
@@ -140,6 +149,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     audit: (entry) => counter.run((s) => auditTo(s.audit)(entry)),
     cards: createCardStore(db),
     residents: createResidentStore(db),
+    risk: createRiskStore(db),
   };
   const counterDeps: CounterDeps = {
     ...deps,
@@ -187,6 +197,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     readiness: () => readiness(db),
     readerSessions: createReaderSessionStore(db),
     readerIdleSeconds: options.readerIdleSeconds ?? 60,
+    trustedProxies: options.trustedProxies ?? DEFAULT_TRUSTED_PROXIES,
   };
   const oidc = createOidcSystem(db, deps, options.masterKey);
   const app = createApp(httpDeps, options.logger, oidc);

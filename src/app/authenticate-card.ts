@@ -10,13 +10,15 @@ export const MAX_CHALLENGE_BYTES = 1024;
  */
 export async function authenticateCard(
   deps: AppDeps,
-  input: CardAccess & { pin: string; challenge: Uint8Array; context: EventContext },
+  input: CardAccess & { pin: string; challenge: Uint8Array; context: EventContext; operation?: 'authenticate' | 'risk_confirm' },
 ): Promise<Outcome<{ signature: Uint8Array; certificate: Uint8Array; algorithm: string }>> {
   // Checked before the PIN so that a bad request spends no try.
   if (input.challenge.length < 16 || input.challenge.length > MAX_CHALLENGE_BYTES) {
     return fail('INVALID_REQUEST', { field: 'challenge', reason: `16 to ${MAX_CHALLENGE_BYTES} bytes` });
   }
-  const verified = await attemptPin(deps, { ...input, slot: 'auth', operation: 'authenticate' });
+  // `risk_confirm`: the holder signs in to confirm a risk hold's entries were theirs (the statement lets it past the
+  // hold; app/release-risk-hold.ts releases it once the signature is checked).
+  const verified = await attemptPin(deps, { ...input, slot: 'auth', operation: input.operation ?? 'authenticate' });
   if (!verified.ok) return verified;
   const key = await deps.cards.certificateKey(input.cardId, 'auth');
   if (!key) return fail('PIN_SLOT_ABSENT', { slot: 'auth' });

@@ -6,8 +6,9 @@ import { auditEntry, permitted } from './counter-step.js';
 import { statusView, type CardStatusView } from './get-card-status.js';
 import { fail, ok, type Outcome } from './outcome.js';
 import type { CardEvent, Resident } from './ports.js';
+import type { RiskHold } from './risk-ports.js';
 
-export type CardDiagnosis = Readonly<{ diagnosis: Diagnosis; status: CardStatusView; attempts: CardEvent[]; resident: Resident }>;
+export type CardDiagnosis = Readonly<{ diagnosis: Diagnosis; status: CardStatusView; attempts: CardEvent[]; resident: Resident; riskHold: RiskHold | null }>;
 
 const HISTORY = 500;
 
@@ -27,15 +28,17 @@ export async function diagnoseCard(deps: CounterDeps, actor: Actor, cardId: stri
     const c = overview.certificates[kind];
     return c ? { status: c.status, notAfter: c.notAfter, statusChangedAt: c.statusChangedAt, revocationReason: c.revocationReason } : null;
   };
+  const riskHold = await deps.risk.activeHold(cardId);
   const diagnosis = diagnose({
     card: { status: overview.card.status, expiresAt: overview.card.expiresAt, statusChangedAt: overview.card.statusChangedAt, statusReason: overview.card.statusReason },
     slots,
     certificates: { auth: cert('auth'), sign: cert('sign') },
     attempts,
     now,
+    riskHold,
   });
   await deps.counter.run((s) =>
     s.audit.append(auditEntry(actor, now, 'card.diagnosed', { type: 'card', id: cardId, municipalityCode: resident.municipalityCode }, { verdict: diagnosis.code })),
   );
-  return ok({ diagnosis, status: statusView(overview, now), attempts, resident });
+  return ok({ diagnosis, status: statusView(overview, now), attempts, resident, riskHold });
 }

@@ -2,7 +2,9 @@ import type { GateRefusal } from '../domain/card.js';
 import type { ErrorCode } from '../domain/errors.js';
 import { normalizePin } from '../domain/pin-format.js';
 import type { PinSlot } from '../domain/pin-slot.js';
+import { sourceKeyOf } from '../domain/risk.js';
 import { fail, ok, type Outcome } from './outcome.js';
+import { afterFailedEntry } from './risk-detection.js';
 import type { AppDeps, EventContext } from './ports.js';
 
 export type CardAccess = Readonly<{ cardId: string; cardKey: string }>;
@@ -13,7 +15,7 @@ export type PinAttemptInput = CardAccess &
 export type AcceptedPin = Readonly<{ slot: PinSlot; remaining: number; cardId: string; eventId: number }>;
 
 /** The refusals the statement can record, in their precedence (docs/decisions.md); anything else is our fault. */
-const REFUSALS: ReadonlySet<string> = new Set<GateRefusal | 'PIN_FORMAT'>([
+const REFUSALS: ReadonlySet<string> = new Set<GateRefusal | 'RISK_HOLD' | 'PIN_FORMAT'>([
   'CARD_REVOKED',
   'CARD_SUSPENDED',
   'CARD_EXPIRED',
@@ -22,6 +24,7 @@ const REFUSALS: ReadonlySet<string> = new Set<GateRefusal | 'PIN_FORMAT'>([
   'CERT_SUSPENDED',
   'CERT_EXPIRED',
   'PIN_LOCKED',
+  'RISK_HOLD',
   'PIN_FORMAT',
 ]);
 
@@ -36,6 +39,7 @@ export async function attemptPin(deps: AppDeps, input: PinAttemptInput): Promise
   const { cardId, slot, operation, context } = input;
   const normalized = normalizePin(slot, input.pin);
   const pinHash = normalized.kind === 'ok' ? deps.pinHasher.hash(cardId, slot, normalized.pin) : null;
+  const now = deps.clock();
   const done = await deps.cards.attempt({
     cardId,
     keyHash: deps.secrets.hashCardKey(input.cardKey),
@@ -43,12 +47,13 @@ export async function attemptPin(deps: AppDeps, input: PinAttemptInput): Promise
     pinHash,
     operation,
     context,
-    now: deps.clock(),
+    now,
   });
-  if (!done) return fail('CARD_REJECTED');
+  if (!done) return noRow(deps, context, now);
 
   if (done.result === 'success') return ok({ slot, remaining: done.remaining ?? 0, cardId, eventId: done.eventId });
   if (done.result === 'incorrect') {
+    await detectAfterFailure(deps, cardId, context, now);
     const remaining = done.remaining ?? 0;
     // The entry that spends the last try locks the slot; say so rather than "0 tries left" (the card's 63 C0).
     if (remaining === 0) return fail('PIN_LOCKED', { slot, remaining: 0, lockedNow: true });
@@ -60,4 +65,26 @@ export async function attemptPin(deps: AppDeps, input: PinAttemptInput): Promise
     return fail('PIN_FORMAT', { slot, reason: normalized.kind === 'format' ? normalized.reason : 'EMPTY', triesSpent: 0 });
   }
   return fail(code as ErrorCode, { slot });
+}
+
+/**
+ * No row: an unknown card or a wrong key — or a blocked source, which the statement also turns away before it
+ * touches any card (card-attempt.sql.ts). One probe, only on this rare path, tells them apart: a blocked source is
+ * told so (SOURCE_BLOCKED, no try used, not a lock) whatever card it named, so it learns nothing about the card.
+ */
+async function noRow(deps: AppDeps, context: EventContext, now: Date): Promise<Outcome<AcceptedPin>> {
+  const sourceKey = sourceKeyOf({ address: context.address ?? null, service: context.service, terminal: context.terminal });
+  const block = sourceKey ? await deps.risk.refuseIfBlocked(sourceKey, now) : null;
+  if (!block) return fail('CARD_REJECTED');
+  const retryAfterSeconds = Math.max(1, Math.ceil((block.blockedUntil.getTime() - now.getTime()) / 1000));
+  return fail('SOURCE_BLOCKED', { blockedUntil: block.blockedUntil.toISOString(), retryAfterSeconds, triesSpent: 0 });
+}
+
+/** Risk detection after a committed failure; its own fault never changes the answer the entry earned. */
+async function detectAfterFailure(deps: AppDeps, cardId: string, context: EventContext, now: Date): Promise<void> {
+  try {
+    await afterFailedEntry(deps, { cardId, context, now });
+  } catch {
+    // The entry is durable and its answer is the truth; a missed detection is caught by the next failure.
+  }
 }

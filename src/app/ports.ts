@@ -3,6 +3,8 @@ import type { CardStatus, CertStatus, CertView } from '../domain/card.js';
 import type { CertKind, PinSlot } from '../domain/pin-slot.js';
 import type { CrlReason } from '../domain/revocation.js';
 import type { CertificateStatusStore } from './certificate-status.js';
+import type { RiskRules } from '../domain/risk.js';
+import type { RiskStore } from './risk-ports.js';
 
 // The interfaces use cases need. Adapters implement them; use cases never see SQL, HTTP or crypto libraries.
 
@@ -15,6 +17,11 @@ export type EventContext = Readonly<{
   terminal: string | null;
   /** Staff or token that acted, for administrative events. */
   actor: string | null;
+  /**
+   * The caller's network address where Kagiya can tell it (adapters/http/client-address.ts): used to judge and block
+   * a source (domain/risk.ts), never stored on the card event.
+   */
+  address?: string | null;
 }>;
 
 export type Sex = 'male' | 'female' | 'other';
@@ -57,7 +64,8 @@ export type NewCardRow = Readonly<{
   certificates: readonly NewCertificateRow[];
 }>;
 
-export type CardEventResult = 'success' | 'incorrect' | 'refused' | 'done';
+/** `held` / `released`: a risk hold placed or released (operations risk_hold / risk_release). */
+export type CardEventResult = 'success' | 'incorrect' | 'refused' | 'done' | 'held' | 'released';
 
 export type CardEvent = Readonly<{
   id: number;
@@ -250,4 +258,7 @@ export type AppDeps = Readonly<{
   pki: CardPki;
   /** Current certificate status, shared by OCSP, CRL and card login (app/certificate-status.ts). */
   certificateStatuses: CertificateStatusStore;
+  /** Risk detection's storage and its rules (domain/risk.ts; Config.riskRules). */
+  risk: RiskStore;
+  riskRules: RiskRules;
 }>;

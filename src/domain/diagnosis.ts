@@ -10,10 +10,11 @@ import { cardState } from './card.js';
 import type { CardStatus, CertStatus, SlotState } from './card.js';
 import { PIN_SLOTS, SLOT_SPECS } from './pin-slot.js';
 import type { CertKind, PinSlot } from './pin-slot.js';
+import { riskRuleText } from './risk-text.js';
 
 type Text = Readonly<{ ja: string; en: string }>;
 
-export type AttemptResult = 'success' | 'incorrect' | 'refused' | 'done';
+export type AttemptResult = 'success' | 'incorrect' | 'refused' | 'done' | 'held' | 'released';
 
 /** One recorded card event (the app's CardEvent, less what the diagnosis does not need). */
 export type AttemptRecord = Readonly<{
@@ -44,6 +45,8 @@ export type DiagnosisInput = Readonly<{
    * our records, a complaint means the refusal came from the client (CLIENT_SIDE); without one, HEALTHY.
    */
   complaint?: boolean;
+  /** The card's active risk hold, if any (domain/risk.ts): a hold on online use, never a PIN lock. */
+  riskHold?: Readonly<{ heldAt: Date; rule: string; figures: Readonly<Record<string, unknown>> }> | null;
 }>;
 
 /** In priority order: the first that applies explains the refusal. */
@@ -55,6 +58,7 @@ export const VERDICT_CODES = [
   'CERT_REVOKED',
   'CERT_SUSPENDED',
   'CERT_EXPIRED',
+  'RISK_HOLD',
   'TRIES_LOW',
   'CLIENT_SIDE',
   'HEALTHY',
@@ -71,6 +75,7 @@ export type FindingCode =
   | 'CERT_SUSPENDED'
   | 'CERT_EXPIRED'
   | 'CERT_ABSENT'
+  | 'RISK_HOLD'
   | 'TRIES_LOW'
   | 'FORMAT_REFUSALS'
   | 'REFUSALS';
@@ -467,6 +472,17 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
         en: `${capitalise(CERT_NAMES[kind].en)} is not on the card (it is not issued to under-15s, among others).`,
       },
     });
+  }
+
+  // 3b. A risk hold: online use stopped for security, not a lock (DOMAIN.md §3); the counter may release it.
+  if (input.riskHold) {
+    const why = riskRuleText(input.riskHold.rule, input.riskHold.figures);
+    const text = {
+      ja: `このカードのオンラインでの利用は、${jstMinute(input.riskHold.heldAt).ja}からセキュリティ上の理由で保留されています（${why.ja}）。暗証番号のロックではなく、残り回数も減っていません。ご本人であることを確認のうえ、この画面で保留を解除できます。ご本人がカードでログインして確認した場合も解除されます。`,
+      en: `Online use of this card has been on a security hold since ${jstMinute(input.riskHold.heldAt).en}: ${why.en}. This is not a PIN lock and no try was spent. Once you have confirmed the holder's identity, release the hold here; it is also released when the holder signs in with the card and confirms.`,
+    };
+    findings.push({ code: 'RISK_HOLD', slot: null, text });
+    verdicts.push({ code: 'RISK_HOLD', text });
   }
 
   // 4. Tries spent but not locked: where they went, including interrupted reads.

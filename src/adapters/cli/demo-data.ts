@@ -6,6 +6,7 @@ import { createResident, type NewResident } from '../../app/create-resident.js';
 import { issueCard } from '../../app/issue-card.js';
 import { suspendCard } from '../../app/change-card-status.js';
 import { verifyPin } from '../../app/verify-pin.js';
+import { evaluateServiceFlags } from '../../app/risk-detection.js';
 import type { AppDeps, CardKeyAlgorithm, EventContext } from '../../app/ports.js';
 import type { Actor, StaffRole } from '../../domain/actor.js';
 import { SEEDED_POLICIES } from '../../domain/municipal-policy.js';
@@ -135,6 +136,34 @@ function cases(now: Date): Case[] {
       myNumber11: '78901234567',
     },
     {
+      story: 'セキュリティ上の保留中（3か所の接続元から暗証番号の誤り。ロックではありません）',
+      storyEn: 'on a risk hold: wrong PINs from 3 different network sources (not a lock)',
+      resident: { municipalityCode: '111007', name: '小林 直樹', nameKana: 'コバヤシ ナオキ', birthDate: '1978-09-30', sex: 'male', address: '埼玉県さいたま市南区別所7丁目20番1号' },
+      myNumber11: '90123456789',
+      // One wrong entry on each of three slots, each from another address: the card rule (domain/risk.ts) holds it.
+      after: async (deps, card) => {
+        const from = (address: string, service: string) => ({ channel: 'pc', service, terminal: null, actor: null, address });
+        await wrong(deps, card, 'auth', 1, from('198.51.100.23', 'mynaportal'));
+        await wrong(deps, card, 'sign', 1, from('203.0.113.77', 'e-tax'));
+        await wrong(deps, card, 'assist', 1, from('192.0.2.140', 'mynaportal'));
+      },
+    },
+    {
+      story: '医療機関の端末が誤りを繰り返す（サービスとして全国管理者に通知済み、カードは正常）',
+      storyEn: "a clinic's terminal keeps failing (flagged to the national admin as a service; the card is fine)",
+      resident: { municipalityCode: '141003', name: '渡辺 由美', nameKana: 'ワタナベ ユミ', birthDate: '1958-03-12', sex: 'female', address: '神奈川県横浜市西区みなとみらい2丁目3番5号' },
+      myNumber11: '01234567890',
+      // The clinic's terminal tries 0000 twice before the patient types the right PIN, seven visits over: 21 entries,
+      // 14 failures. The card ends healthy; the service's failure rate is what stands out (flagged at the seed's end).
+      after: async (deps, card) => {
+        const clinic = { channel: 'clinic', service: 'clinic-minatomirai', terminal: 'reception 1', actor: null };
+        for (let visit = 0; visit < 7; visit += 1) {
+          await wrong(deps, card, 'auth', 2, clinic);
+          await verifyPin(deps, { ...card, slot: 'auth', pin: PINS.auth, context: clinic });
+        }
+      },
+    },
+    {
       story: 'ICカードリーダー用（RSA-2048鍵、実物のカードと同じ）: npx kagiya reader で使えます',
       storyEn: 'for a card reader (RSA-2048 keys like the real card): use it with npx kagiya reader',
       resident: { municipalityCode: '111007', name: '中村 葵', nameKana: 'ナカムラ アオイ', birthDate: '1985-11-22', sex: 'female', address: '埼玉県さいたま市大宮区桜木町1丁目7番5号' },
@@ -262,6 +291,8 @@ export async function seedDemoData(
     if (!resident.ok) throw new Error(`demo resident: ${resident.code}`);
     cards.push(await issueDemoCard(deps, c, resident.value.id, now, dirname(manifestFile)));
   }
+  // The clinic story's failure rate is flagged now rather than at the first interval (README "Risk holds").
+  await evaluateServiceFlags(deps);
   const clerk = await tokens.create({ id: deps.secrets.newId(), label: 'さいたま市 窓口 (demo clerk)', role: 'clerk', municipalityCode: '111007', now });
   const staff = await seedDemoStaff(deps);
   const relyingParties = await seedRelyingParties(deps, tokens, now);

@@ -1,15 +1,19 @@
 import type { CertStatus } from '../../domain/card.js';
 import type { CertKind, PinSlot } from '../../domain/pin-slot.js';
 import type { CardOverview, EventContext } from '../../app/ports.js';
+import { sourceKeyOf } from '../../domain/risk.js';
 import { hotQuery, type Db } from './create-db.js';
 
 /**
  * The PIN entry, whole, in ONE statement (DOMAIN.md §1 "no answer without a durable spend"). The keyed hash of
  * the normalised entry is computed before it ($5; null when the entry is malformed). The statement then
  *
- * 1. checks the card key (no row at all: unknown card or wrong key; nothing is recorded),
+ * 1. checks the card key (no row at all: unknown card or wrong key; nothing is recorded) — and that the entry's source
+ *    ($12, domain/risk.ts sourceKeyOf) is not blocked: a blocked source gets no row either, so no card is touched
+ *    and no try spent; the caller then tells it apart from a wrong key with one probe (app/pin-attempt.ts),
  * 2. gates card, slot and certificate in the documented precedence (docs/decisions.md): revoked → suspended →
- *    expired card → slot absent → certificate revoked/suspended/expired/absent → locked → malformed entry,
+ *    expired card → slot absent → certificate revoked/suspended/expired/absent → locked → risk hold (except the
+ *    holder's confirming sign-in, operation `risk_confirm`) → malformed entry,
  * 3. where nothing refuses, compares the hash with the stored one inside the UPDATE of the slot row and either
  *    restores it to its maximum (match) or spends one try (no match) — only where `remaining > 0`,
  * 4. inserts the event with its final result (`success`, `incorrect`, or `refused` with the code),
@@ -34,11 +38,14 @@ export const PIN_ATTEMPT_PARAMS = [
   'service',
   'terminal',
   'actor',
+  'source_key',
 ] as const;
 
 export const PIN_ATTEMPT_SQL = `/* prepared:pin_attempt */
 with card as (
   select c.id, c.status, c.expires_at from cards c where c.id = $1::uuid and c.key_hash = $2::bytea
+    and ($12::text is null or not exists (select 1 from risk_source_blocks b
+      where b.source_key = $12::text and b.blocked_until > $6::timestamptz and b.lifted_at is null))
 ),
 gate as (
   select card.id as card_id, s.remaining as seen_remaining,
@@ -52,6 +59,7 @@ gate as (
       when ce.status = 'suspended' then 'CERT_SUSPENDED'
       when ce.not_after <= $6::timestamptz then 'CERT_EXPIRED'
       when s.remaining <= 0 then 'PIN_LOCKED'
+      when $7::text <> 'risk_confirm' and exists (select 1 from card_risk_holds h where h.card_id = card.id and h.released_at is null) then 'RISK_HOLD'
       when $5::bytea is null then 'PIN_FORMAT'
     end as refusal
   from card
@@ -114,6 +122,7 @@ export function pinAttemptValues(input: PinAttemptInput): unknown[] {
     context.service,
     context.terminal,
     context.actor,
+    sourceKeyOf({ address: context.address ?? null, service: context.service, terminal: context.terminal }),
   ];
 }
 

@@ -223,6 +223,49 @@ export interface ReaderSessionTable {
   closed_at: Timestamp | null;
 }
 
+export interface RiskFailureTable {
+  id: Generated<number>;
+  source_key: string | null;
+  address: string | null;
+  service: string | null;
+  card_id: string;
+  occurred_at: Timestamp;
+}
+
+export interface RiskSourceBlockTable {
+  source_key: string;
+  rule: string;
+  figures: Json;
+  blocked_at: Timestamp;
+  blocked_until: Timestamp;
+  refused: Generated<number>;
+  lifted_at: Timestamp | null;
+  lifted_by: string | null;
+}
+
+export interface CardRiskHoldTable {
+  id: string;
+  card_id: string;
+  rule: string;
+  figures: Json;
+  held_at: Timestamp;
+  released_at: Timestamp | null;
+  released_by: string | null;
+  release_kind: 'counter' | 'holder' | null;
+  release_reason: string | null;
+}
+
+export interface RiskServiceFlagTable {
+  id: string;
+  service: string;
+  rule: string;
+  figures: Json;
+  flagged_at: Timestamp;
+  updated_at: Timestamp;
+  dismissed_at: Timestamp | null;
+  dismissed_by: string | null;
+}
+
 export interface Database {
   municipalities: MunicipalityTable;
   residents: ResidentTable;
@@ -241,4 +284,8 @@ export interface Database {
   pin_pad_sessions: PinPadSessionTable;
   audit_log: AuditLogTable;
   reader_sessions: ReaderSessionTable;
+  risk_failures: RiskFailureTable;
+  risk_source_blocks: RiskSourceBlockTable;
+  card_risk_holds: CardRiskHoldTable;
+  risk_service_flags: RiskServiceFlagTable;
 }

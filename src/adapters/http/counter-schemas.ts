@@ -108,7 +108,7 @@ const Attempt = z
     occurredAt: Iso.nullable(),
     operation: z.string(),
     slot: Slot.nullable(),
-    result: z.enum(['success', 'incorrect', 'refused', 'done']),
+    result: z.enum(['success', 'incorrect', 'refused', 'done', 'held', 'released']),
     code: z.string().nullable(),
     remainingAfter: z.number().int().nullable(),
     channel: z.string().nullable(),
@@ -138,6 +138,10 @@ export const DiagnosisSchema = z
     certificates: z.object({ auth: CertificateView, sign: CertificateView }),
     attempts: z.array(Attempt),
     resident: ResidentSchema,
+    riskHold: z
+      .object({ id: z.string(), heldAt: Iso.nullable(), rule: z.string(), figures: z.record(z.string(), z.unknown()), explanation: BilingualSchema })
+      .nullable()
+      .openapi({ description: 'The active risk hold on online use (not a PIN lock); the counter may release it' }),
   })
   .openapi('Diagnosis');
 

@@ -1,4 +1,5 @@
 import type { CardDiagnosis } from '../../app/diagnose-card.js';
+import { riskRuleText } from '../../domain/risk-text.js';
 import type { InquiryLetter, ProcedureRecord } from '../../app/counter-ports.js';
 import type { Resident } from '../../app/ports.js';
 import { allowedEvents } from '../../domain/procedure.js';
@@ -73,5 +74,8 @@ export function diagnosisView(d: CardDiagnosis) {
     certificates: { auth: cert(status.certificates.auth), sign: cert(status.certificates.sign) },
     attempts: d.attempts.map((a) => ({ ...a, occurredAt: iso(a.occurredAt) })),
     resident: residentView(d.resident),
+    riskHold: d.riskHold
+      ? { id: d.riskHold.id, heldAt: iso(d.riskHold.heldAt), rule: d.riskHold.rule, figures: d.riskHold.figures, explanation: riskRuleText(d.riskHold.rule, d.riskHold.figures) }
+      : null,
   };
 }

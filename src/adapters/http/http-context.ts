@@ -9,6 +9,7 @@ import type { ApiTokenIssuer } from '../../app/create-api-token.js';
 import { getCookie } from 'hono/cookie';
 import type { CertificateStatusServices } from './routes/pki-routes.js';
 import { errorBody, HTTP_STATUS, pickLang } from './error-response.js';
+import { clientAddress, DEFAULT_TRUSTED_PROXIES } from './client-address.js';
 
 export type HttpDeps = CounterDeps &
   Pick<ReaderDeps, 'readerSessions' | 'readerIdleSeconds'> &
@@ -22,6 +23,8 @@ export type HttpDeps = CounterDeps &
     certificateStatusServices: CertificateStatusServices;
     /** Whether the database answers (within a short timeout) and every migration is applied; never throws. */
     readiness(): Promise<Readiness>;
+    /** Front ends whose X-Forwarded-For is believed (client-address.ts). */
+    trustedProxies: readonly string[];
   }>;
 
 export type Readiness = Readonly<{ database: 'up' | 'read-only' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' }>;
@@ -99,7 +102,8 @@ export function eventContext(c: Context): EventContext | null {
   if (channel !== null && !(CHANNELS as readonly string[]).includes(channel)) return null;
   if (service !== null && !LABEL.test(service)) return null;
   if (terminal !== null && !LABEL.test(terminal)) return null;
-  return { channel, service, terminal, actor: null };
+  const deps = c.var?.deps as HttpDeps | undefined;
+  return { channel, service, terminal, actor: null, address: clientAddress(c, deps?.trustedProxies ?? DEFAULT_TRUSTED_PROXIES) };
 }
 
 export const CONTEXT_HEADERS_DOC =

@@ -72,7 +72,7 @@ export const CardEventSchema = z
     occurredAt: z.string().datetime(),
     operation: z.string(),
     slot: z.enum(PIN_SLOTS).nullable(),
-    result: z.enum(['success', 'incorrect', 'refused', 'done']).openapi({
+    result: z.enum(['success', 'incorrect', 'refused', 'done', 'held', 'released']).openapi({
       description: 'success: the slot was restored; incorrect: one try spent; refused: nothing spent (see code); done: a non-PIN step',
     }),
     code: z.string().nullable(),

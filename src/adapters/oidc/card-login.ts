@@ -3,6 +3,7 @@ import { authenticateCard } from '../../app/authenticate-card.js';
 import { fail, ok, type Outcome } from '../../app/outcome.js';
 import type { AppDeps, EventContext } from '../../app/ports.js';
 import { signDigest } from '../../app/sign-digest.js';
+import { releaseHoldByHolder } from '../../app/release-risk-hold.js';
 import { cardState } from '../../domain/card.js';
 import { certificateRefusal, currentCertificateStatus } from '../../app/certificate-status.js';
 import type { CertKind } from '../../domain/pin-slot.js';
@@ -64,19 +65,23 @@ const normalSerial = (hex: string) => hex.toLowerCase().replace(/^0+/, '');
 
 export async function loginWithCard(
   deps: AppDeps,
-  input: { card: CardFile; authPin: string; signPin: string | null; context: EventContext },
-): Promise<Outcome<{ cardId: string; acr: string }>> {
+  input: { card: CardFile; authPin: string; signPin: string | null; context: EventContext; confirmHold?: boolean },
+): Promise<Outcome<{ cardId: string; acr: string; holdReleased: boolean }>> {
   // A malformed signing password is refused before the auth PIN is tried, so a typo spends nothing anywhere.
   if (input.signPin !== null) {
     const sign = normalizePin('sign', input.signPin);
     if (sign.kind !== 'ok') return fail('PIN_FORMAT', { slot: 'sign', reason: sign.reason, triesSpent: 0 });
   }
   const challenge = randomBytes(32);
-  const auth = await authenticateCard(deps, { ...input.card, pin: input.authPin, challenge, context: input.context });
+  const operation = input.confirmHold ? 'risk_confirm' : 'authenticate';
+  const auth = await authenticateCard(deps, { ...input.card, pin: input.authPin, challenge, context: input.context, operation });
   if (!auth.ok) return auth;
   const authChecked = await checkCertificate(deps, input.card.cardId, 'auth', auth.value.certificate, challenge, auth.value.signature);
   if (!authChecked.ok) return authChecked;
-  if (input.signPin === null) return ok({ cardId: input.card.cardId, acr: ACR_CARD });
+  // A confirmed sign-in: the auth PIN and the card's signature checked, and the holder's explicit confirmation on the
+  // login page (README "Risk holds and source blocks"). Only then is the hold released, audited, holder as actor.
+  const holdReleased = input.confirmHold ? (await releaseHoldByHolder(deps, input.card.cardId, input.context)) !== null : false;
+  if (input.signPin === null) return ok({ cardId: input.card.cardId, acr: ACR_CARD, holdReleased });
 
   const preimage = randomBytes(32);
   const digest = createHash('sha256').update(preimage).digest();
@@ -84,5 +89,5 @@ export async function loginWithCard(
   if (!signed.ok) return signed;
   const signChecked = await checkCertificate(deps, input.card.cardId, 'sign', signed.value.certificate, preimage, signed.value.signature);
   if (!signChecked.ok) return signChecked;
-  return ok({ cardId: input.card.cardId, acr: ACR_CARD_SIGN });
+  return ok({ cardId: input.card.cardId, acr: ACR_CARD_SIGN, holdReleased });
 }

@@ -11,6 +11,7 @@ import { consentPage, expiredPage, loginPage, type ServiceNames } from './login-
 import type { OidcRuntime } from './oidc-runtime.js';
 import { PAGE_HEADERS } from './page-layout.js';
 import { refusalView, type Guidance } from './refusal-view.js';
+import { clientAddress } from '../http/client-address.js';
 
 // The provider's interaction screens (login with the card, consent), served by Hono beside oidc-provider.
 // oidc-provider finds the interaction from its own cookie on the Node request; the uid in the path must match it.
@@ -102,13 +103,32 @@ export function registerInteractionRoutes(app: Hono<Env>, runtime: OidcRuntime) 
     const pasted = typeof form.cardJson === 'string' ? form.cardJson.trim() : '';
     const card = parseCardFile(fileText.trim() || pasted);
     const refuse = async (code: ErrorCode, detail: Readonly<Record<string, unknown>>, guidance: Guidance | null) =>
-      page(c, loginPage({ lang, uid: d.uid, service, wantSign, refusal: refusalView(lang, code, detail, guidance), cardJson: card ? pasted || fileText.trim() : pasted.slice(0, 4096) }), HTTP_STATUS[code]);
+      page(
+        c,
+        loginPage({
+          lang,
+          uid: d.uid,
+          service,
+          wantSign,
+          refusal: refusalView(lang, code, detail, guidance),
+          cardJson: card ? pasted || fileText.trim() : pasted.slice(0, 4096),
+          offerHoldConfirm: code === 'RISK_HOLD',
+        }),
+        HTTP_STATUS[code],
+      );
     if (!card) return refuse('INVALID_REQUEST', { field: 'cardFile' }, null);
     const authPin = typeof form.authPin === 'string' ? form.authPin : '';
     const signPin = wantSign ? (typeof form.signPin === 'string' ? form.signPin : '') : null;
     try {
-      const outcome = await loginWithCard(c.var.deps, { card, authPin, signPin, context: eventContextOf(d) });
-      if (!outcome.ok) return refuse(outcome.code, outcome.details, await guidanceFor(c, card.cardId, card.cardKey));
+      const confirmHold = form.confirmHold === '1';
+      const context = { ...eventContextOf(d), address: clientAddress(c, c.var.deps.trustedProxies) };
+      const outcome = await loginWithCard(c.var.deps, { card, authPin, signPin, context, confirmHold });
+      if (!outcome.ok) {
+        // A risk hold is explained with its rule and figures (the card key was checked before the hold was told).
+        const hold = outcome.code === 'RISK_HOLD' ? await c.var.deps.risk.activeHold(card.cardId) : null;
+        const detail = hold ? { ...outcome.details, heldAt: hold.heldAt.toISOString(), holdRule: hold.rule, holdFigures: hold.figures } : outcome.details;
+        return refuse(outcome.code, detail, await guidanceFor(c, card.cardId, card.cardKey));
+      }
       const amr = wantSign ? ['sc', 'pin', 'hwk', 'sign'] : ['sc', 'pin', 'hwk'];
       const returnTo = await provider().interactionResult(bindings(c).incoming, bindings(c).outgoing, {
         login: { accountId: outcome.value.cardId, acr: outcome.value.acr, amr, remember: false },

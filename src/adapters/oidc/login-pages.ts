@@ -17,6 +17,8 @@ export function loginPage(input: {
   wantSign: boolean;
   refusal: HtmlEscapedString | Promise<HtmlEscapedString> | null;
   cardJson: string;
+  /** After a RISK_HOLD refusal: offer the holder to confirm the entries were theirs (a confirmed sign-in). */
+  offerHoldConfirm?: boolean;
 }) {
   const { lang, uid, service, wantSign } = input;
   const ja = lang === 'ja';
@@ -39,6 +41,15 @@ ${
   wantSign
     ? html`<label for="signPin">${ja ? '署名用電子証明書の暗証番号' : 'Signing certificate password'} <span class="hint">${ja ? `（英数字6〜16文字。${serviceName(lang, service)}は署名用電子証明書の氏名・住所・生年月日・性別を求めています。5回続けて間違えるとロックされます）` : `(6–16 letters and digits. ${serviceName(lang, service)} asks for the name, address, birth date and sex in your signing certificate. Locks after 5 wrong entries in a row)`}</span></label>
 <input id="signPin" type="password" name="signPin" autocomplete="off">`
+    : ''
+}
+${
+  input.offerHoldConfirm
+    ? html`<fieldset class="hold-confirm" data-testid="hold-confirm">
+<legend>${ja ? 'ご本人の確認で保留を解除する' : 'Release the hold yourself'}</legend>
+<p>${ja ? '上の入力があなた自身によるものであれば、カードと利用者証明用の暗証番号でログインし、確認することで保留を解除できます。心当たりがない場合は解除せず、お住まいの市区町村の窓口にご相談ください。' : 'If the entries above were yours, you can release the hold by logging in with your card and authentication PIN and confirming. If you do not recognise them, do not release it; ask your municipal office counter.'}</p>
+<label class="check"><input type="checkbox" name="confirmHold" value="1" data-testid="confirm-hold"> ${ja ? 'これらの入力は私自身によるものです。保留を解除してログインします。' : 'These entries were mine. Release the hold and log me in.'}</label>
+</fieldset>`
     : ''
 }
 <button type="submit" data-testid="login-submit">${ja ? 'ログイン' : 'Log in'}</button>

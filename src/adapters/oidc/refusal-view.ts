@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import { ERROR_MESSAGES, type ErrorCode } from '../../domain/errors.js';
 import { isPinSlot, SLOT_SPECS } from '../../domain/pin-slot.js';
+import { riskRuleText } from '../../domain/risk-text.js';
 import type { Lang } from '../http/error-response.js';
 
 // The login page tells the truth (issue #9 item 2): every refusal from the same code table as the API, with the
@@ -14,7 +15,7 @@ const CERT_NAMES = { auth: { ja: '利用者証明用電子証明書', en: 'user-
 function tone(code: ErrorCode): 'lock' | 'notlock' | 'ours' | 'entry' {
   if (code === 'PIN_LOCKED') return 'lock';
   if (code === 'SERVICE_BUSY' || code === 'INTERNAL') return 'ours';
-  if (code.startsWith('CERT_') || code.startsWith('CARD_') || code === 'PIN_SLOT_ABSENT' || code === 'RISK_HOLD') return 'notlock';
+  if (code.startsWith('CERT_') || code.startsWith('CARD_') || code === 'PIN_SLOT_ABSENT' || code === 'RISK_HOLD' || code === 'SOURCE_BLOCKED') return 'notlock';
   return 'entry';
 }
 
@@ -43,9 +44,22 @@ function headline(lang: Lang, code: ErrorCode, details: Readonly<Record<string, 
       return lang === 'ja' ? '鍵屋のシステムの不調で処理できませんでした。暗証番号のロックではありません。' : 'A fault on our side stopped the login. This is not a PIN lock.';
     case 'INVALID_REQUEST':
       return lang === 'ja' ? 'カードファイルを読み取れませんでした（残り回数は減っていません）。' : 'The card file could not be read (no try was used).';
+    case 'RISK_HOLD':
+      return lang === 'ja' ? 'このカードのオンラインでの利用は、セキュリティ上の理由で保留中です。暗証番号のロックではありません。' : 'Online use of this card is on a security hold. This is not a PIN lock.';
+    case 'SOURCE_BLOCKED':
+      return lang === 'ja' ? 'この接続元からの入力は一時的に受け付けていません。暗証番号のロックではありません。' : 'Entries from this connection are temporarily not accepted. This is not a PIN lock.';
     default:
       return ERROR_MESSAGES[code][lang].split(/(?<=[。.])/)[0] ?? '';
   }
+}
+
+/** What set off a risk hold, and since when: the holder sees the rule in words and its figures. */
+function holdFacts(lang: Lang, details: Readonly<Record<string, unknown>>) {
+  if (typeof details.holdRule !== 'string' || typeof details.heldAt !== 'string') return '';
+  const why = riskRuleText(details.holdRule, (details.holdFigures ?? {}) as Record<string, unknown>)[lang];
+  const iso = new Date(new Date(details.heldAt).getTime() + 9 * 3_600_000).toISOString();
+  const at = `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+  return html`<p data-testid="hold-facts">${lang === 'ja' ? `${at}（日本時間）から保留中。理由：${why}。` : `On hold since ${at} JST: ${why}.`}</p>`;
 }
 
 function body(lang: Lang, code: ErrorCode): string {
@@ -64,6 +78,7 @@ export function refusalView(lang: Lang, code: ErrorCode, details: Readonly<Recor
   const where = guidance ? (lang === 'ja' ? guidance.nameJa : guidance.nameEn) : '';
   return html`<div class="${cls}" role="alert" data-testid="refusal" data-error-code="${code}" data-slot="${String(details.slot ?? '')}" data-remaining="${String(details.remaining ?? '')}">
 <strong>${headline(lang, code, details)}</strong>
+${holdFacts(lang, details)}
 <p>${body(lang, code)}</p>
 ${
   showGuidance

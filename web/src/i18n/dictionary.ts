@@ -164,6 +164,7 @@ export const DICTIONARY = {
   code_CERT_REVOKED: ['電子証明書の失効', 'certificate revoked'],
   code_CERT_EXPIRED: ['電子証明書の期限切れ', 'certificate expired'],
   code_RISK_HOLD: ['セキュリティ上の保留', 'security hold'],
+  code_SOURCE_BLOCKED: ['接続元の一時停止', 'source blocked'],
   code_SERVICE_BUSY: ['システムの混雑（こちら側の問題）', 'system busy (our problem)'],
   code_SERVICE_UNAVAILABLE: ['システムの一時停止（こちら側の問題）', 'system unavailable (our problem)'],
 

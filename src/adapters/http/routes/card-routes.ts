@@ -73,7 +73,7 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       summary: 'Verify a PIN (the try is spent before the compare and restored on a match)',
       description: CONTEXT_HEADERS_DOC,
       request: { params: slotParams, headers: CardKeyHeader, body: body(PinBody) },
-      responses: { 200: json(VerifyResponse, 'Correct PIN; tries restored'), ...errorResponses(400, 401, 403, 409, 410, 423) },
+      responses: { 200: json(VerifyResponse, 'Correct PIN; tries restored'), ...errorResponses(400, 401, 403, 409, 410, 423, 429) },
     }),
     async (c) => {
       const { cardId, slot } = c.req.valid('param');
@@ -96,7 +96,7 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
         headers: CardKeyHeader,
         body: body(z.object({ currentPin: z.string().max(256), newPin: z.string().max(256) }).openapi('PinChange')),
       },
-      responses: { 200: json(VerifyResponse, 'PIN changed'), ...errorResponses(400, 401, 403, 409, 410, 423) },
+      responses: { 200: json(VerifyResponse, 'PIN changed'), ...errorResponses(400, 401, 403, 409, 410, 423, 429) },
     }),
     async (c) => {
       const { cardId, slot } = c.req.valid('param');
@@ -119,7 +119,7 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
         headers: CardKeyHeader,
         body: body(z.object({ pin: z.string().max(256), challenge: z.string().max(2048).openapi({ description: 'base64, 16–1024 bytes' }) }).openapi('AuthenticateRequest')),
       },
-      responses: { 200: json(SignatureResponse, 'Signed challenge and certificate'), ...errorResponses(400, 401, 403, 409, 410, 423) },
+      responses: { 200: json(SignatureResponse, 'Signed challenge and certificate'), ...errorResponses(400, 401, 403, 409, 410, 423, 429) },
     }),
     async (c) => {
       return withCard(c, c.req.valid('param').cardId, async (access, context) => {
@@ -142,7 +142,7 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
         headers: CardKeyHeader,
         body: body(z.object({ pin: z.string().max(256), digest: z.string().max(128).openapi({ description: 'SHA-256 digest, base64 (32 bytes)' }) }).openapi('SignRequest')),
       },
-      responses: { 200: json(SignatureResponse, 'Signature and certificate'), ...errorResponses(400, 401, 403, 409, 410, 423) },
+      responses: { 200: json(SignatureResponse, 'Signature and certificate'), ...errorResponses(400, 401, 403, 409, 410, 423, 429) },
     }),
     async (c) => {
       return withCard(c, c.req.valid('param').cardId, async (access, context) => {
@@ -166,7 +166,7 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
           z.object({ myNumber: z.string(), name: z.string(), address: z.string(), birthDate: z.string(), sex: z.enum(['male', 'female', 'other']) }).openapi('CardAttributes'),
           'Attributes as text',
         ),
-        ...errorResponses(400, 401, 403, 410, 423),
+        ...errorResponses(400, 401, 403, 410, 423, 429),
       },
     }),
     async (c) => {
