@@ -35,7 +35,7 @@ describe('ERROR_MESSAGES', () => {
     ['says a revoked certificate is not a lock', 'CERT_REVOKED', 'ロックではありません', 'not a PIN lock'],
     ['says a suspended certificate is not a lock', 'CERT_SUSPENDED', 'ロックではありません', 'not a PIN lock'],
     ['says an expired card is not a lock', 'CARD_EXPIRED', 'ロックではありません', 'not a PIN lock'],
-    ['says a risk hold is not a card lock', 'RISK_HOLD', 'ロックではありません', 'not a card or PIN lock'],
+    ['says a risk hold is not a card lock', 'RISK_HOLD', 'ロックではありません', 'not locked'],
     ['says a blocked source is not a lock and spent no try', 'SOURCE_BLOCKED', '残りの入力回数は減っていません', 'no try was used'],
     ['says a move revokes the signing certificate', 'CERT_REVOKED', '転居', 'move'],
   ])('%s', (_name, code, ja, en) => {

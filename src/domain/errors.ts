@@ -98,8 +98,8 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, ErrorMessage>> = Object.
     en: 'The electronic certificate is suspended. This is not a PIN lock. If you reported the card lost and have found it, please ask your municipal office counter to lift the suspension.',
   },
   RISK_HOLD: {
-    ja: 'いつもと異なる使われ方（複数の接続元やサービスからの暗証番号の誤りなど）が見つかったため、セキュリティ上の理由で、このカードのオンラインでの利用を一時的に保留しています。カードや暗証番号のロックではなく、今回の入力は照合していないため残りの入力回数は減っていません。ご本人がカードと利用者証明用の暗証番号でログインし、ご自身の操作であったことを確認すると解除されます。お住まいの市区町村の窓口でも解除できます。',
-    en: 'Online use of this card is on a temporary security hold, because it was used in an unusual way (wrong PINs from several sources or services, say). This is not a card or PIN lock, and your entry was not checked, so no try was used. It is released when you sign in with your card and authentication PIN and confirm the entries were yours, or at your municipal office counter.',
+    ja: 'いつもと異なる使われ方（複数の接続元やサービスからの暗証番号の誤りなど）が見つかったため、セキュリティ上の理由で、このカードのオンラインでの利用を一時的に保留しています。カードや暗証番号のロックではありません。今回の入力は照合していないため、残りの入力回数は減っていません。ご本人がカードと利用者証明用の暗証番号でログインし、ご自身の操作であったことを確認すると解除されます。お住まいの市区町村の窓口でも解除できます。',
+    en: 'Online use of this card is on a temporary security hold, because it was used in an unusual way (wrong PINs from several sources or services, say). Your card and PINs are not locked, and your entry was not checked, so no try was used. It is released when you sign in with your card and authentication PIN and confirm the entries were yours, or at your municipal office counter.',
   },
   SOURCE_BLOCKED: {
     ja: 'この接続元（ネットワークまたは端末）からは、多くのカードで暗証番号の誤りが続いたため、暗証番号の入力を一時的に受け付けていません。カードや暗証番号のロックではありません。今回の入力は照合していないため、残りの入力回数は減っていません。時間をおいてから、別の接続元（ご自宅のネットワークなど）でお試しください。',

@@ -99,7 +99,7 @@ describe.each(STORES)('risk detection on %s', (store) => {
     const refused = await http.verify(card, 'auth', PINS.auth, from('198.51.100.34'));
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('RISK_HOLD');
-    expect(refused.body.error.messages.ja).toContain('ロックではなく');
+    expect(refused.body.error.messages.ja).toContain('ロックではありません');
     expect((await http.status(card)).body.pins.auth).toMatchObject({ remaining: 2, locked: false });
     const events = await cardEvents(card);
     expect(events.find((e) => e.operation === 'risk_hold')).toMatchObject({ result: 'held', code: 'RISK_HOLD', actor: 'kagiya-risk' });

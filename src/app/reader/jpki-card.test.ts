@@ -224,6 +224,19 @@ describe('refusals that are not locks', () => {
     expect(suspended.sw).toBe('6985');
     expect(suspended.trace.why?.en).toContain('not a PIN lock');
   });
+
+  it('answers 69 85 for a risk hold and a blocked source, each saying it is not a lock and spent nothing', async () => {
+    const { port } = fakeCard();
+    port.verify = async () => ({ kind: 'refused', code: 'RISK_HOLD' });
+    const held = await send(port, [SELECT_JPKI, ef('0018'), verifyApdu('4831')]);
+    expect(held.sw).toBe('6985');
+    expect(held.trace.why?.ja).toContain('ロックではありません');
+    expect(held.trace.why?.en).toContain('security hold');
+    port.verify = async () => ({ kind: 'refused', code: 'SOURCE_BLOCKED' });
+    const blocked = await send(port, [SELECT_JPKI, ef('0018'), verifyApdu('4831')]);
+    expect(blocked.sw).toBe('6985');
+    expect(blocked.trace.why?.en).toContain('no try was used');
+  });
 });
 
 describe('the 住基 AP', () => {
