@@ -28,6 +28,7 @@ export const VERDICT_TONE: Readonly<Record<VerdictCode, Tone>> = {
   CERT_REVOKED: 'warning',
   CERT_SUSPENDED: 'warning',
   CERT_EXPIRED: 'warning',
+  RISK_HOLD: 'warning',
   TRIES_LOW: 'warning',
   CLIENT_SIDE: 'info',
   HEALTHY: 'ok',

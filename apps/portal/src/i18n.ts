@@ -48,6 +48,9 @@ export const OPERATION_NAMES: Record<string, { ja: string; en: string }> = {
   restore: { ja: '一時停止の解除', en: 'Suspension lifted' },
   revoke: { ja: '廃止', en: 'Cancelled' },
   revoke_sign_certificate: { ja: '署名用電子証明書の失効（転居など）', en: 'Signing certificate revoked (moved house, etc.)' },
+  risk_hold: { ja: 'セキュリティ上の保留（ロックではありません）', en: 'Security hold (not a lock)' },
+  risk_release: { ja: 'セキュリティ上の保留の解除', en: 'Security hold released' },
+  risk_confirm: { ja: 'ログイン（保留を解除するための本人確認）', en: 'Login confirming a security hold' },
 };
 
 export const RESULT_NAMES: Record<string, { ja: string; en: string }> = {
@@ -56,6 +59,8 @@ export const RESULT_NAMES: Record<string, { ja: string; en: string }> = {
   refused: { ja: '受付されず（回数は減っていません）', en: 'Refused (no try used)' },
   pending: { ja: '中断（1回消費）', en: 'Interrupted (1 try used)' },
   done: { ja: '完了', en: 'Done' },
+  held: { ja: '保留（回数は減っていません）', en: 'Held (no try used)' },
+  released: { ja: '解除', en: 'Released' },
 };
 
 export const CARD_STATES: Record<string, { ja: string; en: string }> = {

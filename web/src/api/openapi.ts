@@ -517,6 +517,15 @@ export interface paths {
                         readonly "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Error (see code) */
+                readonly 429: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -612,6 +621,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 429: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -786,6 +804,15 @@ export interface paths {
                         readonly "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Error (see code) */
+                readonly 429: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -882,6 +909,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 429: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -1438,6 +1474,15 @@ export interface paths {
                         readonly "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Error (see code) */
+                readonly 429: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -1675,6 +1720,100 @@ export interface paths {
         };
         readonly put?: never;
         readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/counter/cards/{cardId}/risk-hold/release": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Release a card's risk hold after confirming the holder (audited; not a PIN reset) */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly cardId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        readonly reason: string;
+                    };
+                };
+            };
+            readonly responses: {
+                /** @description Released */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly cardId: string;
+                            readonly holdId: string;
+                            /** Format: date-time */
+                            readonly releasedAt: string;
+                        };
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -4351,6 +4490,348 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/risk/services": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Relying services flagged for failing far above the norm, with their failure rate */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    readonly dismissed?: "true" | "false";
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Flags */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly flags: readonly components["schemas"]["ServiceFlag"][];
+                        };
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/risk/services/{flagId}/dismiss": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Dismiss a flag after looking into it (audited) */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly flagId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        readonly reason: string;
+                    };
+                };
+            };
+            readonly responses: {
+                /** @description Dismissed */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ServiceFlag"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/risk/services/evaluate": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Evaluate the relying services now (it also runs on a short interval) */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Evaluated */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly evaluated: number;
+                            readonly flagged: number;
+                            readonly open: number;
+                        };
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/risk/sources": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Blocked sources (active, and ended in the last day) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Blocks */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly blocks: readonly components["schemas"]["SourceBlock"][];
+                        };
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/risk/sources/lift": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Lift a source block before it ends (audited) */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        readonly reason: string;
+                        readonly sourceKey: string;
+                    };
+                };
+            };
+            readonly responses: {
+                /** @description Lifted */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly sourceKey: string;
+                        };
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/staff": {
         readonly parameters: {
             readonly query?: never;
@@ -4918,7 +5399,7 @@ export interface components {
             readonly operation: string;
             readonly remainingAfter: number | null;
             /** @enum {string} */
-            readonly result: "success" | "incorrect" | "refused" | "done";
+            readonly result: "success" | "incorrect" | "refused" | "done" | "held" | "released";
             readonly service: string | null;
             /** @enum {string|null} */
             readonly slot: "auth" | "sign" | "assist" | "juki" | null;
@@ -4954,7 +5435,7 @@ export interface components {
              * @description success: the slot was restored; incorrect: one try spent; refused: nothing spent (see code); done: a non-PIN step
              * @enum {string}
              */
-            readonly result: "success" | "incorrect" | "refused" | "done";
+            readonly result: "success" | "incorrect" | "refused" | "done" | "held" | "released";
             readonly service: string | null;
             /** @enum {string|null} */
             readonly slot: "auth" | "sign" | "assist" | "juki" | null;
@@ -5077,16 +5558,27 @@ export interface components {
                 readonly sign: components["schemas"]["SlotView"];
             };
             readonly resident: components["schemas"]["Resident"];
+            /** @description The active risk hold on online use (not a PIN lock); the counter may release it */
+            readonly riskHold: {
+                readonly explanation: components["schemas"]["Bilingual"];
+                readonly figures: {
+                    readonly [key: string]: unknown;
+                };
+                /** Format: date-time */
+                readonly heldAt: string | null;
+                readonly id: string;
+                readonly rule: string;
+            } | null;
             readonly verdict: {
                 /** @enum {string} */
-                readonly code: "CARD_REVOKED" | "CARD_SUSPENDED" | "CARD_EXPIRED" | "PIN_LOCKED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "CERT_EXPIRED" | "TRIES_LOW" | "CLIENT_SIDE" | "HEALTHY";
+                readonly code: "CARD_REVOKED" | "CARD_SUSPENDED" | "CARD_EXPIRED" | "PIN_LOCKED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "CERT_EXPIRED" | "RISK_HOLD" | "TRIES_LOW" | "CLIENT_SIDE" | "HEALTHY";
                 readonly text: components["schemas"]["Bilingual"];
             };
         };
         readonly Error: {
             readonly error: {
                 /** @enum {string} */
-                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID";
+                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SOURCE_BLOCKED" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID";
                 /** @description In the requested language (Japanese by default) */
                 readonly message: string;
                 readonly messages: {
@@ -5452,6 +5944,22 @@ export interface components {
             /** @enum {string} */
             readonly sex: "male" | "female" | "other";
         };
+        readonly ServiceFlag: {
+            /** Format: date-time */
+            readonly dismissedAt: string | null;
+            readonly dismissedBy: string | null;
+            readonly explanation: components["schemas"]["Bilingual"];
+            readonly figures: {
+                readonly [key: string]: unknown;
+            };
+            /** Format: date-time */
+            readonly flaggedAt: string;
+            readonly id: string;
+            readonly rule: string;
+            readonly service: string;
+            /** Format: date-time */
+            readonly updatedAt: string;
+        };
         readonly Signature: {
             readonly algorithm: string;
             /** @description DER, base64 */
@@ -5471,6 +5979,25 @@ export interface components {
             readonly max: number;
             readonly remaining: number;
         } | null;
+        readonly SourceBlock: {
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly blockedAt: string;
+            /** Format: date-time */
+            readonly blockedUntil: string;
+            readonly explanation: components["schemas"]["Bilingual"];
+            readonly figures: {
+                readonly [key: string]: unknown;
+            };
+            /** Format: date-time */
+            readonly liftedAt: string | null;
+            readonly liftedBy: string | null;
+            /** @description entries refused since the block (none reached a card) */
+            readonly refused: number;
+            readonly rule: string;
+            /** @description ip:<address>, or terminal:<service>/<terminal> behind a trusted front end */
+            readonly sourceKey: string;
+        };
         readonly Staff: {
             readonly id: string;
             readonly municipalityCode: string | null;

@@ -20,6 +20,8 @@ export type Procedure = Schemas['Procedure'];
 export type PinPadView = Schemas['PinPadView'];
 export type PinPadOpened = Schemas['PinPadOpened'];
 export type LetterIssued = Schemas['LetterIssued'];
+export type SourceBlock = Schemas['SourceBlock'];
+export type ServiceFlag = Schemas['ServiceFlag'];
 
 export type ApplicantType = Procedure['applicantType'];
 export type ProcedureState = Procedure['state'];

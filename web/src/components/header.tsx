@@ -29,6 +29,11 @@ export function Header({ staff, route, onSignOut }: { staff: Staff | null; route
                 {t('navServices')}
               </Link>
             )}
+            {staff.role === 'national_admin' && (
+              <Link href={paths.risk()} aria-current={current(['risk'])} data-testid="nav-risk">
+                {t('navRisk')}
+              </Link>
+            )}
             {staff.municipalityCode && (
               <a href={`/guidance/${staff.municipalityCode}${lang === 'en' ? '?lang=en' : ''}`} target="_blank" rel="noopener">
                 {t('navGuidance')}

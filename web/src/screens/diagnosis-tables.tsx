@@ -45,7 +45,7 @@ export function SourcesTable({ sources }: { sources: Diagnosis['failuresBySource
   );
 }
 
-const RESULT_TONE: Readonly<Record<Attempt['result'], Tone>> = { success: 'ok', done: 'ok', incorrect: 'danger', refused: 'warning' };
+const RESULT_TONE: Readonly<Record<Attempt['result'], Tone>> = { success: 'ok', done: 'ok', incorrect: 'danger', refused: 'warning', held: 'warning', released: 'ok' };
 
 export function AttemptsTable({ attempts }: { attempts: Diagnosis['attempts'] }) {
   const { t, tv } = useLang();

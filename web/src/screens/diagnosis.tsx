@@ -10,6 +10,7 @@ import { Link, paths } from '../router';
 import { AttemptsTable, SourcesTable } from './diagnosis-tables';
 import { CardFacts, CertificatesPanel, FindingsList, SlotsGrid } from './diagnosis-parts';
 import { ResidentSummary } from './resident-summary';
+import { RiskHoldPanel } from './risk-hold-panel';
 
 export function DiagnosisScreen({ cardId }: { cardId: string }) {
   const { t } = useLang();
@@ -26,6 +27,7 @@ export function DiagnosisScreen({ cardId }: { cardId: string }) {
       </div>
       <ResidentSummary resident={d.resident} />
       <Verdict d={d} />
+      <RiskHoldPanel d={d} onReleased={load.reload} />
       <SlotsGrid pins={d.pins} />
       <div className="grid-2">
         <CertificatesPanel certificates={d.certificates} />

@@ -1,0 +1,33 @@
+// Labels of the risk screens (national admins) and the counter's risk-hold panel: [Japanese, English].
+
+export const RISK_DICTIONARY = {
+  navRisk: ['リスク検知', 'Risk'],
+  riskTitle: ['リスク検知（接続元の停止・サービスの警告）', 'Risk detection (blocked sources, flagged services)'],
+  riskLead: [
+    '多くのカードで誤りが続いた接続元は、カードに触れる前に入力を止めています（どのカードの残り回数も減りません）。標準を大きく超えて失敗するサービスは、失敗率とともにここに表示されます。',
+    'A source failing on many cards is stopped before any card is touched (no holder loses a try). A service failing far above the norm is listed here with its failure rate.',
+  ],
+  riskOnlyNational: ['この画面は全国管理者のみが使えます。', 'Only national admins can use this screen.'],
+  riskFlagsTitle: ['警告中のサービス', 'Flagged relying services'],
+  riskFlagsNone: ['警告中のサービスはありません。', 'No service is flagged.'],
+  riskEvaluate: ['今すぐ評価する', 'Evaluate now'],
+  riskService: ['サービス', 'Service'],
+  riskWhy: ['理由（規則と数値）', 'Why (rule and figures)'],
+  riskRate: ['失敗率', 'Failure rate'],
+  riskFlaggedAt: ['検知日時', 'Flagged'],
+  riskDismiss: ['確認済みにする', 'Dismiss'],
+  riskReason: ['理由（監査記録に残ります）', 'Reason (kept in the audit trail)'],
+  riskBlocksTitle: ['停止中・最近停止した接続元', 'Blocked sources (active and recent)'],
+  riskBlocksNone: ['停止した接続元はありません。', 'No source is blocked.'],
+  riskSource: ['接続元', 'Source'],
+  riskUntil: ['停止期限', 'Blocked until'],
+  riskRefused: ['断った入力', 'Entries refused'],
+  riskActive: ['停止中', 'Blocked'],
+  riskEnded: ['終了', 'Ended'],
+  riskLift: ['停止を解除', 'Lift'],
+  holdTitle: ['セキュリティ上の保留（ロックではありません）', 'Security hold (not a lock)'],
+  holdSince: ['保留の開始', 'Held since'],
+  holdRelease: ['本人確認のうえ保留を解除する', 'Release the hold (holder confirmed)'],
+  holdReleaseReason: ['解除の理由（本人確認の方法など。監査記録に残ります）', 'Reason (how the holder was confirmed; kept in the audit trail)'],
+  holdReleased: ['保留を解除しました。', 'The hold was released.'],
+} as const satisfies Record<string, readonly [string, string]>;
