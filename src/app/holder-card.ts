@@ -1,17 +1,18 @@
 import { statusView, type CardStatusView } from './get-card-status.js';
 import { fail, ok, type Outcome } from './outcome.js';
 import type { AppDeps, CardEvent, EventContext } from './ports.js';
+import type { RiskHold } from './risk-ports.js';
 
 // The holder's own card, reached through a service the holder logged in to (the resident portal) rather than with
 // the card file: the access token names the card (docs/decisions.md). Reading spends no try.
 
-export type HolderCard = CardStatusView & Readonly<{ municipalityCode: string }>;
+export type HolderCard = CardStatusView & Readonly<{ municipalityCode: string; riskHold: RiskHold | null }>;
 
 export async function holderCardStatus(deps: AppDeps, cardId: string): Promise<Outcome<HolderCard>> {
   const overview = await deps.cards.overview(cardId);
   const resident = overview && (await deps.residents.findById(overview.card.residentId));
   if (!overview || !resident) return fail('NOT_FOUND', { resource: 'card' });
-  return ok({ ...statusView(overview, deps.clock()), municipalityCode: resident.municipalityCode });
+  return ok({ ...statusView(overview, deps.clock()), municipalityCode: resident.municipalityCode, riskHold: await deps.risk.activeHold(cardId) });
 }
 
 export async function holderCardEvents(deps: AppDeps, cardId: string, limit: number): Promise<Outcome<{ events: CardEvent[] }>> {

@@ -116,6 +116,17 @@ ${lang === 'ja' ? `あと${s.remaining}回入力できます（${s.max}回中）
 ${used > 0 ? (lang === 'ja' ? `最後に成功してから${used}回間違えています。次に正しく入力すると${s.max}回に戻ります。` : `${used} wrong ${used === 1 ? 'entry' : 'entries'} since the last success; the next right entry restores all ${s.max}.`) : ''}</div>`;
 }
 
+/** A security hold on online use: why, since when, how it ends. Never worded as a lock (DOMAIN.md §3). */
+function holdNotice(lang: Lang, card: HolderCard) {
+  const hold = card.riskHold;
+  if (!hold) return '';
+  return html`<div class="notice warn" data-testid="risk-hold" data-rule="${hold.rule}">${
+    lang === 'ja'
+      ? `このカードのオンラインでの利用は、${when(hold.heldAt, lang)}からセキュリティ上の理由で保留中です（${hold.explanation.ja}）。暗証番号のロックではなく、残り回数も減っていません。心当たりがあれば、ログアウトしてログイン画面で「これらの入力は私自身によるものです」を選んでログインし直すと解除されます。心当たりがなければ、お住まいの市区町村の窓口にご相談ください。`
+      : `Online use of this card has been on a security hold since ${when(hold.heldAt, lang)}: ${hold.explanation.en}. This is not a PIN lock and no try was used. If the entries were yours, log out and log in again, ticking "These entries were mine" on the login page, to release it. If not, ask your municipal office counter.`
+  }</div>`;
+}
+
 const REMIND_DAYS = 90;
 
 function certBlock(lang: Lang, card: HolderCard, kind: 'auth' | 'sign', now: Date, guidance: string) {
@@ -151,7 +162,7 @@ export function dashboardPage(input: { lang: Lang; card: HolderCard; events: rea
     t.title,
     topBar(lang, true),
     html`${input.flash ? html`<div class="notice ${input.flash.kind}" data-testid="flash" data-code="${input.flash.code ?? ''}">${input.flash.text}</div>` : ''}
-<section><h2>${t.card}</h2><p data-testid="card-state" data-state="${card.status}">${name(CARD_STATES, card.status, lang)} — ${t.cardExpires}: ${day(card.expiresAt, lang)}</p></section>
+<section><h2>${t.card}</h2><p data-testid="card-state" data-state="${card.status}">${name(CARD_STATES, card.status, lang)} — ${t.cardExpires}: ${day(card.expiresAt, lang)}</p>${holdNotice(lang, card)}</section>
 <section><h2>${t.pins}</h2>${slots.map((s) => slotBlock(lang, card, s, guidance))}</section>
 <section><h2>${t.certs}</h2>${certBlock(lang, card, 'auth', now, guidance)}${certBlock(lang, card, 'sign', now, guidance)}</section>
 <section data-testid="who-spent"><h2>${t.who}</h2>

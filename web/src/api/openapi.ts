@@ -5600,6 +5600,16 @@ export interface components {
                 readonly nameEn: string;
                 readonly nameJa: string;
             };
+            /** @description A security hold on online use (not a PIN lock): released by a confirmed sign-in or at the counter */
+            readonly riskHold: {
+                readonly explanation: {
+                    readonly en: string;
+                    readonly ja: string;
+                };
+                /** Format: date-time */
+                readonly heldAt: string;
+                readonly rule: string;
+            } | null;
         };
         readonly HolderPinChange: {
             readonly cardKey: string;

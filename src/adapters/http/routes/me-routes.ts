@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { changePin } from '../../../app/change-pin.js';
 import { holderCardEvents, holderCardStatus, reportCardLost } from '../../../app/holder-card.js';
 import type { CardEvent } from '../../../app/ports.js';
+import { riskRuleText } from '../../../domain/risk-text.js';
 import type { OidcRuntime } from '../../oidc/oidc-runtime.js';
 import { errorJson, respond, type Env } from '../http-context.js';
 import { CardEventSchema, CardStatusResponse, errorResponses, SlotParam, VerifyResponse } from '../schemas.js';
@@ -37,6 +38,10 @@ export async function holder(c: Context<Env>, runtime: OidcRuntime, scope: strin
 const HolderCard = CardStatusResponse.extend({
   municipality: z.object({ code: z.string(), nameJa: z.string(), nameEn: z.string() }),
   guidanceUrl: z.string().openapi({ description: "the municipality's public guidance page on Kagiya's origin" }),
+  riskHold: z
+    .object({ heldAt: z.string().datetime(), rule: z.string(), explanation: z.object({ ja: z.string(), en: z.string() }) })
+    .nullable()
+    .openapi({ description: 'A security hold on online use (not a PIN lock): released by a confirmed sign-in or at the counter' }),
 }).openapi('HolderCard');
 const renderEvent = (e: CardEvent) => ({ ...e, occurredAt: e.occurredAt.toISOString() });
 
@@ -62,6 +67,7 @@ export function registerMeRoutes(app: OpenAPIHono<Env>, runtime: OidcRuntime) {
         ...renderStatus(v),
         municipality: { code: v.municipalityCode, nameJa: m?.nameJa ?? v.municipalityCode, nameEn: m?.nameEn ?? v.municipalityCode },
         guidanceUrl: `/guidance/${v.municipalityCode}`,
+        riskHold: v.riskHold ? { heldAt: v.riskHold.heldAt.toISOString(), rule: v.riskHold.rule, explanation: riskRuleText(v.riskHold.rule, v.riskHold.figures) } : null,
       }));
     },
   );
