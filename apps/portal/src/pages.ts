@@ -122,7 +122,7 @@ function holdNotice(lang: Lang, card: HolderCard) {
   if (!hold) return '';
   return html`<div class="notice warn" data-testid="risk-hold" data-rule="${hold.rule}">${
     lang === 'ja'
-      ? `このカードのオンラインでの利用は、${when(hold.heldAt, lang)}からセキュリティ上の理由で保留中です（${hold.explanation.ja}）。暗証番号のロックではなく、残り回数も減っていません。心当たりがあれば、ログアウトしてログイン画面で「これらの入力は私自身によるものです」を選んでログインし直すと解除されます。心当たりがなければ、お住まいの市区町村の窓口にご相談ください。`
+      ? `このカードのオンラインでの利用は、${when(hold.heldAt, lang)}からセキュリティ上の理由で保留中です（${hold.explanation.ja}）。暗証番号のロックではありません。残り回数も減っていません。心当たりがあれば、ログアウトしてログイン画面で「これらの入力は私自身によるものです」を選んでログインし直すと解除されます。心当たりがなければ、お住まいの市区町村の窓口にご相談ください。`
       : `Online use of this card has been on a security hold since ${when(hold.heldAt, lang)}: ${hold.explanation.en}. This is not a PIN lock and no try was used. If the entries were yours, log out and log in again, ticking "These entries were mine" on the login page, to release it. If not, ask your municipal office counter.`
   }</div>`;
 }
