@@ -35,6 +35,7 @@ import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
 import { createOidcSystem, type OidcSystem } from './adapters/oidc/oidc-system.js';
 import { createRiskStore } from './adapters/db/risk-store.js';
+import { createSourceGate } from './adapters/source-gate.js';
 import { DEFAULT_RISK_RULES, type RiskRules } from './domain/risk.js';
 
 export type SystemOptions = Readonly<{
@@ -127,6 +128,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     pki: createCardPki(issuing, options.keyAlgorithm, keyBox, publicUrl),
     certificateStatuses: createCertificateStatusStore(db),
     riskRules: options.riskRules ?? DEFAULT_RISK_RULES,
+    sourceGate: createSourceGate(),
   };
   // Every store bound to one transaction: a staff action and its audit entry commit together or not at all.
   const inTransaction = (trx: Db): TxDeps => {

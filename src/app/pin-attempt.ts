@@ -39,6 +39,13 @@ export async function attemptPin(deps: AppDeps, input: PinAttemptInput): Promise
   const { cardId, slot, operation, context } = input;
   const normalized = normalizePin(slot, input.pin);
   const pinHash = normalized.kind === 'ok' ? deps.pinHasher.hash(cardId, slot, normalized.pin) : null;
+  const sourceKey = sourceKeyOf({ address: context.address ?? null, service: context.service, terminal: context.terminal });
+  const gate = deps.sourceGate ?? ((_key, work) => work());
+  return gate(sourceKey, () => enter(deps, input, pinHash, normalized.kind === 'format' ? normalized.reason : 'EMPTY'));
+}
+
+async function enter(deps: AppDeps, input: PinAttemptInput, pinHash: Uint8Array | null, formatReason: string): Promise<Outcome<AcceptedPin>> {
+  const { cardId, slot, operation, context } = input;
   const now = deps.clock();
   const done = await deps.cards.attempt({
     cardId,
@@ -62,7 +69,7 @@ export async function attemptPin(deps: AppDeps, input: PinAttemptInput): Promise
   const code = done.code ?? '';
   if (!REFUSALS.has(code)) throw new Error(`pin attempt recorded an unknown refusal ${JSON.stringify(code)}`);
   if (code === 'PIN_FORMAT') {
-    return fail('PIN_FORMAT', { slot, reason: normalized.kind === 'format' ? normalized.reason : 'EMPTY', triesSpent: 0 });
+    return fail('PIN_FORMAT', { slot, reason: formatReason, triesSpent: 0 });
   }
   return fail(code as ErrorCode, { slot });
 }

@@ -261,4 +261,6 @@ export type AppDeps = Readonly<{
   /** Risk detection's storage and its rules (domain/risk.ts; Config.riskRules). */
   risk: RiskStore;
   riskRules: RiskRules;
+  /** Runs one PIN entry of a source with at most a few of that source's entries in flight (adapters/source-gate.ts). */
+  sourceGate?: <T>(sourceKey: string | null, work: () => Promise<T>) => Promise<T>;
 }>;

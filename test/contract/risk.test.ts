@@ -78,6 +78,18 @@ describe.each(STORES)('risk detection on %s', (store) => {
     expect((await audits('risk.source_lifted')).map((a) => a.target_id)).toContain('ip:203.0.113.66');
   });
 
+  it('stops a parallel burst from one address too: at most the threshold plus the entries in flight are spent', async () => {
+    const cards: Card[] = [];
+    for (let i = 0; i < 50; i += 1) cards.push(await http.newCard());
+    const answers = await Promise.all(cards.map((card) => http.verify(card, 'auth', '0000', from('203.0.113.99'))));
+    let spent = 0;
+    for (const card of cards) spent += 3 - (await http.status(card)).body.pins.auth.remaining;
+    // 10 to block, plus at most 3 more of this source's entries already in flight in this process (source-gate.ts).
+    expect(spent).toBeGreaterThanOrEqual(10);
+    expect(spent).toBeLessThanOrEqual(13);
+    expect(answers.filter((a) => a.body.error.code === 'SOURCE_BLOCKED')).toHaveLength(50 - spent);
+  });
+
   it('judges an entry relayed by a trusted front end by its terminal, scoped by service', async () => {
     const kiosk = { 'x-kagiya-service': 'konbini-test', 'x-kagiya-terminal': 'store-9 MMK', 'x-kagiya-channel': 'kiosk' };
     const cards: Card[] = [];
@@ -125,6 +137,21 @@ describe.each(STORES)('risk detection on %s', (store) => {
     expect((await audits('risk.hold_released')).find((a) => a.target_id === card.cardId)?.detail).toMatchObject({ kind: 'counter', rule: 'card-many-addresses' });
 
     expect(await http.verify(card, 'auth', PINS.auth, from('198.51.100.34'))).toMatchObject({ status: 200, body: { remaining: 3 } });
+  });
+
+  it('places the hold after the lock and card gates in the precedence, and before the format check', async () => {
+    const clerk = await counter.clerk('111007');
+    const card = await http.newCard({ municipalityCode: '111007' });
+    for (let i = 0; i < 3; i += 1) await http.verify(card, 'auth', '0000', from(`198.51.100.${41 + i}`));
+    // auth is locked (3 wrong) and the card held (3 addresses): the lock is the truth about auth…
+    expect((await http.verify(card, 'auth', PINS.auth, from('198.51.100.50'))).body.error.code).toBe('PIN_LOCKED');
+    // …another slot answers the hold, a malformed entry too, and nothing is spent.
+    expect((await http.verify(card, 'juki', '12', from('198.51.100.50'))).body.error.code).toBe('RISK_HOLD');
+    expect((await http.verify(card, 'juki', PINS.juki, from('198.51.100.50'))).body.error.code).toBe('RISK_HOLD');
+    expect((await http.status(card)).body.pins.juki.remaining).toBe(3);
+    // A suspended card says so before the hold.
+    expect((await http.call('POST', `/api/v1/cards/${card.cardId}/suspend`, { headers: clerk, body: { reason: 'lost' } })).status).toBe(200);
+    expect((await http.verify(card, 'juki', PINS.juki)).body.error.code).toBe('CARD_SUSPENDED');
   });
 
   it('holds a card failing through three services, and the holder releases it by a confirmed sign-in', async () => {
