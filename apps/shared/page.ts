@@ -134,6 +134,7 @@ th { background: #eef1f5; width: 45%; }
 .refusal .primary { font-weight: bold; }
 .refusal .secondary { color: #5a1d1a; }
 .refusal .detail { font-size: .95rem; }
+.last-try { border: 2px solid #8a5a00; background: #fff7e6; border-radius: 6px; padding: 8px 16px; margin: 16px 0; }
 .ok { border: 2px solid #1b6e3a; background: #eff8f1; border-radius: 6px; padding: 12px 16px; margin: 16px 0; }
 .muted { color: var(--muted); }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }

@@ -140,6 +140,8 @@ export interface CardStore {
     keyHash: Uint8Array;
     slot: PinSlot;
     pinHash: Uint8Array | null;
+    /** The holder confirmed spending the slot's last try (issue #11); without it, an entry at one try left spends nothing. */
+    confirmLastTry: boolean;
     operation: string;
     context: EventContext;
     now: Date;

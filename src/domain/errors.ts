@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'PIN_PAD_EXPIRED',
   'PIN_PAD_REQUIRED',
   'POLICY_INVALID',
+  'LAST_TRY_CONFIRMATION_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -200,6 +201,10 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, ErrorMessage>> = Object.
   POLICY_INVALID: {
     ja: '手続方針の内容に誤りがあります。指摘された項目を修正してください。',
     en: 'The municipal policy is not valid. Correct the items listed.',
+  },
+  LAST_TRY_CONFIRMATION_REQUIRED: {
+    ja: 'この暗証番号は、あと1回間違えるとロックされます。今回の入力は照合していないため、残りの入力回数は減っていません。入力に自信がある場合だけ、確認のうえもう一度入力してください。',
+    en: 'One more wrong entry will lock this PIN. This entry was not checked, so no try was used. Enter it again, confirming that you want to use the last try, only if you are sure of it.',
   },
 });
 

@@ -47,6 +47,7 @@ const REVIEWED: Record<(typeof ERROR_CODES)[number], number> = {
   // Staff never set a holder's PIN (issue #7): a refusal of the caller's role in this act, like FORBIDDEN.
   PIN_PAD_REQUIRED: 403,
   POLICY_INVALID: 400,
+  LAST_TRY_CONFIRMATION_REQUIRED: 428,
 };
 
 describe('the status table', () => {

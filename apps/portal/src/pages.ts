@@ -157,6 +157,7 @@ export function dashboardPage(input: { lang: Lang; card: HolderCard; events: rea
   const guidance = `${issuer}${card.guidanceUrl}${lang === 'en' ? '?lang=en' : ''}`;
   const slots = (['auth', 'sign', 'assist', 'juki'] as const);
   const failureLists = slots.map((slot) => ({ slot, failures: failuresSinceLastSuccess(events, slot) })).filter((f) => f.failures.length > 0);
+  const lastTrySlots = slots.filter((s) => card.pins[s]?.remaining === 1);
   return page(
     lang,
     t.title,
@@ -182,6 +183,9 @@ ${attemptsBySource(events).map((r) => html`<tr data-testid="source"><td>${name(S
 <label for="currentPin">${lang === 'ja' ? '現在の暗証番号（1回分の入力として数えます）' : 'Current PIN (counts as one entry)'}</label><input id="currentPin" type="password" name="currentPin">
 <label for="newPin">${lang === 'ja' ? '新しい暗証番号' : 'New PIN'}</label><input id="newPin" type="password" name="newPin">
 <label for="newPin2">${lang === 'ja' ? '新しい暗証番号（確認）' : 'New PIN again'}</label><input id="newPin2" type="password" name="newPin2">
+${lastTrySlots.length > 0 ? html`<fieldset class="last-try" data-testid="last-try"><legend>${lang === 'ja' ? `残り1回の暗証番号があります：${lastTrySlots.map((s) => name(SLOT_NAMES, s, lang)).join('、')}` : `One try left: ${lastTrySlots.map((s) => name(SLOT_NAMES, s, lang)).join(', ')}`}</legend>
+<p>${lang === 'ja' ? 'この暗証番号の変更では、現在の暗証番号を間違えるとロックされ、窓口での再設定が必要になります。自信がない場合は変更せず、窓口で再設定してください。' : 'Changing this PIN: if the current PIN is wrong, it locks and must be reset at the counter. If you are not sure of it, have it reset at the counter instead.'}</p>
+<label><input type="checkbox" name="confirmLastTry" value="yes" data-testid="last-try-confirm"> ${lang === 'ja' ? '残り1回であることを確認し、この入力で照合します' : 'I understand this is the last try; check this entry'}</label></fieldset>` : ''}
 <button class="primary" type="submit" data-testid="pin-change">${lang === 'ja' ? '変更する' : 'Change'}</button></form>
 <p class="muted">${lang === 'ja' ? 'ロックされた暗証番号は変更できません。窓口での再設定が必要です。' : 'A locked PIN cannot be changed online; it must be reset at the counter.'}</p></section>
 <section><h2>${t.lost}</h2>

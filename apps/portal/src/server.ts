@@ -151,7 +151,9 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
     if (!cardKey) s.flash = { kind: 'bad', text: ja ? 'カードファイルを読み取れませんでした。暗証番号は照合していません（残り回数は減っていません）。' : 'The card file could not be read. No PIN was checked (no try used).', code: 'CARD_FILE' };
     else if (field('newPin') !== field('newPin2')) s.flash = { kind: 'bad', text: ja ? '新しい暗証番号が確認用と一致しません。暗証番号は照合していません（残り回数は減っていません）。' : 'The new PIN and its confirmation differ. No PIN was checked (no try used).', code: 'MISMATCH' };
     else {
-      const r = await kagiya.changePin(s.login.accessToken, field('slot'), { cardKey, currentPin: field('currentPin'), newPin: field('newPin') });
+      // The last-try guard (issue #11): the box is never ticked in advance; only the person's tick is sent.
+      const confirmLastTry = field('confirmLastTry') === 'yes';
+      const r = await kagiya.changePin(s.login.accessToken, field('slot'), { cardKey, currentPin: field('currentPin'), newPin: field('newPin'), ...(confirmLastTry ? { confirmLastTry } : {}) });
       s.flash = r.ok
         ? { kind: 'ok', text: ja ? '暗証番号を変更しました。' : 'The PIN has been changed.', code: 'OK' }
         : { kind: 'bad', text: refusalText(s.lang, r.refusal), code: r.refusal.code };

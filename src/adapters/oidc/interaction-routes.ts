@@ -102,27 +102,20 @@ export function registerInteractionRoutes(app: Hono<Env>, runtime: OidcRuntime) 
     const fileText = file instanceof File && file.size > 0 && file.size <= 4096 ? await file.text() : '';
     const pasted = typeof form.cardJson === 'string' ? form.cardJson.trim() : '';
     const card = parseCardFile(fileText.trim() || pasted);
-    const refuse = async (code: ErrorCode, detail: Readonly<Record<string, unknown>>, guidance: Guidance | null) =>
-      page(
-        c,
-        loginPage({
-          lang,
-          uid: d.uid,
-          service,
-          wantSign,
-          refusal: refusalView(lang, code, detail, guidance),
-          cardJson: card ? pasted || fileText.trim() : pasted.slice(0, 4096),
-          offerHoldConfirm: code === 'RISK_HOLD',
-        }),
-        HTTP_STATUS[code],
-      );
+    const refuse = async (code: ErrorCode, detail: Readonly<Record<string, unknown>>, guidance: Guidance | null) => {
+      // The last-try guard (issue #11): the page asks, and only a ticked answer lets the next entry spend the last try.
+      const confirmSlot = code === 'LAST_TRY_CONFIRMATION_REQUIRED' && (detail.slot === 'auth' || detail.slot === 'sign') ? detail.slot : null;
+      return page(c, loginPage({ lang, uid: d.uid, service, wantSign, refusal: refusalView(lang, code, detail, guidance), cardJson: card ? pasted || fileText.trim() : pasted.slice(0, 4096), confirmSlot, offerHoldConfirm: code === 'RISK_HOLD' }), HTTP_STATUS[code]);
+    };
     if (!card) return refuse('INVALID_REQUEST', { field: 'cardFile' }, null);
     const authPin = typeof form.authPin === 'string' ? form.authPin : '';
     const signPin = wantSign ? (typeof form.signPin === 'string' ? form.signPin : '') : null;
+    const confirmed = form.confirmLastTry;
+    const confirmLastTry = { auth: confirmed === 'auth', sign: confirmed === 'sign' };
     try {
       const confirmHold = form.confirmHold === '1';
       const context = { ...eventContextOf(d), address: clientAddress(c, c.var.deps.trustedProxies) };
-      const outcome = await loginWithCard(c.var.deps, { card, authPin, signPin, context, confirmHold });
+      const outcome = await loginWithCard(c.var.deps, { card, authPin, signPin, context, confirmLastTry, confirmHold });
       if (!outcome.ok) {
         // A risk hold is explained with its rule and figures (the card key was checked before the hold was told).
         const hold = outcome.code === 'RISK_HOLD' ? await c.var.deps.risk.activeHold(card.cardId) : null;

@@ -518,6 +518,15 @@ export interface paths {
                     };
                 };
                 /** @description Error (see code) */
+                readonly 428: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
                 readonly 429: {
                     headers: {
                         readonly [name: string]: unknown;
@@ -621,6 +630,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 428: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -805,6 +823,15 @@ export interface paths {
                     };
                 };
                 /** @description Error (see code) */
+                readonly 428: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
                 readonly 429: {
                     headers: {
                         readonly [name: string]: unknown;
@@ -909,6 +936,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 428: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -1467,6 +1503,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 428: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -3465,6 +3510,15 @@ export interface paths {
                         readonly "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Error (see code) */
+                readonly 428: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -5408,6 +5462,8 @@ export interface components {
         readonly AuthenticateRequest: {
             /** @description base64, 16–1024 bytes */
             readonly challenge: string;
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
             readonly pin: string;
         };
         readonly Bilingual: {
@@ -5578,7 +5634,7 @@ export interface components {
         readonly Error: {
             readonly error: {
                 /** @enum {string} */
-                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SOURCE_BLOCKED" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID";
+                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SOURCE_BLOCKED" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "LAST_TRY_CONFIRMATION_REQUIRED";
                 /** @description In the requested language (Japanese by default) */
                 readonly message: string;
                 readonly messages: {
@@ -5613,6 +5669,8 @@ export interface components {
         };
         readonly HolderPinChange: {
             readonly cardKey: string;
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
             readonly currentPin: string;
             readonly newPin: string;
         };
@@ -5784,10 +5842,14 @@ export interface components {
             readonly sex: "male" | "female" | "other";
         };
         readonly PinChange: {
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
             readonly currentPin: string;
             readonly newPin: string;
         };
         readonly PinEntry: {
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
             readonly pin: string;
         };
         readonly PinPadOpened: {
@@ -5978,6 +6040,8 @@ export interface components {
             readonly signature: string;
         };
         readonly SignRequest: {
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
             /** @description SHA-256 digest, base64 (32 bytes) */
             readonly digest: string;
             readonly pin: string;
