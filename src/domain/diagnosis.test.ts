@@ -323,3 +323,24 @@ describe('diagnose: general', () => {
     }
   });
 });
+
+describe('diagnose: a risk hold (issue 13)', () => {
+  const HOLD = { heldAt: new Date('2026-03-09T05:00:00Z'), rule: 'card-many-addresses', figures: { addresses: 3, services: 1, threshold: 3, windowMinutes: 30 } };
+
+  it('names a hold as a hold on online use, never a lock, with its reason and when it began', () => {
+    const d = diagnose(input({ riskHold: HOLD }));
+    expect(d.code).toBe('RISK_HOLD');
+    expect(d.text.ja).toContain('暗証番号のロックではなく');
+    expect(d.text.ja).toContain('3か所の異なる接続元');
+    expect(d.text.ja).toContain('2026-03-09 14:00（日本時間）');
+    expect(d.text.en).toContain('not a PIN lock');
+    expect(codes(d)).toContain('RISK_HOLD');
+  });
+
+  it('lets a lock and a certificate problem speak first, and still lists the hold', () => {
+    expect(diagnose(input({ riskHold: HOLD, slots: AUTH_LOCKED, attempts: THREE_WRONG_ON_PHONE })).code).toBe('PIN_LOCKED');
+    const moved = diagnose(input({ riskHold: HOLD, certificates: { auth: VALID, sign: MOVED } }));
+    expect(moved.code).toBe('CERT_REVOKED');
+    expect(codes(moved)).toContain('RISK_HOLD');
+  });
+});
