@@ -31,6 +31,7 @@ function printBanner(
     `  OpenAPI: ${url}/api/openapi.json`,
     `  入口 / start page: ${url}/`,
     `  OpenID Connect: ${url}/.well-known/openid-configuration`,
+    ...(manifest ? [`  開発用メールボックス / development mailbox: ${url}/dev/mailbox`] : []),
     `  証明書の失効情報 / certificate status: OCSP ${status.publicUrl}/pki/ocsp`,
     ...status.caIds.map((id) => `    CA ${status.publicUrl}/pki/ca/${id}.crt  CRL ${status.publicUrl}/pki/crl/${id}.crl`),
   ];
@@ -97,6 +98,8 @@ async function main() {
       readerIdleSeconds: config.readerIdleSeconds,
       bootstrapToken,
       logger,
+      // The development mailbox only with demo data and no SMTP server: never in a production configuration.
+      devMailbox: config.demo && !config.smtpUrl,
     });
     try {
       await seedReferenceData(s.deps, s.db);
@@ -114,6 +117,11 @@ async function main() {
     manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir), config.publicUrl);
     if (manifest) cards = await demoCardsNow(system.db, manifest);
     else warnings.push(`the database already holds residents but ${demoManifestPath(config.dataDir)} is missing, so no demo cards are listed (see README, "Resetting the demo")`);
+  }
+  if (!config.smtpUrl) warnings.push(`no SMTP server (set KAGIYA_SMTP_URL): notifications are kept, not e-mailed${config.demo ? '; see /dev/mailbox' : ''}`);
+  if (config.jobs) {
+    // The worker: notifications and mass jobs on the job queue (pg-boss), in this process but never in a request.
+    await system.startJobs({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, scanSeconds: config.notifyScanSeconds });
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
   const caIds = (await system.cas.all()).map((ca) => ca.id);

@@ -33,6 +33,9 @@ import { createStaffStore } from './adapters/db/staff-store.js';
 import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
 import { createOidcSystem, type OidcSystem } from './adapters/oidc/oidc-system.js';
+import { createMassJobStore } from './adapters/db/mass-job-store.js';
+import { createNotificationStore } from './adapters/db/notification-store.js';
+import { startJobs, type Jobs, type JobSettings } from './adapters/jobs/start-jobs.js';
 
 export type SystemOptions = Readonly<{
   database: DbConfig;
@@ -48,6 +51,8 @@ export type SystemOptions = Readonly<{
   clock?: Clock;
   /** Tests wrap the hasher to count comparisons. */
   wrapPinHasher?: (hasher: PinHasher) => PinHasher;
+  /** Serve the development mailbox page (/dev/mailbox): demo data and no SMTP server configured. */
+  devMailbox?: boolean;
 }>;
 
 export type System = Readonly<{
@@ -60,6 +65,8 @@ export type System = Readonly<{
   caCreated: boolean;
   /** Every CA, issuing or retired, for CRL and OCSP. */
   cas: CaDirectory;
+  /** Starts this process's worker on the job queue (notifications, mass jobs); main.ts does, tests that need it do. */
+  startJobs(settings: JobSettings): Promise<Jobs>;
   close(): Promise<void>;
 }>;
 
@@ -161,6 +168,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     },
   };
   const tokens = createTokenStore(db);
+  let jobs: Jobs | null = null;
   const bootstrap = options.bootstrapToken ? digest(options.bootstrapToken) : null;
   const bootstrapActor: Actor = { id: 'bootstrap', label: 'bootstrap national admin', role: 'national_admin', municipalityCode: null };
   const httpDeps: HttpDeps = {
@@ -187,8 +195,29 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     readiness: () => readiness(db),
     readerSessions: createReaderSessionStore(db),
     readerIdleSeconds: options.readerIdleSeconds ?? 60,
+    massJobs: createMassJobStore(db),
+    // Until this process runs a worker, a new job waits for whichever worker sweeps next.
+    wakeMassJobs: (jobId) => (jobs ? jobs.mass.wake(jobId) : Promise.resolve()),
+    mailbox: options.devMailbox ? createNotificationStore(db) : null,
   };
   const oidc = createOidcSystem(db, deps, options.masterKey);
   const app = createApp(httpDeps, options.logger, oidc);
-  return { db, deps: httpDeps, app, tokens, oidc, caCreated: created, cas, close: () => db.destroy() };
+  const queueDb = options.database.kind === 'postgres' ? { kind: 'postgres' as const, url: options.database.url } : { kind: 'pglite' as const };
+  return {
+    db,
+    deps: httpDeps,
+    app,
+    tokens,
+    oidc,
+    caCreated: created,
+    cas,
+    async startJobs(settings) {
+      jobs ??= await startJobs(db, queueDb, clock, options.logger, settings);
+      return jobs;
+    },
+    async close() {
+      await jobs?.stop().catch(() => undefined);
+      await db.destroy();
+    },
+  };
 }

@@ -28,6 +28,8 @@ export interface ResidentTable {
   my_number_masked: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Where the holder's notifications go (migration 0013); null: none. */
+  contact_email: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CardTable {
@@ -223,6 +225,48 @@ export interface ReaderSessionTable {
   closed_at: Timestamp | null;
 }
 
+export interface NotificationCursorTable {
+  name: string;
+  last_event_id: number;
+}
+
+export interface NotificationTable {
+  id: string;
+  card_id: string;
+  resident_id: string;
+  kind: string;
+  dedupe_key: string;
+  event_id: number | null;
+  subject: string;
+  body: string;
+  status: 'queued' | 'sent' | 'failed' | 'no_address';
+  recipient: string | null;
+  transport: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface MassJobTable {
+  id: string;
+  operation: 'suspend' | 'restore';
+  reason: string;
+  scope: Json;
+  state: 'queued' | 'running' | 'done';
+  total: number;
+  processed: Generated<number>;
+  changed: Generated<number>;
+  cursor: string | null;
+  runs: Generated<number>;
+  created_by: string;
+  created_by_label: string;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
 export interface Database {
   municipalities: MunicipalityTable;
   residents: ResidentTable;
@@ -241,4 +285,7 @@ export interface Database {
   pin_pad_sessions: PinPadSessionTable;
   audit_log: AuditLogTable;
   reader_sessions: ReaderSessionTable;
+  notification_cursors: NotificationCursorTable;
+  notifications: NotificationTable;
+  mass_jobs: MassJobTable;
 }

@@ -22,6 +22,8 @@ import { registerInteractionRoutes } from '../oidc/interaction-routes.js';
 import type { OidcSystem } from '../oidc/oidc-system.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerReaderRoutes } from './routes/reader-routes.js';
+import { registerMassJobRoutes } from './routes/mass-job-routes.js';
+import { registerMailboxPage } from './mailbox-page.js';
 
 export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   const app = new OpenAPIHono<Env>({
@@ -55,6 +57,7 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerInteractionRoutes(app, oidc);
   registerHealthRoutes(app);
   registerReaderRoutes(app);
+  registerMassJobRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
@@ -66,6 +69,7 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   });
 
   registerCounterConsole(app);
+  registerMailboxPage(app);
 
   app.get('/', async (c) => (wantsHtml(c) ? landingPage(c, await deps.listMunicipalities()) : c.json({ name: 'Kagiya', console: '/counter/', openapi: '/api/openapi.json', guidance: '/guidance/{code}', readyz: '/readyz' })));
   app.notFound((c) => (wantsHtml(c) ? errorPage(c, 'NOT_FOUND') : errorJson(c, 'NOT_FOUND')));

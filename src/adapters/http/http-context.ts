@@ -9,6 +9,8 @@ import type { ApiTokenIssuer } from '../../app/create-api-token.js';
 import { getCookie } from 'hono/cookie';
 import type { CertificateStatusServices } from './routes/pki-routes.js';
 import { errorBody, HTTP_STATUS, pickLang } from './error-response.js';
+import type { MassJobStore } from '../../app/mass-card-status.js';
+import type { NotificationStore } from '../db/notification-store.js';
 
 export type HttpDeps = CounterDeps &
   Pick<ReaderDeps, 'readerSessions' | 'readerIdleSeconds'> &
@@ -22,6 +24,11 @@ export type HttpDeps = CounterDeps &
     certificateStatusServices: CertificateStatusServices;
     /** Whether the database answers (within a short timeout) and every migration is applied; never throws. */
     readiness(): Promise<Readiness>;
+    /** Mass suspension and restore jobs (issue 13 item 3). */
+    massJobs: MassJobStore;
+    wakeMassJobs(jobId: string): Promise<void>;
+    /** The development mailbox (/dev/mailbox); null in any configuration that is not demo data without SMTP. */
+    mailbox: NotificationStore | null;
   }>;
 
 export type Readiness = Readonly<{ database: 'up' | 'read-only' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' }>;
