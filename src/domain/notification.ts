@@ -108,7 +108,8 @@ export function composeNotification(kind: NotificationKind, f: NotificationFacts
   const card = `カード末尾 ${f.cardTail}`;
   const cardEn = `card ending ${f.cardTail}`;
   const s = slotNames(f.slot);
-  const service = f.service ?? '不明 / unknown';
+  const service = f.service ?? '（不明）';
+  const serviceEn = f.service ?? '(unknown)';
   const cert = CERT_NAMES[f.certKind ?? 'auth'];
   const ends = f.notAfter ? jstDate(f.notAfter) : '';
   const parts: Record<NotificationKind, { sj: string; se: string; bj: string; be: string }> = {
@@ -116,7 +117,7 @@ export function composeNotification(kind: NotificationKind, f: NotificationFacts
       sj: `${s.ja}がロックされました`,
       se: `Your ${s.en} is locked`,
       bj: `${when}、${card}の${s.ja}が、誤った入力が続いたためロックされました（利用: ${service}）。ロックは正しい暗証番号を入力しても解除されません。お住まいの市区町村の窓口で再設定してください（無料）。ご自身の操作でない場合は、窓口にご相談ください。`,
-      be: `At ${whenEn}, the ${s.en} of your ${cardEn} was locked after repeated wrong entries (service: ${service}). Entering the right PIN will not unlock it; please have it reset at your municipal office (free). If this was not you, please tell the office.`,
+      be: `At ${whenEn}, the ${s.en} of your ${cardEn} was locked after repeated wrong entries (service: ${serviceEn}). Entering the right PIN will not unlock it; please have it reset at your municipal office (free). If this was not you, please tell the office.`,
     },
     pin_reset: {
       sj: `${s.ja}が再設定されました`,
@@ -144,9 +145,9 @@ export function composeNotification(kind: NotificationKind, f: NotificationFacts
     },
     new_service_sign_in: {
       sj: `初めてのサービスへのログインがありました（${service}）`,
-      se: `First sign-in to a new service (${service})`,
+      se: `First sign-in to a new service (${serviceEn})`,
       bj: `${when}、${card}で、これまで使われたことのないサービス「${service}」にログインがありました。ご自身の操作であれば対応は不要です。お心当たりのない場合は、お住まいの市区町村の窓口にご相談ください。`,
-      be: `At ${whenEn}, your ${cardEn} was used to sign in to "${service}" for the first time. If this was you, nothing needs doing. If not, please contact your municipal office.`,
+      be: `At ${whenEn}, your ${cardEn} was used to sign in to "${serviceEn}" for the first time. If this was you, nothing needs doing. If not, please contact your municipal office.`,
     },
     cert_expiry_90: {
       sj: `${cert.ja}の有効期限が近づいています（${ends}まで）`,

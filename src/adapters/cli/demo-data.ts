@@ -260,6 +260,8 @@ export async function seedDemoData(
     const at = demoIssuedAt(c, now);
     const resident = await createResident({ ...deps, clock: () => at }, demoActor, { ...c.resident, myNumber: completeMyNumber(c.myNumber11) });
     if (!resident.ok) throw new Error(`demo resident: ${resident.code}`);
+    // Notifications go to this address (shown in the development mailbox; example.jp is reserved, nothing leaves).
+    await db.updateTable('residents').set({ contact_email: `demo-resident-${cards.length + 1}@example.jp` }).where('id', '=', resident.value.id).execute();
     cards.push(await issueDemoCard(deps, c, resident.value.id, now, dirname(manifestFile)));
   }
   const clerk = await tokens.create({ id: deps.secrets.newId(), label: 'さいたま市 窓口 (demo clerk)', role: 'clerk', municipalityCode: '111007', now });
