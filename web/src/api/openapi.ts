@@ -2,6 +2,196 @@
 // change the route schemas (src/adapters/http) and run it again; CI (`npm run check:api`) fails when this is stale.
 /* eslint-disable */
 export interface paths {
+    readonly "/api/v1/admin/mass-jobs": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The newest mass jobs with their progress (national admin only) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Jobs, newest first */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly jobs: readonly components["schemas"]["MassJob"][];
+                        };
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        /** Suspend or restore every card in a scope, as a resumable job (national admin only) */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["NewMassJob"];
+                };
+            };
+            readonly responses: {
+                /** @description The job, queued */
+                readonly 201: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["MassJob"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/mass-jobs/{jobId}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** One mass job's progress (national admin only) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly jobId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description The job */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["MassJob"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/api-tokens": {
         readonly parameters: {
             readonly query?: never;
@@ -5152,6 +5342,44 @@ export interface components {
         };
         /** @enum {string} */
         readonly LetterStatus: "queued" | "mailed" | "answered" | "expired" | "cancelled" | "undeliverable";
+        readonly MassJob: {
+            readonly changed: number;
+            readonly createdAt: string;
+            readonly createdBy: string;
+            readonly finishedAt: string | null;
+            readonly id: string;
+            /** @enum {string} */
+            readonly operation: "suspend" | "restore";
+            readonly processed: number;
+            readonly reason: string;
+            /** @description Times a worker took the job up (more than one after a restart) */
+            readonly runs: number;
+            readonly scope: components["schemas"]["MassJobScope"];
+            readonly startedAt: string | null;
+            /** @enum {string} */
+            readonly state: "queued" | "running" | "done";
+            /** @description Cards in scope and in the starting status when the job was created */
+            readonly total: number;
+            readonly updatedAt: string;
+        };
+        /** @description At least one criterion; all given criteria must match */
+        readonly MassJobScope: {
+            /** @description Cards with a current certificate from this CA */
+            readonly caId?: string;
+            /**
+             * Format: date
+             * @description Cards issued on or after this date (JST)
+             * @example 1980-05-14
+             */
+            readonly issuedFrom?: string;
+            /**
+             * Format: date
+             * @description Cards issued on or before this date (JST)
+             * @example 1980-05-14
+             */
+            readonly issuedTo?: string;
+            readonly municipalityCode?: string;
+        };
         readonly Municipality: {
             readonly code: string;
             readonly guidanceUrl: string;
@@ -5249,6 +5477,12 @@ export interface components {
                 readonly en: string;
                 readonly ja: string;
             };
+        };
+        readonly NewMassJob: {
+            /** @enum {string} */
+            readonly operation: "suspend" | "restore";
+            readonly reason: string;
+            readonly scope: components["schemas"]["MassJobScope"];
         };
         readonly NewRelyingService: {
             /** @description lower-case letters, digits and hyphens; also the service recorded on attempts */
