@@ -12,6 +12,7 @@ import { ProcedureScreen } from './screens/procedure/procedure-screen';
 import { ProcedureStart } from './screens/procedure/procedure-start';
 import { SearchScreen } from './screens/search';
 import { RelyingServicesScreen } from './screens/relying-services';
+import { MassJobsScreen } from './screens/mass-jobs';
 import { SignIn } from './screens/sign-in';
 
 export function App() {
@@ -87,6 +88,8 @@ function Screen({ route, staff }: { route: Route; staff: Staff }) {
       return <ProcedureScreen procedureId={route.procedureId} />;
     case 'services':
       return <RelyingServicesScreen staff={staff} />;
+    case 'massJobs':
+      return <MassJobsScreen staff={staff} />;
     default:
       return (
         <section className="panel">

@@ -29,6 +29,11 @@ export function Header({ staff, route, onSignOut }: { staff: Staff | null; route
                 {t('navServices')}
               </Link>
             )}
+            {staff.role === 'national_admin' && !staff.municipalityCode && (
+              <Link href={paths.massJobs()} aria-current={current(['massJobs'])} data-testid="nav-mass-jobs">
+                {t('navMassJobs')}
+              </Link>
+            )}
             {staff.municipalityCode && (
               <a href={`/guidance/${staff.municipalityCode}${lang === 'en' ? '?lang=en' : ''}`} target="_blank" rel="noopener">
                 {t('navGuidance')}
