@@ -35,6 +35,7 @@ import type { CounterDeps } from './app/counter-ports.js';
 import { createOidcSystem, type OidcSystem } from './adapters/oidc/oidc-system.js';
 import { createMassJobStore } from './adapters/db/mass-job-store.js';
 import { createNotificationStore } from './adapters/db/notification-store.js';
+import { createContactEmailStore } from './adapters/db/contact-email-store.js';
 import { startJobs, type Jobs, type JobSettings } from './adapters/jobs/start-jobs.js';
 
 export type SystemOptions = Readonly<{
@@ -199,6 +200,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     // Until this process runs a worker, a new job waits for whichever worker sweeps next.
     wakeMassJobs: (jobId) => (jobs ? jobs.mass.wake(jobId) : Promise.resolve()),
     mailbox: options.devMailbox ? createNotificationStore(db) : null,
+    contactEmails: createContactEmailStore(db),
   };
   const oidc = createOidcSystem(db, deps, options.masterKey);
   const app = createApp(httpDeps, options.logger, oidc);

@@ -23,6 +23,7 @@ import type { OidcSystem } from '../oidc/oidc-system.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerReaderRoutes } from './routes/reader-routes.js';
 import { registerMassJobRoutes } from './routes/mass-job-routes.js';
+import { registerMeContactRoutes } from './routes/me-contact-routes.js';
 import { registerMailboxPage } from './mailbox-page.js';
 
 export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
@@ -53,6 +54,7 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerPkiRoutes(app, deps.certificateStatusServices);
   registerRelyingServiceRoutes(app, oidc);
   registerMeRoutes(app, oidc);
+  registerMeContactRoutes(app, oidc);
   registerResidentRecordRoutes(app, oidc);
   registerInteractionRoutes(app, oidc);
   registerHealthRoutes(app);

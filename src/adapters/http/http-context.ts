@@ -11,6 +11,7 @@ import type { CertificateStatusServices } from './routes/pki-routes.js';
 import { errorBody, HTTP_STATUS, pickLang } from './error-response.js';
 import type { MassJobStore } from '../../app/mass-card-status.js';
 import type { NotificationStore } from '../db/notification-store.js';
+import type { ContactEmailStore } from '../db/contact-email-store.js';
 
 export type HttpDeps = CounterDeps &
   Pick<ReaderDeps, 'readerSessions' | 'readerIdleSeconds'> &
@@ -29,6 +30,8 @@ export type HttpDeps = CounterDeps &
     wakeMassJobs(jobId: string): Promise<void>;
     /** The development mailbox (/dev/mailbox); null in any configuration that is not demo data without SMTP. */
     mailbox: NotificationStore | null;
+    /** The holder's notification address (/api/v1/me/contact-email). */
+    contactEmails: ContactEmailStore;
   }>;
 
 export type Readiness = Readonly<{ database: 'up' | 'read-only' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' }>;
