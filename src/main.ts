@@ -24,6 +24,7 @@ function printBanner(
   status: { publicUrl: string; caIds: string[] },
   services: readonly ServiceLine[],
   readerCardFile: string | null,
+  mailbox: boolean,
 ) {
   const lines = [
     '',
@@ -31,7 +32,7 @@ function printBanner(
     `  OpenAPI: ${url}/api/openapi.json`,
     `  入口 / start page: ${url}/`,
     `  OpenID Connect: ${url}/.well-known/openid-configuration`,
-    ...(manifest ? [`  開発用メールボックス / development mailbox: ${url}/dev/mailbox`] : []),
+    ...(manifest && mailbox ? [`  開発用メールボックス / development mailbox（通知 / notifications）: ${url}/dev/mailbox`] : []),
     `  証明書の失効情報 / certificate status: OCSP ${status.publicUrl}/pki/ocsp`,
     ...status.caIds.map((id) => `    CA ${status.publicUrl}/pki/ca/${id}.crt  CRL ${status.publicUrl}/pki/crl/${id}.crl`),
   ];
@@ -155,7 +156,7 @@ async function main() {
   const generated = config.bootstrapToken ? null : bootstrapToken;
   const readerCard = demoReaderCardPath(config.dataDir);
   const readerCardFile = manifest && existsSync(readerCard) ? readerCard : null;
-  printBanner(server.url, generated, config.bootstrapToken !== null, manifest, cards, { publicUrl: config.publicUrl, caIds }, running, readerCardFile);
+  printBanner(server.url, generated, config.bootstrapToken !== null, manifest, cards, { publicUrl: config.publicUrl, caIds }, running, readerCardFile, system.deps.mailbox !== null);
   const shutdown = () => {
     void Promise.all([server.close(), ...running.map((r) => r.close())])
       .then(() => system.close())
