@@ -187,3 +187,32 @@ describe.each(STORES)('notifications over SMTP (%s)', (store) => {
     expect(rows[0]!.retry_count).toBe(2);
   });
 });
+
+describe.each(STORES)('a delivery that keeps failing (%s)', (store) => {
+  let system: TestSystem;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink(4215 + STORES.indexOf(store));
+    system = await createTestSystem(store);
+    await system.startJobs({ smtpUrl: sink.url, mailFrom: 'Kagiya <no-reply@kagiya.test>', scanSeconds: 1, settleMs: 0, retryLimit: 1, retryDelaySeconds: 1, pollingIntervalSeconds: 0.5 });
+  }, 60_000);
+  afterAll(async () => {
+    await system?.dispose();
+    await sink?.close();
+  });
+
+  it('is given up after its last retry, marked failed and audited, and the card is untouched', async () => {
+    const card = await api(system).newCard();
+    await system.db.updateTable('residents').set({ contact_email: `fails-${store}@example.jp` }).where('id', '=', card.residentId).execute();
+    sink.rejectNext(100);
+    for (let i = 0; i < 3; i += 1) await api(system).verify(card, 'auth', '9999');
+    const row = await waitFor(() => system.db.selectFrom('notifications').selectAll().where('card_id', '=', card.cardId).where('status', '=', 'failed').executeTakeFirst(), 30_000, 'the notification to be given up');
+    expect(Number(row.attempts)).toBe(2);
+    expect(sink.received).toHaveLength(0);
+    const audit = await system.db.selectFrom('audit_log').select('action').where('target_id', '=', card.cardId).where('action', 'like', 'notification.%').orderBy('seq').execute();
+    expect(audit.map((a) => a.action)).toEqual(['notification.queued', 'notification.failed']);
+    // The lock itself stands as the card recorded it.
+    expect((await api(system).status(card)).body.pins.auth.remaining).toBe(0);
+  });
+});
