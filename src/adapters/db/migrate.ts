@@ -6,6 +6,7 @@ import * as m0006 from './migrations/0006-certificate-status.js';
 import * as m0010 from './migrations/0010-card-event-chain.js';
 import * as m0007 from './migrations/0007-oidc.js';
 import * as m0009 from './migrations/0009-reader-sessions.js';
+import * as m0015 from './migrations/0015-kiosk-reset.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-card-event-chain': m0010,
   '0007-oidc': m0007,
   '0009-reader-sessions': m0009,
+  '0015-kiosk-reset': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
