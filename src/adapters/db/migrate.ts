@@ -7,6 +7,7 @@ import * as m0010 from './migrations/0010-card-event-chain.js';
 import * as m0007 from './migrations/0007-oidc.js';
 import * as m0009 from './migrations/0009-reader-sessions.js';
 import * as m0019 from './migrations/0019-chain-update-first.js';
+import * as m0015 from './migrations/0015-kiosk-reset.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-oidc': m0007,
   '0009-reader-sessions': m0009,
   '0019-chain-update-first': m0019,
+  '0015-kiosk-reset': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -223,6 +223,20 @@ export interface ReaderSessionTable {
   closed_at: Timestamp | null;
 }
 
+export interface KioskResetReservationTable {
+  id: string;
+  card_id: string;
+  slot: string;
+  verified_slot: string;
+  face_match: string;
+  service: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  used_terminal: string | null;
+  replaced_at: Timestamp | null;
+}
+
 export interface Database {
   municipalities: MunicipalityTable;
   residents: ResidentTable;
@@ -241,4 +255,5 @@ export interface Database {
   pin_pad_sessions: PinPadSessionTable;
   audit_log: AuditLogTable;
   reader_sessions: ReaderSessionTable;
+  kiosk_reset_reservations: KioskResetReservationTable;
 }
