@@ -97,6 +97,7 @@ async function main() {
       keyAlgorithm: config.keyAlgorithm,
       publicUrl: config.publicUrl,
       readerIdleSeconds: config.readerIdleSeconds,
+      kioskHours: config.kioskHours,
       bootstrapToken,
       logger,
       // The development mailbox only with demo data and no SMTP server: never in a production configuration.

@@ -18,6 +18,7 @@ import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
 import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { createResidentStore } from './adapters/db/resident-store.js';
 import { createReaderSessionStore } from './adapters/db/reader-session-store.js';
+import { createKioskResetStore, openProceduresOf } from './adapters/db/kiosk-reset-store.js';
 import { createTokenStore } from './adapters/db/token-store.js';
 import { createApp } from './adapters/http/create-app.js';
 import type { HttpDeps, Readiness } from './adapters/http/http-context.js';
@@ -54,6 +55,8 @@ export type SystemOptions = Readonly<{
   wrapPinHasher?: (hasher: PinHasher) => PinHasher;
   /** Serve the development mailbox page (/dev/mailbox): demo data and no SMTP server configured. */
   devMailbox?: boolean;
+  /** The kiosk reset's hours: 'jst' (06:30–23:00 JST, the default) or 'always' (Config.kioskHours, development). */
+  kioskHours?: 'jst' | 'always';
 }>;
 
 export type System = Readonly<{
@@ -137,6 +140,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       audit: auditTo(createAuditStore(trx)),
       apiTokens: createTokenStore(trx),
       revokeStaffSession: (idHash, now) => createStaffStore(trx).revokeSession(idHash, now),
+      kioskResets: createKioskResetStore(trx),
       atomically: (work) => work(tx),
     };
     return tx;
@@ -201,6 +205,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     wakeMassJobs: (jobId) => (jobs ? jobs.mass.wake(jobId) : Promise.resolve()),
     mailbox: options.devMailbox ? createNotificationStore(db) : null,
     contactEmails: createContactEmailStore(db),
+    openProcedures: (residentId) => openProceduresOf(db, residentId),
+    kioskHours: options.kioskHours ?? 'jst',
   };
   const oidc = createOidcSystem(db, deps, options.masterKey);
   const app = createApp(httpDeps, options.logger, oidc);

@@ -99,6 +99,7 @@ export function createEtaxApp(options: EtaxOptions) {
     const card = parseCardFile(text);
     if (!card) return again(refusal('CARD_FILE_INVALID'));
     const password = typeof form.password === 'string' ? form.password : '';
+    const confirmLastTry = form.confirmLastTry === 'yes';
 
     const document = {
       type: 'kagiya-etax/income-tax-return',
@@ -109,7 +110,7 @@ export function createEtaxApp(options: EtaxOptions) {
       preparedAt: now().toISOString(),
     };
     const content = new TextEncoder().encode(JSON.stringify(document, null, 2));
-    const signed = await signContent(signingDeps, { content, card, password });
+    const signed = await signContent(signingDeps, { content, card, password, confirmLastTry });
     if (!signed.ok) return again(signed.refusal);
     // The office checks what it received exactly as it would a return from anyone else.
     const verified = await verifySignedReturn(statusDeps, signed.value);

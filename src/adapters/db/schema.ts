@@ -267,6 +267,20 @@ export interface MassJobTable {
   finished_at: Timestamp | null;
 }
 
+export interface KioskResetReservationTable {
+  id: string;
+  card_id: string;
+  slot: string;
+  verified_slot: string;
+  face_match: string;
+  service: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  used_terminal: string | null;
+  replaced_at: Timestamp | null;
+}
+
 export interface Database {
   municipalities: MunicipalityTable;
   residents: ResidentTable;
@@ -288,4 +302,5 @@ export interface Database {
   notification_cursors: NotificationCursorTable;
   notifications: NotificationTable;
   mass_jobs: MassJobTable;
+  kiosk_reset_reservations: KioskResetReservationTable;
 }

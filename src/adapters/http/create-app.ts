@@ -25,6 +25,8 @@ import { registerReaderRoutes } from './routes/reader-routes.js';
 import { registerMassJobRoutes } from './routes/mass-job-routes.js';
 import { registerMeContactRoutes } from './routes/me-contact-routes.js';
 import { registerMailboxPage } from './mailbox-page.js';
+import { registerReadinessRoutes } from './routes/readiness-routes.js';
+import { registerKioskResetRoutes } from './routes/kiosk-reset-routes.js';
 
 export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   const app = new OpenAPIHono<Env>({
@@ -55,6 +57,8 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerRelyingServiceRoutes(app, oidc);
   registerMeRoutes(app, oidc);
   registerMeContactRoutes(app, oidc);
+  registerReadinessRoutes(app, oidc);
+  registerKioskResetRoutes(app);
   registerResidentRecordRoutes(app, oidc);
   registerInteractionRoutes(app, oidc);
   registerHealthRoutes(app);

@@ -4,6 +4,7 @@ import type { Outcome } from '../../app/outcome.js';
 import type { EventContext } from '../../app/ports.js';
 import type { CounterDeps } from '../../app/counter-ports.js';
 import type { ReaderDeps } from '../../app/reader/reader-ports.js';
+import type { KioskResetDeps, ReadinessDeps } from '../../app/kiosk-reset-ports.js';
 import type { Actor } from '../../domain/actor.js';
 import type { ApiTokenIssuer } from '../../app/create-api-token.js';
 import { getCookie } from 'hono/cookie';
@@ -32,7 +33,9 @@ export type HttpDeps = CounterDeps &
     mailbox: NotificationStore | null;
     /** The holder's notification address (/api/v1/me/contact-email). */
     contactEmails: ContactEmailStore;
-  }>;
+  }> &
+  Pick<ReadinessDeps, 'openProcedures'> &
+  Pick<KioskResetDeps, 'kioskHours'>;
 
 export type Readiness = Readonly<{ database: 'up' | 'read-only' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' }>;
 
