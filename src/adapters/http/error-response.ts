@@ -42,6 +42,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409
   PIN_PAD_EXPIRED: 410,
   PIN_PAD_REQUIRED: 403,
   POLICY_INVALID: 400,
+  CLIENT_REPORT_RATE_LIMITED: 429,
 };
 
 export type Lang = 'ja' | 'en';
