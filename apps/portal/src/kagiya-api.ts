@@ -1,4 +1,4 @@
-import type { HolderCard, HolderEvents, HolderPinChange, HolderPinChanged, KagiyaError, KagiyaErrorBody, ReportedLost } from '../../shared/kagiya-api-types.js';
+import type { HolderClientReports, HolderCard, HolderEvents, HolderPinChange, HolderPinChanged, KagiyaError, KagiyaErrorBody, ReportedLost } from '../../shared/kagiya-api-types.js';
 
 // Kagiya's holder resource (/api/v1/me), reached with the access token Kagiya issued to the portal for it.
 // Types are Kagiya's OpenAPI document's, generated (apps/shared/kagiya-api-types.ts); see docs/decisions.md.
@@ -42,6 +42,7 @@ export function kagiyaApi(issuer: string) {
     changePin: (token: string, slot: string, body: HolderPinChange) =>
       call<HolderPinChanged>('POST', `/api/v1/me/pins/${encodeURIComponent(slot)}/change`, token, body),
     reportLost: (token: string) => call<ReportedLost>('POST', '/api/v1/me/report-lost', token),
+    clientReports: (token: string) => call<HolderClientReports>('GET', '/api/v1/me/client-reports', token),
   };
 }
 
