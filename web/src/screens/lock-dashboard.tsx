@@ -131,8 +131,7 @@ function DashboardBody({ d }: { d: LockDashboard }) {
 }
 
 function HorizontalStack({ data, bars }: { data: ReadonlyArray<Record<string, unknown>>; bars: React.ReactNode }) {
-  const { t } = useLang();
-  if (data.length === 0) return <p className="muted">{t('noIncidents')}</p>;
+  if (data.length === 0) return null;
   return (
     <ResponsiveContainer width="100%" height={Math.max(120, data.length * 34 + 60)}>
       <BarChart data={[...data]} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
