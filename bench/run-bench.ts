@@ -44,7 +44,10 @@ const config = {
   seedParallel: intEnv('BENCH_SEED_PARALLEL', 2),
   serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   keepDb: process.env.BENCH_KEEP_DB === '1',
+  // For profiling one side: e.g. BENCH_SYSTEMS=kagiya skips the floor and the peer (the targets then say "not measured").
+  systems: new Set((process.env.BENCH_SYSTEMS ?? 'floor,kagiya,peer').split(',').map((s) => s.trim())),
 };
+if ([...config.systems].some((s) => !['floor', 'kagiya', 'peer'].includes(s))) throw new Error('BENCH_SYSTEMS: a comma-separated subset of floor,kagiya,peer');
 if (config.sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('BENCH_SIZES: card counts ≥ 1000, comma-separated');
 
 const log = (line: string) => console.log(line);
@@ -99,6 +102,7 @@ async function main(): Promise<number> {
 
       // The floor: pgbench with the very statements the server runs.
       for (const [scenario, script] of [['verify', VERIFY_SCRIPT], ['status', STATUS_SCRIPT]] as const) {
+        if (!config.systems.has('floor')) break;
         await reset();
         const r = await runPgbench({ bin: pgbenchBin, url: dbUrl, name: `${scenario}-sql`, script, mode: 'prepared', clients: config.pgbenchClients, threads: Math.min(2, machine.nproc), seconds: config.seconds, ncards: size, trackCpu });
         const picks = r.statementLatencyMs.find((s) => s.statement.startsWith('select card_id'));
@@ -114,8 +118,8 @@ async function main(): Promise<number> {
       const systems: { system: 'Kagiya' | 'textbook peer'; script: string; env: Record<string, string>; nodeArgs: string[] }[] = [
         { system: 'Kagiya', script: bundle, env: { BENCH_DB_URL: dbUrl, BENCH_POOL_SIZE: String(config.poolSize), BENCH_PEPPER_HEX: secrets.pepper.toString('hex'), BENCH_MASTER_KEY_HEX: secrets.masterKey.toString('hex'), BENCH_BOOTSTRAP_TOKEN: secrets.bootstrapToken }, nodeArgs: config.serverNodeArgs },
         { system: 'textbook peer', script: join(ROOT, 'bench/peers/textbook/server.ts'), env: { PEER_DB_URL: dbUrl, PEER_POOL_SIZE: String(config.poolSize), PEER_PEPPER_HEX: secrets.pepper.toString('hex') }, nodeArgs: [] },
-      ];
-      if (size === config.sizes[0]) {
+      ].filter((s) => config.systems.has(s.system === 'Kagiya' ? 'kagiya' : 'peer'));
+      if (size === config.sizes[0] && config.systems.has('kagiya')) {
         // For the record: the same server started from TypeScript through tsx, as `npm start` does.
         const viaTsx = await startChild({ name: 'Kagiya (tsx)', script: join(ROOT, 'bench/server.ts'), cwd: ROOT, env: systems[0]!.env });
         await stopChild(viaTsx);
@@ -187,25 +191,27 @@ async function main(): Promise<number> {
   log(`\n${text}`);
 
   const out = join(ROOT, 'bench/results');
+  // A run of only some systems (BENCH_SYSTEMS) never replaces the side-by-side results.
+  const stem = config.systems.size === 3 ? 'latest' : 'partial';
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.txt'), `${text}\n`);
+  writeFileSync(join(out, `${stem}.txt`), `${text}\n`);
   writeFileSync(
-    join(out, 'latest.json'),
+    join(out, `${stem}.json`),
     `${JSON.stringify({ timestamp: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine, postgres: pgSettings, config, rows, races, servers, tsxReadyMs, seeding, targets, unexpectedErrors: unexpected }, null, 2)}\n`,
   );
   const svg = await renderChart(
     rows.map((r) => ({ system: r.system, scenario: r.scenario, cards: sizeLabel(r.size), rps: Math.round(r.rps), p99: r.p99 ?? 0 })),
     title,
   );
-  writeFileSync(join(out, 'latest.svg'), svg);
+  writeFileSync(join(out, `${stem}.svg`), svg);
   if (existsSync('/usr/bin/chromium')) {
     try {
-      execFileSync('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', `--screenshot=${join(out, 'latest.png')}`, '--window-size=1000,760', `file://${join(out, 'latest.svg')}`], { stdio: 'ignore', timeout: 60_000 });
+      execFileSync('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', `--screenshot=${join(out, `${stem}.png`)}`, '--window-size=1000,760', `file://${join(out, `${stem}.svg`)}`], { stdio: 'ignore', timeout: 60_000 });
     } catch {
       log('(PNG not written: chromium failed; the SVG is the chart)');
     }
   }
-  log(`wrote bench/results/latest.{txt,json,svg${existsSync(join(out, 'latest.png')) ? ',png' : ''}}`);
+  log(`wrote bench/results/${stem}.{txt,json,svg${existsSync(join(out, `${stem}.png`)) ? ',png' : ''}}`);
   if (unexpected > 0) log(`FAILED: ${unexpected} unexpected answers or aborted pgbench runs (see above)`);
   return unexpected > 0 ? 1 : 0;
 }

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../../domain/errors.js';
@@ -111,6 +113,57 @@ async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Pro
   return Buffer.concat(chunks, total);
 }
 
+/**
+ * On Node the body is read from the IncomingMessage itself: touching `c.req.raw.body` would build an undici Request,
+ * an AbortSignal and a web stream for every request, the largest server-side cost of a PIN entry once measured
+ * (docs/decisions.md, "hot path"). Elsewhere (app.request in tests) the web stream is read.
+ */
+function nodeIncoming(c: Context): IncomingMessage | null {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof Readable ? (incoming as IncomingMessage) : null;
+}
+
+/** Reads an IncomingMessage up to `limit` bytes; past it, stops reading and lets the rest drain unbuffered. */
+function readIncomingLimited(incoming: IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const cleanup = () => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > limit) {
+        cleanup();
+        incoming.resume(); // discard the rest without keeping it
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onAborted = () => onError(new Error('Client connection prematurely closed.'));
+    if (incoming.readableEnded) {
+      resolve(new Uint8Array(0));
+      return;
+    }
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('aborted', onAborted);
+  });
+}
+
 async function checkBody(c: Context): Promise<Refusal | null> {
   const method = c.req.method;
   if (!BODY_METHODS.has(method)) return null;
@@ -121,8 +174,9 @@ async function checkBody(c: Context): Promise<Refusal | null> {
   }
   const contentType = c.req.header('content-type');
   if (method === 'POST' && FORM_ROUTES.test(c.req.path) && contentType && FORM_TYPE.test(contentType.trim())) return null;
-  const raw = c.req.raw.body;
-  const bytes = raw ? await readLimited(raw, limit) : new Uint8Array(0);
+  const incoming = nodeIncoming(c);
+  const raw = incoming ? null : c.req.raw.body;
+  const bytes = incoming ? await readIncomingLimited(incoming, limit) : raw ? await readLimited(raw, limit) : new Uint8Array(0);
   if (bytes === 'too-large') return refusal('PAYLOAD_TOO_LARGE', { limit });
   if (bytes.byteLength === 0) {
     // No body: routes that take none accept it; routes that need one answer INVALID_REQUEST (field body).
@@ -144,14 +198,17 @@ async function checkBody(c: Context): Promise<Refusal | null> {
   }
   const problem = checkJsonValue(value);
   if (problem) return problem;
-  // The validators and handlers read the body through Hono's cache: from here on, only this checked text.
-  cacheText(c, text);
+  // The validators and handlers read the body through Hono's cache: from here on, only this checked text (and its
+  // value, parsed once; validators build new objects from it, never change it).
+  cacheText(c, text, value);
   return null;
 }
 
 // Hono keeps the promise of each body reading in bodyCache (typed as the resolved value).
-function cacheText(c: Context, text: string) {
-  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+function cacheText(c: Context, text: string, value?: unknown) {
+  const cache = c.req.bodyCache as Record<string, unknown>;
+  cache.text = Promise.resolve(text);
+  if (value !== undefined) cache.json = Promise.resolve(value);
 }
 
 // OCSP (RFC 6960) bodies are binary, with their own answer to a malformed one (malformedRequest, an OCSP body that
