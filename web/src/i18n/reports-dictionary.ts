@@ -38,6 +38,13 @@ export const REPORTS_DICTIONARY = {
   shown_SERVICE_UNAVAILABLE: ['停止中（こちら側）', 'unavailable (ours)'],
   shown_OTHER: ['アプリ独自の表示', "the app's own words"],
 
+  // Events of the risk holds (issue 13's operations, in the demo history)
+  op_risk_hold: ['セキュリティ上の保留', 'security hold'],
+  op_risk_release: ['保留の解除', 'hold released'],
+  result_held: ['保留', 'held'],
+  result_released: ['解除', 'released'],
+  'service_jpki-pin-reset': ['JPKI暗証番号リセット', 'JPKI PIN reset'],
+
   // Lock dashboard
   dashboardTitle: ['ロック状況ダッシュボード', 'Lock dashboard'],
   dashboardLead: ['過去{days}日間に利用者が「使えない」と感じた件数を、原因ごとに日別で示します（日本時間）。', 'Incidents in which people could not use their card over the last {days} days, by cause and day (Japan time).'],
