@@ -115,10 +115,11 @@ async function main(): Promise<number> {
       }
 
       // The two servers under the same HTTP load.
-      const systems: { system: 'Kagiya' | 'textbook peer'; script: string; env: Record<string, string>; nodeArgs: string[] }[] = [
+      type System = { system: 'Kagiya' | 'textbook peer'; script: string; env: Record<string, string>; nodeArgs: string[] };
+      const systems = ([
         { system: 'Kagiya', script: bundle, env: { BENCH_DB_URL: dbUrl, BENCH_POOL_SIZE: String(config.poolSize), BENCH_PEPPER_HEX: secrets.pepper.toString('hex'), BENCH_MASTER_KEY_HEX: secrets.masterKey.toString('hex'), BENCH_BOOTSTRAP_TOKEN: secrets.bootstrapToken }, nodeArgs: config.serverNodeArgs },
         { system: 'textbook peer', script: join(ROOT, 'bench/peers/textbook/server.ts'), env: { PEER_DB_URL: dbUrl, PEER_POOL_SIZE: String(config.poolSize), PEER_PEPPER_HEX: secrets.pepper.toString('hex') }, nodeArgs: [] },
-      ].filter((s) => config.systems.has(s.system === 'Kagiya' ? 'kagiya' : 'peer'));
+      ] as System[]).filter((s) => config.systems.has(s.system === 'Kagiya' ? 'kagiya' : 'peer'));
       if (size === config.sizes[0] && config.systems.has('kagiya')) {
         // For the record: the same server started from TypeScript through tsx, as `npm start` does.
         const viaTsx = await startChild({ name: 'Kagiya (tsx)', script: join(ROOT, 'bench/server.ts'), cwd: ROOT, env: systems[0]!.env });

@@ -95,6 +95,7 @@ async function main() {
       keyAlgorithm: config.keyAlgorithm,
       publicUrl: config.publicUrl,
       readerIdleSeconds: config.readerIdleSeconds,
+      kioskHours: config.kioskHours,
       bootstrapToken,
       logger,
     });

@@ -18,6 +18,7 @@ import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
 import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { createResidentStore } from './adapters/db/resident-store.js';
 import { createReaderSessionStore } from './adapters/db/reader-session-store.js';
+import { createKioskResetStore, openProceduresOf } from './adapters/db/kiosk-reset-store.js';
 import { createTokenStore } from './adapters/db/token-store.js';
 import { createApp } from './adapters/http/create-app.js';
 import type { HttpDeps, Readiness } from './adapters/http/http-context.js';
@@ -52,6 +53,8 @@ export type SystemOptions = Readonly<{
   clientReportLimits?: ReportLimits;
   /** Tests wrap the hasher to count comparisons. */
   wrapPinHasher?: (hasher: PinHasher) => PinHasher;
+  /** The kiosk reset's hours: 'jst' (06:30–23:00 JST, the default) or 'always' (Config.kioskHours, development). */
+  kioskHours?: 'jst' | 'always';
 }>;
 
 export type System = Readonly<{
@@ -133,6 +136,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       audit: auditTo(createAuditStore(trx)),
       apiTokens: createTokenStore(trx),
       revokeStaffSession: (idHash, now) => createStaffStore(trx).revokeSession(idHash, now),
+      kioskResets: createKioskResetStore(trx),
       atomically: (work) => work(tx),
     };
     return tx;
@@ -193,6 +197,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     readiness: () => readiness(db),
     readerSessions: createReaderSessionStore(db),
     readerIdleSeconds: options.readerIdleSeconds ?? 60,
+    openProcedures: (residentId) => openProceduresOf(db, residentId),
+    kioskHours: options.kioskHours ?? 'jst',
   };
   const oidc = createOidcSystem(db, deps, options.masterKey);
   const app = createApp(httpDeps, options.logger, oidc);

@@ -117,6 +117,7 @@ export function createEtaxApp(options: EtaxOptions) {
     if (!card) return again(refusal('CARD_FILE_INVALID'));
     presented = card;
     const password = typeof form.password === 'string' ? form.password : '';
+    const confirmLastTry = form.confirmLastTry === 'yes';
 
     const document = {
       type: 'kagiya-etax/income-tax-return',
@@ -127,7 +128,7 @@ export function createEtaxApp(options: EtaxOptions) {
       preparedAt: now().toISOString(),
     };
     const content = new TextEncoder().encode(JSON.stringify(document, null, 2));
-    const signed = await signContent(signingDeps, { content, card, password });
+    const signed = await signContent(signingDeps, { content, card, password, confirmLastTry });
     if (!signed.ok) return again(signed.refusal);
     // The office checks what it received exactly as it would a return from anyone else.
     const verified = await verifySignedReturn(statusDeps, signed.value);

@@ -49,6 +49,12 @@ const W = {
   cardFile: { ja: 'カードファイル(JSON)', en: 'Card file (JSON)' },
   cardFileText: { ja: 'またはカードファイルの内容を貼り付け', en: 'or paste the card file' },
   password: { ja: '署名用電子証明書の暗証番号', en: 'Signing password' },
+  lastTryTitle: { ja: '署名用電子証明書の暗証番号は残り1回です', en: 'Your signing password has one try left' },
+  lastTryLead: {
+    ja: '次に間違えるとロックされ、解除には市区町村の窓口での再設定が必要です。自信がない場合は入力せず、窓口で再設定してください。',
+    en: 'If this entry is wrong, the password locks and must be reset at your municipal counter. If you are not sure of it, have it reset at the counter instead.',
+  },
+  lastTryConfirm: { ja: '残り1回であることを確認し、この入力で署名します', en: 'I understand this is the last try; sign with this entry' },
   passwordHint: { ja: '英数字6〜16文字(小文字は大文字として扱います)', en: '6–16 letters and digits (lowercase is read as uppercase)' },
   edit: { ja: '入力し直す', en: 'Edit the figures' },
   filed: { ja: '申告書を受け付けました', en: 'Your return was filed' },
@@ -113,6 +119,15 @@ function figuresTable(lang: Lang, f: ReturnFigures, r: ComputedReturn): Html {
   <p class="muted">${say(lang, W.simplified)}</p>`;
 }
 
+// The last-try guard (issue #11): asked only after Kagiya said the password has one try left; never ticked in advance.
+function lastTryQuestion(lang: Lang): Html {
+  return html`<fieldset class="last-try" data-testid="last-try">
+      <legend>${say(lang, W.lastTryTitle)}</legend>
+      <p>${say(lang, W.lastTryLead)}</p>
+      <label><input type="checkbox" name="confirmLastTry" value="yes" data-testid="last-try-confirm"> ${say(lang, W.lastTryConfirm)}</label>
+    </fieldset>`;
+}
+
 export function signPage(p: PageCtx, f: ReturnFigures, r: ComputedReturn, refusal?: Refusal): Html {
   return page(p, W.figures, html`
     ${refusal ? html`<h2>${say(p.lang, W.refused)}</h2>${refusalBox(refusal)}` : ''}
@@ -126,6 +141,7 @@ export function signPage(p: PageCtx, f: ReturnFigures, r: ComputedReturn, refusa
       <textarea id="cardFileText" name="cardFileText" spellcheck="false" autocomplete="off"></textarea>
       <label for="password">${say(p.lang, W.password)} <span class="hint">${say(p.lang, W.passwordHint)}</span></label>
       <input type="password" id="password" name="password" autocomplete="off" maxlength="64">
+      ${refusal?.code === 'LAST_TRY_CONFIRMATION_REQUIRED' ? lastTryQuestion(p.lang) : ''}
       <button type="submit" data-testid="sign">${say(p.lang, W.sign)}</button>
     </form>
     <form method="get" action="/"><button class="secondary" type="submit">${say(p.lang, W.edit)}</button></form>`);

@@ -25,13 +25,14 @@ export type VerifiedReturn = Readonly<{
 
 export type Result<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
-export async function signContent(deps: SigningDeps, input: { content: Uint8Array; card: CardFile; password: string }): Promise<Result<Uint8Array>> {
+export async function signContent(deps: SigningDeps, input: { content: Uint8Array; card: CardFile; password: string; confirmLastTry?: boolean }): Promise<Result<Uint8Array>> {
   const prepared = prepareSignedAttributes(input.content, deps.now());
   const signed = await signWithCard({
     kagiyaUrl: deps.kagiyaUrl,
     fetch: deps.fetch,
     card: input.card,
     password: input.password,
+    confirmLastTry: input.confirmLastTry === true,
     digest: prepared.digest,
     context: deps.context,
   });

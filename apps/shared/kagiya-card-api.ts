@@ -19,6 +19,8 @@ export async function signWithCard(input: {
   password: string;
   digest: Uint8Array;
   context: CallContext;
+  /** Only after the person ticked "use the last try" (issue #11); never on a retry of our own. */
+  confirmLastTry?: boolean;
 }): Promise<SignResult> {
   const doFetch = input.fetch ?? fetch;
   let response: Response;
@@ -32,7 +34,11 @@ export async function signWithCard(input: {
         'x-kagiya-channel': input.context.channel,
         ...(input.context.terminal ? { 'x-kagiya-terminal': input.context.terminal } : {}),
       },
-      body: JSON.stringify({ pin: input.password, digest: Buffer.from(input.digest).toString('base64') } satisfies CardSignRequest),
+      body: JSON.stringify({
+        pin: input.password,
+        digest: Buffer.from(input.digest).toString('base64'),
+        ...(input.confirmLastTry === true ? { confirmLastTry: true } : {}),
+      } satisfies CardSignRequest),
       signal: AbortSignal.timeout(15_000),
     });
   } catch {

@@ -38,6 +38,7 @@ const SERVICE_STATUS: Readonly<Record<ServiceCode, number>> = {
   NOT_A_SIGNING_CERTIFICATE: 422,
   FORM_INVALID: 400,
   SESSION_EXPIRED: 410,
+  PIN_CONFIRMATION_MISMATCH: 400,
 };
 
 export function statusOf(r: Refusal): 400 | 401 | 403 | 404 | 409 | 410 | 422 | 423 | 500 | 503 {
@@ -134,6 +135,7 @@ th { background: #eef1f5; width: 45%; }
 .refusal .primary { font-weight: bold; }
 .refusal .secondary { color: #5a1d1a; }
 .refusal .detail { font-size: .95rem; }
+.last-try { border: 2px solid #8a5a00; background: #fff7e6; border-radius: 6px; padding: 8px 16px; margin: 16px 0; }
 .ok { border: 2px solid #1b6e3a; background: #eff8f1; border-radius: 6px; padding: 12px 16px; margin: 16px 0; }
 .muted { color: var(--muted); }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }

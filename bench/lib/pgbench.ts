@@ -29,7 +29,7 @@ const PICK_FOR_VERIFY = `\\set n random(1, :ncards)
 \\set wrong random(1, 20)
 select card_id, key_hash, case when :wrong::int = 1 then wrong_hash else right_hash end as pin_hash, 'auth' as slot,
        'auth' as cert_kind, now()::text as now, 'verify' as operation, 'pc' as channel, 'bench' as service,
-       'pgbench' as terminal
+       'pgbench' as terminal, false as confirm_last_try
 from bench_cards where n = :n \\gset
 `;
 

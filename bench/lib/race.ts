@@ -15,7 +15,9 @@ async function burst(baseUrl: string, card: BenchCard, count: number): Promise<R
         const res = await fetch(`${baseUrl}/api/v1/cards/${card.cardId}/pins/auth/verify`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-card-key': card.cardKey },
-          body: JSON.stringify({ pin: WRONG_AUTH_PIN }),
+          // Every entry confirms the last try (issue #11's guard would otherwise hold the third back): the race is
+          // about how many entries the counter lets through, the same question the peer is asked.
+          body: JSON.stringify({ pin: WRONG_AUTH_PIN, confirmLastTry: true }),
           signal: AbortSignal.timeout(30_000),
         });
         const body = (await res.json()) as { error?: { code?: string } };

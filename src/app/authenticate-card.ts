@@ -10,7 +10,7 @@ export const MAX_CHALLENGE_BYTES = 1024;
  */
 export async function authenticateCard(
   deps: AppDeps,
-  input: CardAccess & { pin: string; challenge: Uint8Array; context: EventContext },
+  input: CardAccess & { pin: string; challenge: Uint8Array; context: EventContext; confirmLastTry?: boolean },
 ): Promise<Outcome<{ signature: Uint8Array; certificate: Uint8Array; algorithm: string }>> {
   // Checked before the PIN so that a bad request spends no try.
   if (input.challenge.length < 16 || input.challenge.length > MAX_CHALLENGE_BYTES) {

@@ -11,7 +11,7 @@ import type { AppDeps, EventContext } from './ports.js';
  */
 export async function changePin(
   deps: AppDeps,
-  input: CardAccess & { slot: PinSlot; currentPin: string; newPin: string; context: EventContext },
+  input: CardAccess & { slot: PinSlot; currentPin: string; newPin: string; context: EventContext; confirmLastTry?: boolean },
 ): Promise<Outcome<{ slot: PinSlot; remaining: number }>> {
   const card = await deps.cards.findCardByKey(input.cardId, deps.secrets.hashCardKey(input.cardKey));
   if (!card) return fail('CARD_REJECTED');

@@ -8,12 +8,23 @@ import type { AppDeps, EventContext } from './ports.js';
 export type CardAccess = Readonly<{ cardId: string; cardKey: string }>;
 
 export type PinAttemptInput = CardAccess &
-  Readonly<{ slot: PinSlot; pin: string; operation: string; context: EventContext }>;
+  Readonly<{
+    slot: PinSlot;
+    pin: string;
+    operation: string;
+    context: EventContext;
+    /**
+     * The person confirmed spending the slot's last try (issue #11, last-try guard). Absent means no: at one try left
+     * the entry is refused with LAST_TRY_CONFIRMATION_REQUIRED and spends nothing, whatever was typed. Only a person
+     * answering a question may set it; the card on a reader sets it always (a card cannot ask).
+     */
+    confirmLastTry?: boolean;
+  }>;
 
 export type AcceptedPin = Readonly<{ slot: PinSlot; remaining: number; cardId: string; eventId: number }>;
 
 /** The refusals the statement can record, in their precedence (docs/decisions.md); anything else is our fault. */
-const REFUSALS: ReadonlySet<string> = new Set<GateRefusal | 'PIN_FORMAT'>([
+const REFUSALS: ReadonlySet<string> = new Set<GateRefusal | 'PIN_FORMAT' | 'LAST_TRY_CONFIRMATION_REQUIRED'>([
   'CARD_REVOKED',
   'CARD_SUSPENDED',
   'CARD_EXPIRED',
@@ -23,6 +34,7 @@ const REFUSALS: ReadonlySet<string> = new Set<GateRefusal | 'PIN_FORMAT'>([
   'CERT_EXPIRED',
   'PIN_LOCKED',
   'PIN_FORMAT',
+  'LAST_TRY_CONFIRMATION_REQUIRED',
 ]);
 
 /**
@@ -41,6 +53,7 @@ export async function attemptPin(deps: AppDeps, input: PinAttemptInput): Promise
     keyHash: deps.secrets.hashCardKey(input.cardKey),
     slot,
     pinHash,
+    confirmLastTry: input.confirmLastTry === true,
     operation,
     context,
     now: deps.clock(),
@@ -59,5 +72,6 @@ export async function attemptPin(deps: AppDeps, input: PinAttemptInput): Promise
   if (code === 'PIN_FORMAT') {
     return fail('PIN_FORMAT', { slot, reason: normalized.kind === 'format' ? normalized.reason : 'EMPTY', triesSpent: 0 });
   }
+  if (code === 'LAST_TRY_CONFIRMATION_REQUIRED') return fail(code, { slot, remaining: 1, triesSpent: 0 });
   return fail(code as ErrorCode, { slot });
 }

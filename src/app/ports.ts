@@ -3,6 +3,7 @@ import type { CardStatus, CertStatus, CertView } from '../domain/card.js';
 import type { CertKind, PinSlot } from '../domain/pin-slot.js';
 import type { CrlReason } from '../domain/revocation.js';
 import type { CertificateStatusStore } from './certificate-status.js';
+import type { KioskResetStore } from './kiosk-reset-ports.js';
 
 // The interfaces use cases need. Adapters implement them; use cases never see SQL, HTTP or crypto libraries.
 
@@ -132,6 +133,8 @@ export interface CardStore {
     keyHash: Uint8Array;
     slot: PinSlot;
     pinHash: Uint8Array | null;
+    /** The holder confirmed spending the slot's last try (issue #11); without it, an entry at one try left spends nothing. */
+    confirmLastTry: boolean;
     operation: string;
     context: EventContext;
     now: Date;
@@ -232,6 +235,8 @@ export type TxDeps = AppDeps &
   Readonly<{
     apiTokens: ApiTokenWriter;
     revokeStaffSession(idHash: Uint8Array, now: Date): Promise<void>;
+    /** Kiosk reset reservations (app/kiosk-reset-ports.ts), bound to the transaction. */
+    kioskResets: KioskResetStore;
   }>;
 
 export type AppDeps = Readonly<{

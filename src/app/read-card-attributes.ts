@@ -8,7 +8,7 @@ export type CardAttributes = Readonly<{ myNumber: string; name: string; address:
 /** Form auto-fill (DOMAIN.md §5): the `assist` PIN releases the My Number and the 4 basic attributes as text. */
 export async function readCardAttributes(
   deps: AppDeps,
-  input: CardAccess & { pin: string; context: EventContext },
+  input: CardAccess & { pin: string; context: EventContext; confirmLastTry?: boolean },
 ): Promise<Outcome<CardAttributes>> {
   const verified = await attemptPin(deps, { ...input, slot: 'assist', operation: 'read_attributes' });
   if (!verified.ok) return verified;

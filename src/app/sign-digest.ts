@@ -8,7 +8,7 @@ import type { AppDeps, EventContext } from './ports.js';
  */
 export async function signDigest(
   deps: AppDeps,
-  input: CardAccess & { pin: string; digest: Uint8Array; context: EventContext },
+  input: CardAccess & { pin: string; digest: Uint8Array; context: EventContext; confirmLastTry?: boolean },
 ): Promise<Outcome<{ signature: Uint8Array; certificate: Uint8Array; algorithm: string }>> {
   if (input.digest.length !== 32) return fail('INVALID_REQUEST', { field: 'digest', reason: 'a 32-byte SHA-256 digest' });
   const verified = await attemptPin(deps, { ...input, slot: 'sign', operation: 'sign' });

@@ -6,7 +6,7 @@ import type { AppDeps, EventContext } from './ports.js';
 /** Checks a PIN and nothing more; the answer is the tries left (restored to max on a match). */
 export async function verifyPin(
   deps: AppDeps,
-  input: CardAccess & { slot: PinSlot; pin: string; context: EventContext },
+  input: CardAccess & { slot: PinSlot; pin: string; context: EventContext; confirmLastTry?: boolean },
 ): Promise<Outcome<{ slot: PinSlot; remaining: number }>> {
   const result = await attemptPin(deps, { ...input, operation: 'verify' });
   return result.ok ? { ok: true, value: { slot: result.value.slot, remaining: result.value.remaining } } : result;

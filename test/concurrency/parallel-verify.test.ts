@@ -26,7 +26,7 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
   });
 
   const verify = (server: ServerChild, card: { cardId: string; cardKey: string }, pin: string): Promise<Answer> =>
-    postJson(`${server.base}/api/v1/cards/${card.cardId}/pins/auth/verify`, { 'x-card-key': card.cardKey }, { pin });
+    postJson(`${server.base}/api/v1/cards/${card.cardId}/pins/auth/verify`, { 'x-card-key': card.cardKey }, { pin, confirmLastTry: true });
 
   const events = (cardId: string) =>
     sql<{ id: number; result: string; code: string | null; remaining_after: number | null }>`

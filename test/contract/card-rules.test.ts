@@ -104,9 +104,9 @@ describe.each(STORES)('card rules on %s', (store) => {
     const challenge = Buffer.from('relying-party-nonce-0123456789').toString('base64');
     const digest = Buffer.alloc(32, 7).toString('base64');
     const authenticate = (card: { cardId: string; cardKey: string }, pin: string) =>
-      http().call('POST', `/api/v1/cards/${card.cardId}/authenticate`, { body: { pin, challenge }, headers: { 'x-card-key': card.cardKey } });
+      http().call('POST', `/api/v1/cards/${card.cardId}/authenticate`, { body: { pin, challenge, confirmLastTry: true }, headers: { 'x-card-key': card.cardKey } });
     const sign = (card: { cardId: string; cardKey: string }, pin: string) =>
-      http().call('POST', `/api/v1/cards/${card.cardId}/sign`, { body: { pin, digest }, headers: { 'x-card-key': card.cardKey } });
+      http().call('POST', `/api/v1/cards/${card.cardId}/sign`, { body: { pin, digest, confirmLastTry: true }, headers: { 'x-card-key': card.cardKey } });
 
     it('spends an auth try per wrong PIN on authenticate, signs nothing, and locks on the third', async () => {
       const card = await http().newCard();

@@ -34,7 +34,8 @@ describe.each(STORES)('one-statement PIN entry on %s', (store) => {
     ).rows.map((r) => ({ ...r, id: Number(r.id) }));
   const remainingOf = async (cardId: string, slot: PinSlot) =>
     (await sql<{ remaining: number }>`select remaining from pin_slots where card_id = ${cardId} and slot = ${slot}`.execute(system.db)).rows[0]?.remaining;
-  const enter = (card: Card, slot: PinSlot, pin: string) => attemptPin(system.deps, { ...card, slot, pin, operation: 'verify', context: CONTEXT });
+  const enter = (card: Card, slot: PinSlot, pin: string, confirmLastTry = false) =>
+    attemptPin(system.deps, { ...card, slot, pin, operation: 'verify', context: CONTEXT, confirmLastTry });
 
   it('refuses in the documented precedence, and only an entry nothing refuses is compared', async () => {
     const card = await api(system).newCard();
@@ -50,6 +51,8 @@ describe.each(STORES)('one-statement PIN entry on %s', (store) => {
       certExpired: rarely,
       remaining: fc.constantFrom(0, 1, 2),
       entry: fc.constantFrom('right', 'wrong', 'malformed'),
+      // The last-try guard (issue #11): at one try left only a confirmed entry is compared.
+      confirm: fc.boolean(),
     });
     await fc.assert(
       fc.asyncProperty(state, async (s) => {
@@ -75,11 +78,14 @@ describe.each(STORES)('one-statement PIN entry on %s', (store) => {
             : null,
         };
         const gate = gatePinEntry(snapshot, s.slot, NOW);
-        const expected = gate ?? (s.entry === 'malformed' ? 'PIN_FORMAT' : s.entry === 'right' ? 'OK' : s.remaining === 1 ? 'PIN_LOCKED' : 'PIN_INCORRECT');
+        const guarded = s.remaining === 1 && !s.confirm;
+        const expected =
+          gate ??
+          (s.entry === 'malformed' ? 'PIN_FORMAT' : guarded ? 'LAST_TRY_CONFIRMATION_REQUIRED' : s.entry === 'right' ? 'OK' : s.remaining === 1 ? 'PIN_LOCKED' : 'PIN_INCORRECT');
 
         const before = (await events(cardId)).at(-1)?.id ?? 0;
         const pin = s.entry === 'right' ? PINS[s.slot] : s.entry === 'wrong' ? WRONG[s.slot] : MALFORMED[s.slot];
-        const outcome = await enter(card, s.slot, pin);
+        const outcome = await enter(card, s.slot, pin, s.confirm);
         const recorded = await events(cardId, before);
         const after = await remainingOf(cardId, s.slot);
         if (s.slotAbsent) {
@@ -90,8 +96,8 @@ describe.each(STORES)('one-statement PIN entry on %s', (store) => {
         expect(outcome.ok ? 'OK' : outcome.code).toBe(expected);
         expect(recorded).toHaveLength(1);
         const event = recorded[0]!;
-        if (gate || s.entry === 'malformed') {
-          // refused: nothing spent, nothing compared
+        if (gate || s.entry === 'malformed' || guarded) {
+          // refused: nothing spent, nothing compared (an unconfirmed last try: the same answer whatever was typed)
           expect(event).toMatchObject({ result: 'refused', code: expected });
           if (!s.slotAbsent) expect(after).toBe(s.remaining);
         } else if (s.entry === 'right') {
@@ -108,9 +114,17 @@ describe.each(STORES)('one-statement PIN entry on %s', (store) => {
   }, 120_000);
 
   // The model: remaining tries of one slot, and the events each step must add.
-  type Op = { kind: 'right' | 'wrong' | 'malformed' | 'status' | 'reset' };
+  type Op = { kind: 'right' | 'wrong' | 'malformed' | 'status' | 'reset'; confirm?: boolean };
   type Step = { parallel: boolean; ops: Op[] };
-  const entryOp = fc.constantFrom<Op>({ kind: 'right' }, { kind: 'wrong' }, { kind: 'wrong' }, { kind: 'malformed' }, { kind: 'status' });
+  const entryOp = fc.constantFrom<Op>(
+    { kind: 'right', confirm: true },
+    { kind: 'right' },
+    { kind: 'wrong', confirm: true },
+    { kind: 'wrong', confirm: true },
+    { kind: 'wrong' },
+    { kind: 'malformed' },
+    { kind: 'status' },
+  );
   const step: fc.Arbitrary<Step> = fc.oneof(
     { weight: 3, arbitrary: fc.oneof(entryOp, fc.constant<Op>({ kind: 'reset' })).map((op) => ({ parallel: false, ops: [op] })) },
     { weight: 1, arbitrary: fc.array(entryOp, { minLength: 2, maxLength: 8 }).map((ops) => ({ parallel: true, ops })) },
@@ -138,7 +152,7 @@ describe.each(STORES)('one-statement PIN entry on %s', (store) => {
               return { op };
             }
             const pin = op.kind === 'right' ? PINS.auth : op.kind === 'wrong' ? WRONG.auth : MALFORMED.auth;
-            return { op, outcome: await enter(card, slot, pin) };
+            return { op, outcome: await enter(card, slot, pin, op.confirm === true) };
           };
           const results = parallel ? await Promise.all(ops.map(run)) : [await run(ops[0]!)];
           const added = await events(card.cardId, lastEvent);
@@ -159,6 +173,10 @@ describe.each(STORES)('one-statement PIN entry on %s', (store) => {
             } else if (op.kind === 'malformed') {
               expect(outcome).toMatchObject({ ok: false, code: 'PIN_FORMAT', details: { triesSpent: 0 } });
               expect(added).toMatchObject([{ result: 'refused', code: 'PIN_FORMAT', remaining_after: remaining }]);
+            } else if (remaining === 1 && op.confirm !== true) {
+              // The last-try guard: neither spent nor restored, whatever was typed.
+              expect(outcome).toMatchObject({ ok: false, code: 'LAST_TRY_CONFIRMATION_REQUIRED', details: { slot, remaining: 1, triesSpent: 0 } });
+              expect(added).toMatchObject([{ result: 'refused', code: 'LAST_TRY_CONFIRMATION_REQUIRED', remaining_after: 1 }]);
             } else if (op.kind === 'right') {
               remaining = max;
               expect(outcome).toMatchObject({ ok: true, value: { remaining: max } });
@@ -173,21 +191,28 @@ describe.each(STORES)('one-statement PIN entry on %s', (store) => {
             // on the slot row) and check every answer and event against that replay.
             const entries = ops.filter((o) => o.kind !== 'status');
             expect(added).toHaveLength(entries.length);
+            let lastTriesSpent = 0;
             for (const e of added) {
               if (e.result === 'refused') {
-                expect(['PIN_LOCKED', 'PIN_FORMAT']).toContain(e.code);
+                expect(['PIN_LOCKED', 'PIN_FORMAT', 'LAST_TRY_CONFIRMATION_REQUIRED']).toContain(e.code);
+                if (e.code === 'LAST_TRY_CONFIRMATION_REQUIRED') expect(remaining).toBe(1);
                 continue;
               }
               expect(remaining).toBeGreaterThan(0);
+              if (e.result === 'incorrect' && remaining === 1) lastTriesSpent += 1;
               remaining = e.result === 'success' ? max : remaining - 1;
               expect(e.remaining_after).toBe(remaining);
             }
             const count = (f: (r: (typeof results)[number]) => boolean) => results.filter(f).length;
             const codeOf = (r: (typeof results)[number]) => ('outcome' in r && r.outcome ? (r.outcome.ok ? 'OK' : r.outcome.code) : null);
             expect(count((r) => codeOf(r) === 'OK')).toBe(added.filter((e) => e.result === 'success').length);
-            expect(count((r) => r.op.kind === 'right' && codeOf(r) !== 'OK' && codeOf(r) !== 'PIN_LOCKED')).toBe(0);
-            expect(count((r) => r.op.kind === 'wrong' && codeOf(r) !== 'PIN_INCORRECT' && codeOf(r) !== 'PIN_LOCKED')).toBe(0);
+            const guardedOk = (r: (typeof results)[number]) => r.op.confirm !== true && codeOf(r) === 'LAST_TRY_CONFIRMATION_REQUIRED';
+            expect(count((r) => r.op.kind === 'right' && codeOf(r) !== 'OK' && codeOf(r) !== 'PIN_LOCKED' && !guardedOk(r))).toBe(0);
+            expect(count((r) => r.op.kind === 'wrong' && codeOf(r) !== 'PIN_INCORRECT' && codeOf(r) !== 'PIN_LOCKED' && !guardedOk(r))).toBe(0);
             expect(count((r) => r.op.kind === 'malformed' && codeOf(r) !== 'PIN_FORMAT' && codeOf(r) !== 'PIN_LOCKED')).toBe(0);
+            // Only a confirmed entry may spend a last try, and an unconfirmed one is never compared at one try left.
+            expect(lastTriesSpent).toBeLessThanOrEqual(count((r) => r.op.kind === 'wrong' && r.op.confirm === true));
+            expect(count((r) => r.op.confirm === true && codeOf(r) === 'LAST_TRY_CONFIRMATION_REQUIRED')).toBe(0);
             expect(added.filter((e) => e.result === 'incorrect')).toHaveLength(
               count((r) => r.op.kind === 'wrong' && (codeOf(r) === 'PIN_INCORRECT' || (r as { outcome?: { ok: false; details?: { lockedNow?: boolean } } }).outcome?.details?.lockedNow === true)),
             );

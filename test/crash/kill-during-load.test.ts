@@ -73,7 +73,7 @@ describe.runIf(POSTGRES_ENABLED)('kill -9 and terminated backends during load, o
           const res = await fetch(`${base}/api/v1/cards/${card.cardId}/pins/auth/verify`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-card-key': card.cardKey },
-            body: JSON.stringify({ pin }),
+            body: JSON.stringify({ pin, confirmLastTry: true }),
             signal: AbortSignal.timeout(5000),
           });
           const body = (await res.json()) as { remaining?: number; error?: { code: string; details?: Record<string, unknown> } };

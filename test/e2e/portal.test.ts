@@ -107,6 +107,26 @@ describe.runIf(RUN_E2E)('resident portal and card login (browser)', () => {
       expect(await page.getByTestId('slot-auth').getAttribute('data-remaining')).toBe('3');
     });
 
+    it(`asks before the last try is spent, and spends it only when ticked (${lang})`, { timeout: 90_000 }, async () => {
+      const card = await stack.kagiya.http.newCard();
+      for (let i = 0; i < 2; i += 1) await stack.kagiya.http.verify(card, 'auth', '0000');
+      const { page } = await openPortal(lang);
+      await enterCard(page, card, PINS.auth);
+      const refusal = page.getByTestId('refusal');
+      await refusal.waitFor();
+      expect(await refusal.getAttribute('data-error-code')).toBe('LAST_TRY_CONFIRMATION_REQUIRED');
+      expect(await refusal.innerText()).toContain(lang === 'ja' ? '残り回数は減っていません' : 'no try was used');
+      const box = page.getByTestId('last-try-confirm');
+      expect(await box.isChecked()).toBe(false);
+      await snap(page, lang, 'portal-15-last-try-question');
+      expect((await stack.kagiya.http.status(card)).body.pins.auth.remaining).toBe(1);
+      await box.check();
+      await page.locator('#authPin').fill(PINS.auth);
+      await page.getByTestId('login-submit').click();
+      await consentIfAsked(page);
+      expect(await page.getByTestId('slot-auth').getAttribute('data-remaining')).toBe('3');
+    });
+
     it(`names the locked auth slot and links the holder's municipality's guidance (${lang})`, { timeout: 90_000 }, async () => {
       const card = await stack.kagiya.http.newCard({ municipalityCode: '141003', address: '神奈川県横浜市中区本町6丁目50番地の10' });
       const phone = { 'x-kagiya-channel': 'smartphone', 'x-kagiya-service': 'e-tax', 'x-kagiya-terminal': 'iPhone app' };

@@ -27,7 +27,7 @@ export async function submitLogin(
   agent: Agent,
   uid: string,
   c: TestClient,
-  fields: { cardJson?: string; authPin?: string; signPin?: string; lang?: string },
+  fields: { cardJson?: string; authPin?: string; signPin?: string; lang?: string; confirmLastTry?: string },
 ): Promise<Step> {
   const step = await agent.submit(`/oidc/interaction/${uid}/login`, { authPin: PINS.auth, lang: 'ja', ...fields } as Record<string, string>, c.redirectUri);
   if (step.status === 200 && step.body.includes('data-testid="consent-allow"')) {

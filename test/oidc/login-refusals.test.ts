@@ -47,6 +47,24 @@ describe.each(STORES)('card login refusals (%s)', (store) => {
     expect(await authRemaining(card)).toBe(3);
   });
 
+  it('at one try left the page asks before the last try is spent, and only a ticked answer spends it (issue #11)', async () => {
+    const card = await server.http.newCard();
+    for (let i = 0; i < 2; i += 1) await server.http.verify(card, 'auth', '0000');
+    expect(await authRemaining(card)).toBe(1);
+    const held = await login(rp, { cardJson: cardJson(card), authPin: '0000' });
+    expect(held.status).toBe(428);
+    expect(refusalOf(held)).toMatchObject({ code: 'LAST_TRY_CONFIRMATION_REQUIRED', slot: 'auth', remaining: '1' });
+    expect(held.body).toContain('data-testid="last-try"');
+    expect(held.body).toContain('name="confirmLastTry" value="auth"');
+    expect(held.body).not.toMatch(/name="confirmLastTry"[^>]*checked/);
+    expect(await authRemaining(card)).toBe(1);
+    // The right PIN, unticked, is held back the same way; ticked, it logs in and restores the slot.
+    expect(refusalOf(await login(rp, { cardJson: cardJson(card), authPin: PINS.auth }))?.code).toBe('LAST_TRY_CONFIRMATION_REQUIRED');
+    const ticked = await login(rp, { cardJson: cardJson(card), authPin: PINS.auth, confirmLastTry: 'auth' });
+    expect(ticked.location).toMatch(/^http:\/\/127\.0\.0\.1:39101\/callback\?code=/);
+    expect(await authRemaining(card)).toBe(3);
+  });
+
   it('a locked auth slot is named, with the guidance page of the holder\'s municipality', async () => {
     const card = await server.http.newCard({ municipalityCode: '141305', address: '神奈川県川崎市川崎区宮本町1番地' });
     for (let i = 0; i < 3; i += 1) await server.http.verify(card, 'auth', '0000');

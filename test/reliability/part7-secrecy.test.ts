@@ -119,7 +119,7 @@ describe('part 7: no secret in clear in logs, responses or tables', () => {
     await call('POST', '/api/v1/counter/residents/search', { myNumber: cards[2]!.myNumber.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3') }, clerk);
     await call('GET', `/api/v1/counter/cards/${cards[1]!.cardId}/diagnosis`, undefined, clerk);
     const card = cards[3]!;
-    for (let i = 0; i < 3; i += 1) await call('POST', `/api/v1/cards/${card.cardId}/pins/auth/verify`, { pin: WRONG_PIN }, { 'x-card-key': card.cardKey });
+    for (let i = 0; i < 3; i += 1) await call('POST', `/api/v1/cards/${card.cardId}/pins/auth/verify`, { pin: WRONG_PIN, confirmLastTry: true }, { 'x-card-key': card.cardKey });
     const opened = await call('POST', '/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'voluntary_proxy', slots: ['auth'], proxyName: '佐藤 一郎' }, clerk);
     const id = opened.body.id;
     await call('POST', `/api/v1/counter/procedures/${id}/documents`, { presented: ['driving_licence', 'health_insurance'], holderPresent: false }, clerk);

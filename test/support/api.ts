@@ -33,8 +33,13 @@ export function api(system: TestSystem) {
       if (c.status !== 201) throw new Error(`card: ${JSON.stringify(c.body)}`);
       return { residentId: r.body.id as string, cardId: c.body.cardId as string, cardKey: c.body.cardKey as string };
     },
-    verify(card: { cardId: string; cardKey: string }, slot: string, pin: string, headers: Record<string, string> = {}) {
-      return call('POST', `/api/v1/cards/${card.cardId}/pins/${slot}/verify`, { body: { pin }, headers: { 'x-card-key': card.cardKey, ...headers } });
+    /**
+     * A PIN entry whose holder, asked, confirmed the last try (issue #11): tests of counting and locking use it as the
+     * apps do after their question. `confirmLastTry: false` sends none (the last-try guard's own tests).
+     */
+    verify(card: { cardId: string; cardKey: string }, slot: string, pin: string, headers: Record<string, string> = {}, options: { confirmLastTry?: boolean } = {}) {
+      const body = options.confirmLastTry === false ? { pin } : { pin, confirmLastTry: true };
+      return call('POST', `/api/v1/cards/${card.cardId}/pins/${slot}/verify`, { body, headers: { 'x-card-key': card.cardKey, ...headers } });
     },
     status(card: { cardId: string; cardKey: string }) {
       return call('GET', `/api/v1/cards/${card.cardId}/status`, { headers: { 'x-card-key': card.cardKey } });

@@ -22,6 +22,7 @@ h2{font-size:1.15rem;margin:.2rem 0 .8rem;color:#0f4c81}
 .notice{border-left:6px solid #8a5a00;background:#fff7e6;padding:.6rem .9rem;margin:.6rem 0}
 .notice.ok{border-left-color:#2e7d32;background:#f3faf3}
 .notice.bad{border-left-color:#b3261e;background:#fdf0ef}
+.last-try{border:2px solid #8a5a00;background:#fff7e6;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{border-bottom:1px solid #e1e7ee;padding:.35rem .4rem;text-align:left;vertical-align:top}
 tr.fail td{background:#fdf3f2}

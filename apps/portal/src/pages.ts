@@ -18,6 +18,7 @@ import {
 import type { HolderCard, Refusal } from './kagiya-api.js';
 import type { HolderClientReports } from '../../shared/kagiya-api-types.js';
 import { page } from './layout.js';
+import { readinessSection } from './readiness-pages.js';
 
 const T = {
   ja: {
@@ -68,7 +69,7 @@ export type Flash = Readonly<{ kind: 'ok' | 'bad'; text: string; code?: string }
 
 const other = (lang: Lang): Lang => (lang === 'ja' ? 'en' : 'ja');
 
-function topBar(lang: Lang, loggedIn: boolean) {
+export function topBar(lang: Lang, loggedIn: boolean) {
   return html`<strong>${T[lang].title}</strong><span><a href="/?lang=${other(lang)}" data-testid="lang-switch">${T[lang].switch}</a>
 ${loggedIn ? html` <form method="post" action="/logout"><button type="submit" data-testid="logout">${T[lang].logout}</button></form>` : ''}</span>`;
 }
@@ -81,7 +82,8 @@ export function landingPage(lang: Lang, flash: Flash | null) {
     html`<section><h1>${T[lang].title}</h1>
 ${flash ? html`<div class="notice ${flash.kind}" data-testid="flash">${flash.text}</div>` : ''}
 <p>${T[lang].lead}</p>
-<form method="get" action="/login"><input type="hidden" name="lang" value="${lang}"><button class="primary" type="submit" data-testid="portal-login">${T[lang].login}</button></form></section>`,
+<form method="get" action="/login"><input type="hidden" name="lang" value="${lang}"><button class="primary" type="submit" data-testid="portal-login">${T[lang].login}</button></form>
+<p><a href="/kiosk-reset" data-testid="kiosk-reset-link">${lang === 'ja' ? '暗証番号を忘れた・ロックされた(もう一方の電子証明書の暗証番号が分かる場合): 初期化を予約する' : 'Forgot a PIN or it is locked (and you know the other certificate PIN)? Reserve a reset'}</a></p></section>`,
   );
 }
 
@@ -147,11 +149,13 @@ export function dashboardPage(input: { lang: Lang; card: HolderCard; events: rea
   const guidance = `${issuer}${card.guidanceUrl}${lang === 'en' ? '?lang=en' : ''}`;
   const slots = (['auth', 'sign', 'assist', 'juki'] as const);
   const failureLists = slots.map((slot) => ({ slot, failures: failuresSinceLastSuccess(events, slot) })).filter((f) => f.failures.length > 0);
+  const lastTrySlots = slots.filter((s) => card.pins[s]?.remaining === 1);
   return page(
     lang,
     t.title,
     topBar(lang, true),
     html`${input.flash ? html`<div class="notice ${input.flash.kind}" data-testid="flash" data-code="${input.flash.code ?? ''}">${input.flash.text}</div>` : ''}
+${readinessSection(lang, '')}
 <section><h2>${t.card}</h2><p data-testid="card-state" data-state="${card.status}">${name(CARD_STATES, card.status, lang)} — ${t.cardExpires}: ${day(card.expiresAt, lang)}</p></section>
 <section><h2>${t.pins}</h2>${slots.map((s) => slotBlock(lang, card, s, guidance))}</section>
 <section><h2>${t.certs}</h2>${certBlock(lang, card, 'auth', now, guidance)}${certBlock(lang, card, 'sign', now, guidance)}</section>
@@ -173,8 +177,12 @@ ${clientReportsBlock(lang, input.clientReports ?? null)}
 <label for="currentPin">${lang === 'ja' ? '現在の暗証番号（1回分の入力として数えます）' : 'Current PIN (counts as one entry)'}</label><input id="currentPin" type="password" name="currentPin">
 <label for="newPin">${lang === 'ja' ? '新しい暗証番号' : 'New PIN'}</label><input id="newPin" type="password" name="newPin">
 <label for="newPin2">${lang === 'ja' ? '新しい暗証番号（確認）' : 'New PIN again'}</label><input id="newPin2" type="password" name="newPin2">
+${lastTrySlots.length > 0 ? html`<fieldset class="last-try" data-testid="last-try"><legend>${lang === 'ja' ? `残り1回の暗証番号があります：${lastTrySlots.map((s) => name(SLOT_NAMES, s, lang)).join('、')}` : `One try left: ${lastTrySlots.map((s) => name(SLOT_NAMES, s, lang)).join(', ')}`}</legend>
+<p>${lang === 'ja' ? 'この暗証番号の変更では、現在の暗証番号を間違えるとロックされ、窓口での再設定が必要になります。自信がない場合は変更せず、窓口で再設定してください。' : 'Changing this PIN: if the current PIN is wrong, it locks and must be reset at the counter. If you are not sure of it, have it reset at the counter instead.'}</p>
+<label><input type="checkbox" name="confirmLastTry" value="yes" data-testid="last-try-confirm"> ${lang === 'ja' ? '残り1回であることを確認し、この入力で照合します' : 'I understand this is the last try; check this entry'}</label></fieldset>` : ''}
 <button class="primary" type="submit" data-testid="pin-change">${lang === 'ja' ? '変更する' : 'Change'}</button></form>
-<p class="muted">${lang === 'ja' ? 'ロックされた暗証番号は変更できません。窓口での再設定が必要です。' : 'A locked PIN cannot be changed online; it must be reset at the counter.'}</p></section>
+<p class="muted">${lang === 'ja' ? 'ロックされた暗証番号は変更できません。窓口での再設定が必要です。' : 'A locked PIN cannot be changed online; it must be reset at the counter.'}</p>
+<p><a href="/kiosk-reset" data-testid="kiosk-reset-link">${lang === 'ja' ? '署名用・利用者証明用の暗証番号は、もう一方が分かればコンビニ等の端末で初期化できます(予約する)' : 'Reset the signing or authentication PIN at a kiosk if you know the other one (reserve)'}</a></p></section>
 <section><h2>${t.lost}</h2>
 ${card.status === 'active' ? html`<p>${lang === 'ja' ? 'カードをなくした場合、すぐに一時停止できます。一時停止中はカードも電子証明書も使えません。見つかったら窓口で解除できます。' : 'If you lost the card, suspend it now. While suspended, neither the card nor its certificates can be used. If you find it, the counter lifts the suspension.'}</p>
 <form method="post" action="/report-lost"><label><input type="checkbox" name="confirm" value="yes" required> ${lang === 'ja' ? 'カードを紛失したので一時停止します' : 'I lost my card: suspend it'}</label>

@@ -7,7 +7,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Lang } from './i18n.js';
 import type { CardFile } from '../../shared/kagiya-api-types.js';
 import { kagiyaApi } from './kagiya-api.js';
-import { dashboardPage, landingPage, problemPage, refusalText, WORDS, type Flash } from './pages.js';
+import { dashboardPage, landingPage, problemPage, refusalText, topBar, WORDS, type Flash } from './pages.js';
+import { kioskResetPage, readinessPage } from './readiness-pages.js';
 import { relyingParty, type Pending } from './relying-party.js';
 import { createRefusalReporter } from '../../shared/client-report.js';
 import type { Refusal as KagiyaRefusal } from './kagiya-api.js';
@@ -162,7 +163,9 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
     if (!cardKey) s.flash = { kind: 'bad', text: ja ? 'カードファイルを読み取れませんでした。暗証番号は照合していません（残り回数は減っていません）。' : 'The card file could not be read. No PIN was checked (no try used).', code: 'CARD_FILE' };
     else if (field('newPin') !== field('newPin2')) s.flash = { kind: 'bad', text: ja ? '新しい暗証番号が確認用と一致しません。暗証番号は照合していません（残り回数は減っていません）。' : 'The new PIN and its confirmation differ. No PIN was checked (no try used).', code: 'MISMATCH' };
     else {
-      const r = await kagiya.changePin(s.login.accessToken, field('slot'), { cardKey, currentPin: field('currentPin'), newPin: field('newPin') });
+      // The last-try guard (issue #11): the box is never ticked in advance; only the person's tick is sent.
+      const confirmLastTry = field('confirmLastTry') === 'yes';
+      const r = await kagiya.changePin(s.login.accessToken, field('slot'), { cardKey, currentPin: field('currentPin'), newPin: field('newPin'), ...(confirmLastTry ? { confirmLastTry } : {}) });
       if (!r.ok) shown(s.login.accessToken, r.refusal);
       s.flash = r.ok
         ? { kind: 'ok', text: ja ? '暗証番号を変更しました。' : 'The PIN has been changed.', code: 'OK' }
@@ -181,6 +184,56 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
       ? { kind: 'ok', text: s.lang === 'ja' ? 'カードを一時停止しました。見つかった場合は、お住まいの市区町村の窓口で解除を申請してください。' : 'The card is suspended. If you find it, ask your municipal counter to lift the suspension.', code: 'SUSPENDED' }
       : { kind: 'bad', text: refusalText(s.lang, r.refusal), code: r.refusal.code };
     return c.redirect('/', 303);
+  });
+
+  // The readiness check (issue 11 item 2): one button on the dashboard, an optional date. Reads only.
+  app.get('/readiness', async (c) => {
+    const s = session(c);
+    if (!s.login) return c.redirect('/', 303);
+    const on = c.req.query('on');
+    const r = await kagiya.health(s.login.accessToken, on && /^\d{4}-\d{2}-\d{2}$/.test(on) ? on : null);
+    if (!r.ok) {
+      if (r.status === 401) {
+        delete s.login;
+        return show(c, landingPage(s.lang, { kind: 'bad', text: WORDS[s.lang].expiredSession }));
+      }
+      s.flash = { kind: 'bad', text: refusalText(s.lang, r.refusal), code: r.refusal.code };
+      return c.redirect('/', 303);
+    }
+    return show(c, readinessPage(s.lang, topBar(s.lang, true), r.value, options.issuer));
+  });
+
+  // The kiosk reset reservation (DOMAIN.md §4): with the card file, the other certificate PIN and the face match.
+  // No login needed: a holder whose auth PIN is locked cannot log in.
+  app.get('/kiosk-reset', (c) => {
+    const s = session(c);
+    const asked = c.req.query('lang');
+    if (asked === 'ja' || asked === 'en') s.lang = asked;
+    return show(c, kioskResetPage(s.lang, topBar(s.lang, !!s.login), takeFlash(s), null));
+  });
+
+  app.post('/kiosk-reset', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('too large', 413) }), async (c) => {
+    const s = session(c);
+    const form = await c.req.parseBody();
+    const field = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : '');
+    const ja = s.lang === 'ja';
+    let card: CardFile | null = null;
+    try {
+      const parsed = JSON.parse(field('cardJson')) as Partial<CardFile>;
+      if (typeof parsed.cardId === 'string' && typeof parsed.cardKey === 'string') card = { cardId: parsed.cardId, cardKey: parsed.cardKey };
+    } catch {
+      card = null;
+    }
+    const slot = field('slot');
+    const faceMatch = field('faceMatch');
+    if (!card || (slot !== 'sign' && slot !== 'auth') || (faceMatch !== 'matched' && faceMatch !== 'not_matched')) {
+      const flash = { kind: 'bad' as const, text: ja ? 'カードファイルまたは入力内容を読み取れませんでした。暗証番号は照合していません（残り回数は減っていません）。' : 'The card file or the form could not be read. No PIN was checked (no try used).', code: 'CARD_FILE' };
+      return show(c, kioskResetPage(s.lang, topBar(s.lang, !!s.login), flash, null), 400);
+    }
+    const confirmLastTry = field('confirmLastTry') === 'yes';
+    const r = await kagiya.reserveKioskReset(card, { slot, otherPin: field('otherPin'), faceMatch, ...(confirmLastTry ? { confirmLastTry } : {}) });
+    if (!r.ok) return show(c, kioskResetPage(s.lang, topBar(s.lang, !!s.login), { kind: 'bad', text: refusalText(s.lang, r.refusal), code: r.refusal.code }, null), r.status);
+    return show(c, kioskResetPage(s.lang, topBar(s.lang, !!s.login), null, r.value));
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));

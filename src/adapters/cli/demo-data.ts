@@ -69,7 +69,8 @@ type Case = Readonly<{
 }>;
 
 async function wrong(deps: AppDeps, card: { cardId: string; cardKey: string }, slot: PinSlot, times: number, context: EventContext) {
-  for (let i = 0; i < times; i += 1) await verifyPin(deps, { ...card, slot, pin: slot === 'sign' ? 'WRONG999' : '0000', context });
+  // The demo holders confirmed their last try when asked (issue #11, last-try guard): a demo lock is a real lock.
+  for (let i = 0; i < times; i += 1) await verifyPin(deps, { ...card, slot, pin: slot === 'sign' ? 'WRONG999' : '0000', context, confirmLastTry: true });
 }
 
 function isoDaysAgo(now: Date, days: number) {

@@ -8,15 +8,19 @@ import { hotQuery, type Db } from './create-db.js';
  * the normalised entry is computed before it ($5; null when the entry is malformed). The statement then
  *
  * 1. checks the card key (no row at all: unknown card or wrong key; nothing is recorded),
- * 2. gates card, slot and certificate in the documented precedence (docs/decisions.md): revoked → suspended →
- *    expired card → slot absent → certificate revoked/suspended/expired/absent → locked → malformed entry,
+ * 2. takes the slot's row lock (FOR UPDATE) and gates card, slot and certificate in the documented precedence
+ *    (docs/decisions.md): revoked → suspended → expired card → slot absent → certificate revoked/suspended/expired/
+ *    absent → locked → malformed entry → last try not confirmed (issue #11: at one try left an entry spends
+ *    nothing unless `confirm_last_try`; the refusal does not depend on the PIN, so it reveals nothing about it),
  * 3. where nothing refuses, compares the hash with the stored one inside the UPDATE of the slot row and either
  *    restores it to its maximum (match) or spends one try (no match) — only where `remaining > 0`,
  * 4. inserts the event with its final result (`success`, `incorrect`, or `refused` with the code),
  *
- * and commits once. Concurrent entries on one slot serialise on its row lock; PostgreSQL re-checks
- * `remaining > 0` and re-reads `pin_hash` on the newest row version, so never more than `remaining` entries are
- * compared between two successes, and an entry that finds the slot drained meanwhile is refused as locked.
+ * and commits once. Concurrent entries on one slot serialise on its row lock, taken before the gate reads the
+ * slot: the gate sees the newest committed counter (a concurrent entry that left one try is seen, so the last try
+ * is never spent unconfirmed), never more than `remaining` entries are compared between two successes, and an entry
+ * that finds the slot drained meanwhile is refused as locked. The lock costs about 0.03 CPU-ms of PostgreSQL per
+ * entry (docs/decisions.md, "hot path").
  * A crash before the commit leaves no trace and nobody has been answered; after it, the try and the event are
  * durable. There is no pending state.
  *
@@ -34,28 +38,33 @@ export const PIN_ATTEMPT_PARAMS = [
   'service',
   'terminal',
   'actor',
+  'confirm_last_try',
 ] as const;
 
 export const PIN_ATTEMPT_SQL = `/* prepared:pin_attempt */
 with card as (
   select c.id, c.status, c.expires_at from cards c where c.id = $1::uuid and c.key_hash = $2::bytea
 ),
+slot as (
+  select s.card_id, s.remaining from card join pin_slots s on s.card_id = card.id and s.slot = $3::text for update of s
+),
 gate as (
-  select card.id as card_id, s.remaining as seen_remaining,
+  select card.id as card_id, slot.remaining as seen_remaining,
     case
       when card.status = 'revoked' then 'CARD_REVOKED'
       when card.status = 'suspended' then 'CARD_SUSPENDED'
       when card.expires_at <= $6::timestamptz then 'CARD_EXPIRED'
-      when s.card_id is null then 'PIN_SLOT_ABSENT'
+      when slot.card_id is null then 'PIN_SLOT_ABSENT'
       when $4::text is not null and ce.status is null then 'PIN_SLOT_ABSENT'
       when ce.status = 'revoked' then 'CERT_REVOKED'
       when ce.status = 'suspended' then 'CERT_SUSPENDED'
       when ce.not_after <= $6::timestamptz then 'CERT_EXPIRED'
-      when s.remaining <= 0 then 'PIN_LOCKED'
+      when slot.remaining <= 0 then 'PIN_LOCKED'
       when $5::bytea is null then 'PIN_FORMAT'
+      when slot.remaining = 1 and not $12::boolean then 'LAST_TRY_CONFIRMATION_REQUIRED'
     end as refusal
   from card
-  left join pin_slots s on s.card_id = card.id and s.slot = $3::text
+  left join slot on true
   left join certificates ce on ce.card_id = card.id and ce.kind = $4::text and ce.current
 ),
 tried as (
@@ -95,6 +104,7 @@ export type PinAttemptInput = Readonly<{
   slot: PinSlot;
   certKind: CertKind | null;
   pinHash: Uint8Array | null;
+  confirmLastTry: boolean;
   now: Date;
   operation: string;
   context: EventContext;
@@ -114,6 +124,7 @@ export function pinAttemptValues(input: PinAttemptInput): unknown[] {
     context.service,
     context.terminal,
     context.actor,
+    input.confirmLastTry,
   ];
 }
 

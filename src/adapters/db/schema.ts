@@ -240,6 +240,20 @@ export interface ClientReportTable {
   detail: ColumnType<unknown, string | null, string | null> | null;
 }
 
+export interface KioskResetReservationTable {
+  id: string;
+  card_id: string;
+  slot: string;
+  verified_slot: string;
+  face_match: string;
+  service: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  used_terminal: string | null;
+  replaced_at: Timestamp | null;
+}
+
 export interface Database {
   municipalities: MunicipalityTable;
   residents: ResidentTable;
@@ -259,4 +273,5 @@ export interface Database {
   audit_log: AuditLogTable;
   reader_sessions: ReaderSessionTable;
   client_reports: ClientReportTable;
+  kiosk_reset_reservations: KioskResetReservationTable;
 }

@@ -11,6 +11,8 @@ const LIMITS: readonly Limit[] = [
   { method: 'POST', path: /^\/api\/v1\/staff\/session$/, bytes: 2 * KIB, why: 'login id, password and code; unauthenticated' },
   { method: 'POST', path: /^\/api\/v1\/cards\/[^/]+\/pins\/[^/]+\/[a-z-]+$/, bytes: 2 * KIB, why: 'one or two PINs' },
   { method: 'POST', path: /^\/api\/v1\/pinpad\/[^/]+(\/check)?$/, bytes: 2 * KIB, why: 'up to four PINs' },
+  { method: 'POST', path: /^\/api\/v1\/cards\/[^/]+\/kiosk-reset$/, bytes: 2 * KIB, why: 'one new PIN' },
+  { method: 'POST', path: /^\/api\/v1\/cards\/[^/]+\/kiosk-reset\/reservations$/, bytes: 2 * KIB, why: 'one PIN and a face-match result' },
   { method: 'POST', path: /^\/api\/v1\/cards\/[^/]+\/sign$/, bytes: 4 * KIB, why: 'a PIN and a base64 digest' },
   { method: 'POST', path: /^\/api\/v1\/client-reports$/, bytes: 4 * KIB, why: 'one report: a code, app, version, context and at most 10 short details' },
   { method: 'POST', path: /^\/oidc\/interaction\/[^/]+\/login$/, bytes: 64 * KIB, why: 'the card file (upload or paste) and two PINs, as a form' },

@@ -23,6 +23,8 @@ import type { OidcSystem } from '../oidc/oidc-system.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerReaderRoutes } from './routes/reader-routes.js';
 import { registerClientReportRoutes } from './routes/client-report-routes.js';
+import { registerReadinessRoutes } from './routes/readiness-routes.js';
+import { registerKioskResetRoutes } from './routes/kiosk-reset-routes.js';
 
 export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   const app = new OpenAPIHono<Env>({
@@ -52,6 +54,8 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerPkiRoutes(app, deps.certificateStatusServices);
   registerRelyingServiceRoutes(app, oidc);
   registerMeRoutes(app, oidc);
+  registerReadinessRoutes(app, oidc);
+  registerKioskResetRoutes(app);
   registerResidentRecordRoutes(app, oidc);
   registerInteractionRoutes(app, oidc);
   registerHealthRoutes(app);

@@ -4,7 +4,7 @@ import { ERROR_MESSAGES, type ErrorCode } from '../../domain/errors.js';
 // 423 Locked means one thing only: a PIN slot is locked (PIN_LOCKED). A client that maps statuses tells the
 // resident "your PIN is locked" on 423, so a suspended card or certificate, a security hold and a staff
 // sign-in lockout must never use it (issue #6): they are 403 (the card may not be used now) and 429.
-export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 423 | 429 | 431 | 500 | 503>> = {
+export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 423 | 428 | 429 | 431 | 500 | 503>> = {
   PIN_FORMAT: 400,
   PIN_INCORRECT: 401,
   PIN_LOCKED: 423,
@@ -43,6 +43,14 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409
   PIN_PAD_REQUIRED: 403,
   POLICY_INVALID: 400,
   CLIENT_REPORT_RATE_LIMITED: 429,
+  LAST_TRY_CONFIRMATION_REQUIRED: 428,
+  KIOSK_RESET_NOT_RESERVED: 404,
+  KIOSK_RESET_EXPIRED: 410,
+  KIOSK_RESET_USED: 410,
+  KIOSK_RESET_CERT_INVALID: 409,
+  KIOSK_RESET_BOTH_LOCKED: 409,
+  KIOSK_RESET_FACE_MISMATCH: 403,
+  KIOSK_OUTSIDE_HOURS: 403,
 };
 
 export type Lang = 'ja' | 'en';

@@ -4,6 +4,7 @@ import type { Outcome } from '../../app/outcome.js';
 import type { EventContext } from '../../app/ports.js';
 import type { CounterDeps } from '../../app/counter-ports.js';
 import type { ReaderDeps } from '../../app/reader/reader-ports.js';
+import type { KioskResetDeps, ReadinessDeps } from '../../app/kiosk-reset-ports.js';
 import type { Actor } from '../../domain/actor.js';
 import type { ApiTokenIssuer } from '../../app/create-api-token.js';
 import { getCookie } from 'hono/cookie';
@@ -22,7 +23,9 @@ export type HttpDeps = CounterDeps &
     certificateStatusServices: CertificateStatusServices;
     /** Whether the database answers (within a short timeout) and every migration is applied; never throws. */
     readiness(): Promise<Readiness>;
-  }>;
+  }> &
+  Pick<ReadinessDeps, 'openProcedures'> &
+  Pick<KioskResetDeps, 'kioskHours'>;
 
 export type Readiness = Readonly<{ database: 'up' | 'read-only' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' }>;
 

@@ -56,7 +56,12 @@ export const CardStatusResponse = z
   })
   .openapi('CardStatus');
 
-export const PinBody = z.object({ pin: z.string().max(256) }).openapi('PinEntry');
+/** Every body that carries a PIN may carry the holder's answer to "use the last try?" (issue #11, last-try guard). */
+export const ConfirmLastTry = z.boolean().optional().openapi({
+  description:
+    'true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry.',
+});
+export const PinBody = z.object({ pin: z.string().max(256), confirmLastTry: ConfirmLastTry }).openapi('PinEntry');
 export const VerifyResponse = z.object({ slot: z.enum(PIN_SLOTS), remaining: z.number().int() }).openapi('VerifyResult');
 export const SignatureResponse = z
   .object({

@@ -64,7 +64,14 @@ const normalSerial = (hex: string) => hex.toLowerCase().replace(/^0+/, '');
 
 export async function loginWithCard(
   deps: AppDeps,
-  input: { card: CardFile; authPin: string; signPin: string | null; context: EventContext },
+  input: {
+    card: CardFile;
+    authPin: string;
+    signPin: string | null;
+    context: EventContext;
+    /** The slots whose last try the person confirmed on the login page (issue #11, last-try guard). */
+    confirmLastTry?: Readonly<{ auth?: boolean; sign?: boolean }>;
+  },
 ): Promise<Outcome<{ cardId: string; acr: string }>> {
   // A malformed signing password is refused before the auth PIN is tried, so a typo spends nothing anywhere.
   if (input.signPin !== null) {
@@ -72,7 +79,7 @@ export async function loginWithCard(
     if (sign.kind !== 'ok') return fail('PIN_FORMAT', { slot: 'sign', reason: sign.reason, triesSpent: 0 });
   }
   const challenge = randomBytes(32);
-  const auth = await authenticateCard(deps, { ...input.card, pin: input.authPin, challenge, context: input.context });
+  const auth = await authenticateCard(deps, { ...input.card, pin: input.authPin, challenge, context: input.context, confirmLastTry: input.confirmLastTry?.auth === true });
   if (!auth.ok) return auth;
   const authChecked = await checkCertificate(deps, input.card.cardId, 'auth', auth.value.certificate, challenge, auth.value.signature);
   if (!authChecked.ok) return authChecked;
@@ -80,7 +87,7 @@ export async function loginWithCard(
 
   const preimage = randomBytes(32);
   const digest = createHash('sha256').update(preimage).digest();
-  const signed = await signDigest(deps, { ...input.card, pin: input.signPin, digest, context: input.context });
+  const signed = await signDigest(deps, { ...input.card, pin: input.signPin, digest, context: input.context, confirmLastTry: input.confirmLastTry?.sign === true });
   if (!signed.ok) return signed;
   const signChecked = await checkCertificate(deps, input.card.cardId, 'sign', signed.value.certificate, preimage, signed.value.signature);
   if (!signChecked.ok) return signChecked;

@@ -101,13 +101,18 @@ export function registerInteractionRoutes(app: Hono<Env>, runtime: OidcRuntime) 
     const fileText = file instanceof File && file.size > 0 && file.size <= 4096 ? await file.text() : '';
     const pasted = typeof form.cardJson === 'string' ? form.cardJson.trim() : '';
     const card = parseCardFile(fileText.trim() || pasted);
-    const refuse = async (code: ErrorCode, detail: Readonly<Record<string, unknown>>, guidance: Guidance | null) =>
-      page(c, loginPage({ lang, uid: d.uid, service, wantSign, refusal: refusalView(lang, code, detail, guidance), cardJson: card ? pasted || fileText.trim() : pasted.slice(0, 4096) }), HTTP_STATUS[code]);
+    const refuse = async (code: ErrorCode, detail: Readonly<Record<string, unknown>>, guidance: Guidance | null) => {
+      // The last-try guard (issue #11): the page asks, and only a ticked answer lets the next entry spend the last try.
+      const confirmSlot = code === 'LAST_TRY_CONFIRMATION_REQUIRED' && (detail.slot === 'auth' || detail.slot === 'sign') ? detail.slot : null;
+      return page(c, loginPage({ lang, uid: d.uid, service, wantSign, refusal: refusalView(lang, code, detail, guidance), cardJson: card ? pasted || fileText.trim() : pasted.slice(0, 4096), confirmSlot }), HTTP_STATUS[code]);
+    };
     if (!card) return refuse('INVALID_REQUEST', { field: 'cardFile' }, null);
     const authPin = typeof form.authPin === 'string' ? form.authPin : '';
     const signPin = wantSign ? (typeof form.signPin === 'string' ? form.signPin : '') : null;
+    const confirmed = form.confirmLastTry;
+    const confirmLastTry = { auth: confirmed === 'auth', sign: confirmed === 'sign' };
     try {
-      const outcome = await loginWithCard(c.var.deps, { card, authPin, signPin, context: eventContextOf(d) });
+      const outcome = await loginWithCard(c.var.deps, { card, authPin, signPin, context: eventContextOf(d), confirmLastTry });
       if (!outcome.ok) return refuse(outcome.code, outcome.details, await guidanceFor(c, card.cardId, card.cardKey));
       const amr = wantSign ? ['sc', 'pin', 'hwk', 'sign'] : ['sc', 'pin', 'hwk'];
       const returnTo = await provider().interactionResult(bindings(c).incoming, bindings(c).outgoing, {

@@ -17,6 +17,8 @@ export function loginPage(input: {
   wantSign: boolean;
   refusal: HtmlEscapedString | Promise<HtmlEscapedString> | null;
   cardJson: string;
+  /** A slot at its last try (after a LAST_TRY_CONFIRMATION_REQUIRED refusal): the page asks before it is spent. */
+  confirmSlot?: 'auth' | 'sign' | null;
 }) {
   const { lang, uid, service, wantSign } = input;
   const ja = lang === 'ja';
@@ -41,10 +43,23 @@ ${
 <input id="signPin" type="password" name="signPin" autocomplete="off">`
     : ''
 }
+${input.confirmSlot ? lastTryQuestion(lang, input.confirmSlot) : ''}
 <button type="submit" data-testid="login-submit">${ja ? 'ログイン' : 'Log in'}</button>
 </form>
 <p><a href="/oidc/interaction/${uid}/abort?lang=${lang}" data-testid="login-cancel">${ja ? 'ログインをやめてサービスに戻る' : 'Cancel and go back to the service'}</a></p>`,
   );
+}
+
+// The last-try guard's question (issue #11): never ticked in advance; the next entry spends the last try only if
+// the person ticks it.
+function lastTryQuestion(lang: Lang, slot: 'auth' | 'sign') {
+  const ja = lang === 'ja';
+  const name = slot === 'auth' ? (ja ? '利用者証明用電子証明書の暗証番号' : 'user-authentication PIN') : ja ? '署名用電子証明書の暗証番号' : 'signing password';
+  return html`<fieldset class="last-try" data-testid="last-try">
+<legend>${ja ? `${name}は残り1回です` : `Your ${name} has one try left`}</legend>
+<p>${ja ? '次に間違えるとロックされ、解除には市区町村の窓口での再設定が必要です。暗証番号に自信がない場合は入力せず、窓口で再設定してください。' : 'If this entry is wrong, the PIN locks and must be reset at your municipal counter. If you are not sure of it, do not enter it: have it reset at the counter instead.'}</p>
+<label><input type="checkbox" name="confirmLastTry" value="${slot}" data-testid="last-try-confirm"> ${ja ? '残り1回であることを確認し、この入力で照合します' : 'I understand this is the last try; check this entry'}</label>
+</fieldset>`;
 }
 
 const SCOPE_TEXT: Record<string, { ja: string; en: string }> = {

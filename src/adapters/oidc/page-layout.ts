@@ -28,6 +28,8 @@ button.secondary{background:#e4e9ef;color:#1d2430}
 .refusal.notlock{border-left-color:#8a5a00;background:#fff7e6}
 .refusal.ours{border-left-color:#5a6b7d;background:#eef2f6}
 .refusal strong{display:block;font-size:1.05rem}
+.last-try{border:2px solid #8a5a00;background:#fff7e6;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}
+.last-try legend{font-weight:bold;padding:0 .3rem}
 .tries{font-size:1.2rem;font-weight:700}
 ul.scopes li{margin:.3rem 0}
 footer{margin-top:1.5rem;color:#4a5668;font-size:.85rem}

@@ -14,7 +14,7 @@ const CERT_NAMES = { auth: { ja: '利用者証明用電子証明書', en: 'user-
 function tone(code: ErrorCode): 'lock' | 'notlock' | 'ours' | 'entry' {
   if (code === 'PIN_LOCKED') return 'lock';
   if (code === 'SERVICE_BUSY' || code === 'INTERNAL') return 'ours';
-  if (code.startsWith('CERT_') || code.startsWith('CARD_') || code === 'PIN_SLOT_ABSENT' || code === 'RISK_HOLD') return 'notlock';
+  if (code.startsWith('CERT_') || code.startsWith('CARD_') || code === 'PIN_SLOT_ABSENT' || code === 'RISK_HOLD' || code === 'LAST_TRY_CONFIRMATION_REQUIRED') return 'notlock';
   return 'entry';
 }
 
@@ -30,6 +30,10 @@ function headline(lang: Lang, code: ErrorCode, details: Readonly<Record<string, 
       return lang === 'ja' ? `${slotName}がロックされています。` : `Your ${slotName} is locked.`;
     case 'PIN_FORMAT':
       return lang === 'ja' ? `${slotName}の形式が正しくありません（残り回数は減っていません）。` : `The ${slotName} is not in the right format (no try was used).`;
+    case 'LAST_TRY_CONFIRMATION_REQUIRED':
+      return lang === 'ja'
+        ? `${slotName}は残り1回です。入力は照合していません（残り回数は減っていません）。`
+        : `Your ${slotName} has one try left. The entry was not checked (no try was used).`;
     case 'CERT_EXPIRED':
       return lang === 'ja' ? `${cert}の有効期限が切れています。暗証番号のロックではありません。` : `Your ${cert} has expired. This is not a PIN lock.`;
     case 'CERT_REVOKED':

@@ -33,13 +33,13 @@ export async function transmitApdu(deps: ReaderDeps, input: CardAccess & { sessi
       en: `No command for over ${deps.readerIdleSeconds} s: the verified PINs (security state) were cleared.`,
     });
   }
-  const card = bindCard(deps, input, session, overview);
+  const card = bindCard(deps, input, session, overview, notes);
   const answer = await runCommand(card, state, input.command, { blockedStatusWord: session.blockedStatusWord, idleSeconds: deps.readerIdleSeconds });
   await deps.readerSessions.save(session.id, answer.state, deps.clock());
   return ok({ response: answer.response, trace: answer.trace, notes });
 }
 
-function bindCard(deps: ReaderDeps, access: CardAccess, session: ReaderSession, overview: CardOverview): VirtualCardPort {
+function bindCard(deps: ReaderDeps, access: CardAccess, session: ReaderSession, overview: CardOverview, notes: Text[]): VirtualCardPort {
   const context: EventContext = { channel: 'ic-reader', service: null, terminal: session.terminal, actor: null };
   const cardId = session.cardId;
   return {
@@ -49,7 +49,15 @@ function bindCard(deps: ReaderDeps, access: CardAccess, session: ReaderSession, 
       return overview.slots[slot]?.remaining ?? null;
     },
     async verify(slot, pin): Promise<VerifyResult> {
-      const outcome = await attemptPin(deps, { cardId, cardKey: access.cardKey, slot, pin, operation: 'verify', context });
+      // Card semantics (issue #11): a card cannot ask "use the last try?", so the reader never holds an entry back;
+      // the online channels do. The trace says so whenever the last try is at stake.
+      if (overview.slots[slot]?.remaining === 1) {
+        notes.push({
+          ja: 'この暗証番号の残りは1回です。カードは確認を求めないため、カードと同じく、そのまま照合しました(オンラインの窓口では確認を求めます)。',
+          en: 'This PIN had one try left. A card cannot ask for confirmation, so, like a card, the reader checked the entry as it came (online channels ask first).',
+        });
+      }
+      const outcome = await attemptPin(deps, { cardId, cardKey: access.cardKey, slot, pin, operation: 'verify', context, confirmLastTry: true });
       if (outcome.ok) return { kind: 'ok' };
       if (outcome.code === 'PIN_INCORRECT') return { kind: 'incorrect', remaining: Number(outcome.details.remaining ?? 0) };
       if (outcome.code === 'PIN_LOCKED') return outcome.details.lockedNow ? { kind: 'locked-now' } : { kind: 'locked' };

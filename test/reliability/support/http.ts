@@ -52,7 +52,8 @@ export async function provisionCard(base: string, adminToken: string, ledger: Se
 export function verify(base: string, card: Card, pin: string, terminal: string, ledger?: SecretLedger, slot = 'auth'): Promise<Answer> {
   return call(base, 'POST', `/api/v1/cards/${card.cardId}/pins/${slot}/verify`, {
     headers: { 'x-card-key': card.cardKey, 'x-kagiya-terminal': terminal, 'x-kagiya-channel': 'other' },
-    body: { pin },
+    // Load from holders who, asked, confirmed their last try (issue #11): the counter's exactness is the question here.
+    body: { pin, confirmLastTry: true },
     ...(ledger ? { ledger } : {}),
   });
 }

@@ -582,6 +582,15 @@ export interface paths {
                         readonly "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Error (see code) */
+                readonly 428: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -684,6 +693,15 @@ export interface paths {
                         readonly "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Error (see code) */
+                readonly 428: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -750,6 +768,351 @@ export interface paths {
         };
         readonly put?: never;
         readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/cards/{cardId}/health": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Is the card ready for e-Tax filing, the kiosk and the portal (now or on a date)? Spends no try */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    /** @description judge the card as of 00:00 JST of this date (today or later); default: now */
+                    readonly on?: string;
+                };
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Readiness */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["CardReadiness"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/cards/{cardId}/kiosk-reset": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** At the kiosk: the card's open reservation (which PIN, until when); spends no try */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Open reservation */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["KioskResetOpen"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 410: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        /**
+         * At the kiosk: set the new PIN of the reserved slot; the counter is restored with it in one step
+         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, ic-reader, other), X-Kagiya-Service, X-Kagiya-Terminal. The channel is recorded as kiosk.
+         */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["KioskResetRequest"];
+                };
+            };
+            readonly responses: {
+                /** @description New PIN set */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["KioskResetDone"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 410: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/cards/{cardId}/kiosk-reset/reservations": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Reserve a kiosk reset of the sign or auth PIN: the card, the other certificate PIN (a real entry) and a face match
+         * @description No login is needed (a locked auth PIN cannot log in): the card key, the other PIN and the face match are the proof. Optional headers X-Kagiya-Service and X-Kagiya-Terminal are recorded; the channel is recorded as portal (X-Kagiya-Channel must not be sent).
+         */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["KioskResetReservationRequest"];
+                };
+            };
+            readonly responses: {
+                /** @description Reserved for 24 hours */
+                readonly 201: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["KioskResetReservation"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 410: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 428: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -844,6 +1207,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 428: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -947,6 +1319,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 428: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -1496,6 +1877,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 428: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -3399,6 +3789,72 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/me/card/health": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The logged-in holder's readiness check (now or on a date); spends no try */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    /** @description judge the card as of 00:00 JST of this date (today or later); default: now */
+                    readonly on?: string;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Readiness */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["CardReadiness"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/me/client-reports": {
         readonly parameters: {
             readonly query?: never;
@@ -3601,6 +4057,15 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 428: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -5209,6 +5674,8 @@ export interface components {
         readonly AuthenticateRequest: {
             /** @description base64, 16–1024 bytes */
             readonly challenge: string;
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
             readonly pin: string;
         };
         readonly Bilingual: {
@@ -5246,6 +5713,106 @@ export interface components {
         readonly CardFile: {
             readonly cardId: string;
             readonly cardKey: string;
+        };
+        readonly CardReadiness: {
+            readonly card: {
+                /** Format: date-time */
+                readonly expiresAt: string;
+                /** @enum {string} */
+                readonly status: "active" | "suspended" | "revoked" | "expired";
+            };
+            readonly cardId: string;
+            readonly certificates: {
+                readonly auth?: {
+                    /** Format: date-time */
+                    readonly notAfter: string | null;
+                    /** @enum {string} */
+                    readonly status: "valid" | "suspended" | "revoked" | "expired" | "absent";
+                };
+                readonly sign?: {
+                    /** Format: date-time */
+                    readonly notAfter: string | null;
+                    /** @enum {string} */
+                    readonly status: "valid" | "suspended" | "revoked" | "expired" | "absent";
+                };
+            };
+            /** Format: date-time */
+            readonly evaluatedAt: string;
+            /** @description the municipality's public guidance page on Kagiya's origin */
+            readonly guidanceUrl: string;
+            readonly municipality: {
+                readonly code: string;
+                readonly nameEn: string;
+                readonly nameJa: string;
+            };
+            /** @description the JST calendar date judged */
+            readonly on: string;
+            readonly openProcedures: readonly {
+                readonly applicantType: string;
+                /** Format: date-time */
+                readonly deadline: string | null;
+                readonly id: string;
+                /** Format: date-time */
+                readonly openedAt: string;
+                readonly slots: readonly ("auth" | "sign" | "assist" | "juki")[];
+                readonly state: string;
+            }[];
+            readonly pins: {
+                readonly assist?: {
+                    readonly locked: boolean;
+                    readonly max: number;
+                    readonly remaining: number;
+                } | null;
+                readonly auth?: {
+                    readonly locked: boolean;
+                    readonly max: number;
+                    readonly remaining: number;
+                } | null;
+                readonly juki?: {
+                    readonly locked: boolean;
+                    readonly max: number;
+                    readonly remaining: number;
+                } | null;
+                readonly sign?: {
+                    readonly locked: boolean;
+                    readonly max: number;
+                    readonly remaining: number;
+                } | null;
+            };
+            readonly problems: readonly {
+                readonly action: {
+                    readonly en: string;
+                    readonly ja: string;
+                };
+                readonly affects: readonly ("etax_filing" | "portal" | "kiosk")[];
+                /** @enum {string|null} */
+                readonly certificate: "auth" | "sign" | null;
+                readonly code: string;
+                readonly daysLeft?: number;
+                /** Format: date-time */
+                readonly dueAt?: string;
+                readonly max?: number;
+                readonly message: {
+                    readonly en: string;
+                    readonly ja: string;
+                };
+                readonly procedureState?: string;
+                readonly remaining?: number;
+                /** @enum {string} */
+                readonly severity: "blocker" | "warning";
+                /** @enum {string|null} */
+                readonly slot: "auth" | "sign" | "assist" | "juki" | null;
+            }[];
+            readonly ready: boolean;
+            readonly services: readonly {
+                readonly name: {
+                    readonly en: string;
+                    readonly ja: string;
+                };
+                readonly ready: boolean;
+                /** @enum {string} */
+                readonly service: "etax_filing" | "portal" | "kiosk";
+            }[];
         };
         readonly CardStatus: {
             readonly cardId: string;
@@ -5381,7 +5948,7 @@ export interface components {
              * @description The code the client displayed (one of Kagiya's error codes), or OTHER for words of its own
              * @enum {string}
              */
-            readonly shownCode: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "CLIENT_REPORT_RATE_LIMITED" | "OTHER";
+            readonly shownCode: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "CLIENT_REPORT_RATE_LIMITED" | "LAST_TRY_CONFIRMATION_REQUIRED" | "KIOSK_RESET_NOT_RESERVED" | "KIOSK_RESET_EXPIRED" | "KIOSK_RESET_USED" | "KIOSK_RESET_CERT_INVALID" | "KIOSK_RESET_BOTH_LOCKED" | "KIOSK_RESET_FACE_MISMATCH" | "KIOSK_OUTSIDE_HOURS" | "OTHER";
             /**
              * @description The PIN the refusal was about, when the client knows it
              * @enum {string|null}
@@ -5459,7 +6026,7 @@ export interface components {
         readonly Error: {
             readonly error: {
                 /** @enum {string} */
-                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "CLIENT_REPORT_RATE_LIMITED";
+                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "CLIENT_REPORT_RATE_LIMITED" | "LAST_TRY_CONFIRMATION_REQUIRED" | "KIOSK_RESET_NOT_RESERVED" | "KIOSK_RESET_EXPIRED" | "KIOSK_RESET_USED" | "KIOSK_RESET_CERT_INVALID" | "KIOSK_RESET_BOTH_LOCKED" | "KIOSK_RESET_FACE_MISMATCH" | "KIOSK_OUTSIDE_HOURS";
                 /** @description In the requested language (Japanese by default) */
                 readonly message: string;
                 readonly messages: {
@@ -5484,6 +6051,8 @@ export interface components {
         };
         readonly HolderPinChange: {
             readonly cardKey: string;
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
             readonly currentPin: string;
             readonly newPin: string;
         };
@@ -5502,6 +6071,44 @@ export interface components {
             };
             /** Format: uuid */
             readonly residentId: string;
+        };
+        readonly KioskResetDone: {
+            readonly remaining: number;
+            /** @enum {string} */
+            readonly slot: "sign" | "auth";
+        };
+        readonly KioskResetOpen: {
+            /** Format: date-time */
+            readonly expiresAt: string;
+            /** @enum {string} */
+            readonly slot: "sign" | "auth";
+        };
+        readonly KioskResetRequest: {
+            readonly newPin: string;
+        };
+        readonly KioskResetReservation: {
+            /** Format: date-time */
+            readonly expiresAt: string;
+            readonly reservationId: string;
+            /** @enum {string} */
+            readonly slot: "sign" | "auth";
+            /** @enum {string} */
+            readonly verifiedSlot: "sign" | "auth";
+        };
+        readonly KioskResetReservationRequest: {
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
+            /**
+             * @description the face match of the holder against the card's photo
+             * @enum {string}
+             */
+            readonly faceMatch: "matched" | "not_matched";
+            readonly otherPin: string;
+            /**
+             * @description the PIN to reset; the other certificate PIN is entered as `otherPin`
+             * @enum {string}
+             */
+            readonly slot: "sign" | "auth";
         };
         readonly Letter: {
             readonly address: string;
@@ -5699,10 +6306,14 @@ export interface components {
             readonly sex: "male" | "female" | "other";
         };
         readonly PinChange: {
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
             readonly currentPin: string;
             readonly newPin: string;
         };
         readonly PinEntry: {
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
             readonly pin: string;
         };
         readonly PinPadOpened: {
@@ -5877,6 +6488,8 @@ export interface components {
             readonly signature: string;
         };
         readonly SignRequest: {
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
             /** @description SHA-256 digest, base64 (32 bytes) */
             readonly digest: string;
             readonly pin: string;

@@ -13,6 +13,7 @@ import {
   CardIdParam,
   CardKeyHeader,
   CardStatusResponse,
+  ConfirmLastTry,
   errorResponses,
   PinBody,
   SignatureResponse,
@@ -73,12 +74,13 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       summary: 'Verify a PIN (the try is spent before the compare and restored on a match)',
       description: CONTEXT_HEADERS_DOC,
       request: { params: slotParams, headers: CardKeyHeader, body: body(PinBody) },
-      responses: { 200: json(VerifyResponse, 'Correct PIN; tries restored'), ...errorResponses(400, 401, 403, 409, 410, 423) },
+      responses: { 200: json(VerifyResponse, 'Correct PIN; tries restored'), ...errorResponses(400, 401, 403, 409, 410, 423, 428) },
     }),
     async (c) => {
       const { cardId, slot } = c.req.valid('param');
       return withCard(c, cardId, async (access, context) => {
-        const outcome = await verifyPin(c.var.deps, { ...access, slot, pin: c.req.valid('json').pin, context });
+        const { pin, confirmLastTry } = c.req.valid('json');
+        const outcome = await verifyPin(c.var.deps, { ...access, slot, pin, confirmLastTry, context });
         return respond(c, outcome, (v) => v);
       });
     },
@@ -94,15 +96,15 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       request: {
         params: slotParams,
         headers: CardKeyHeader,
-        body: body(z.object({ currentPin: z.string().max(256), newPin: z.string().max(256) }).openapi('PinChange')),
+        body: body(z.object({ currentPin: z.string().max(256), newPin: z.string().max(256), confirmLastTry: ConfirmLastTry }).openapi('PinChange')),
       },
-      responses: { 200: json(VerifyResponse, 'PIN changed'), ...errorResponses(400, 401, 403, 409, 410, 423) },
+      responses: { 200: json(VerifyResponse, 'PIN changed'), ...errorResponses(400, 401, 403, 409, 410, 423, 428) },
     }),
     async (c) => {
       const { cardId, slot } = c.req.valid('param');
       return withCard(c, cardId, async (access, context) => {
-        const { currentPin, newPin } = c.req.valid('json');
-        return respond(c, await changePin(c.var.deps, { ...access, slot, currentPin, newPin, context }), (v) => v);
+        const { currentPin, newPin, confirmLastTry } = c.req.valid('json');
+        return respond(c, await changePin(c.var.deps, { ...access, slot, currentPin, newPin, confirmLastTry, context }), (v) => v);
       });
     },
   );
@@ -117,14 +119,14 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       request: {
         params: cardParams,
         headers: CardKeyHeader,
-        body: body(z.object({ pin: z.string().max(256), challenge: z.string().max(2048).openapi({ description: 'base64, 16–1024 bytes' }) }).openapi('AuthenticateRequest')),
+        body: body(z.object({ pin: z.string().max(256), challenge: z.string().max(2048).openapi({ description: 'base64, 16–1024 bytes' }), confirmLastTry: ConfirmLastTry }).openapi('AuthenticateRequest')),
       },
-      responses: { 200: json(SignatureResponse, 'Signed challenge and certificate'), ...errorResponses(400, 401, 403, 409, 410, 423) },
+      responses: { 200: json(SignatureResponse, 'Signed challenge and certificate'), ...errorResponses(400, 401, 403, 409, 410, 423, 428) },
     }),
     async (c) => {
       return withCard(c, c.req.valid('param').cardId, async (access, context) => {
-        const { pin, challenge } = c.req.valid('json');
-        const outcome = await authenticateCard(c.var.deps, { ...access, pin, challenge: Buffer.from(challenge, 'base64'), context });
+        const { pin, challenge, confirmLastTry } = c.req.valid('json');
+        const outcome = await authenticateCard(c.var.deps, { ...access, pin, challenge: Buffer.from(challenge, 'base64'), confirmLastTry, context });
         return respond(c, outcome, (v) => ({ signature: b64(v.signature), certificate: b64(v.certificate), algorithm: v.algorithm }));
       });
     },
@@ -140,14 +142,14 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       request: {
         params: cardParams,
         headers: CardKeyHeader,
-        body: body(z.object({ pin: z.string().max(256), digest: z.string().max(128).openapi({ description: 'SHA-256 digest, base64 (32 bytes)' }) }).openapi('SignRequest')),
+        body: body(z.object({ pin: z.string().max(256), digest: z.string().max(128).openapi({ description: 'SHA-256 digest, base64 (32 bytes)' }), confirmLastTry: ConfirmLastTry }).openapi('SignRequest')),
       },
-      responses: { 200: json(SignatureResponse, 'Signature and certificate'), ...errorResponses(400, 401, 403, 409, 410, 423) },
+      responses: { 200: json(SignatureResponse, 'Signature and certificate'), ...errorResponses(400, 401, 403, 409, 410, 423, 428) },
     }),
     async (c) => {
       return withCard(c, c.req.valid('param').cardId, async (access, context) => {
-        const { pin, digest } = c.req.valid('json');
-        const outcome = await signDigest(c.var.deps, { ...access, pin, digest: Buffer.from(digest, 'base64'), context });
+        const { pin, digest, confirmLastTry } = c.req.valid('json');
+        const outcome = await signDigest(c.var.deps, { ...access, pin, digest: Buffer.from(digest, 'base64'), confirmLastTry, context });
         return respond(c, outcome, (v) => ({ signature: b64(v.signature), certificate: b64(v.certificate), algorithm: v.algorithm }));
       });
     },
@@ -166,13 +168,14 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
           z.object({ myNumber: z.string(), name: z.string(), address: z.string(), birthDate: z.string(), sex: z.enum(['male', 'female', 'other']) }).openapi('CardAttributes'),
           'Attributes as text',
         ),
-        ...errorResponses(400, 401, 403, 410, 423),
+        ...errorResponses(400, 401, 403, 410, 423, 428),
       },
     }),
     async (c) => {
       return withCard(c, c.req.valid('param').cardId, async (access, context) => {
         c.header('Cache-Control', 'no-store');
-        return respond(c, await readCardAttributes(c.var.deps, { ...access, pin: c.req.valid('json').pin, context }), (v) => v);
+        const { pin, confirmLastTry } = c.req.valid('json');
+        return respond(c, await readCardAttributes(c.var.deps, { ...access, pin, confirmLastTry, context }), (v) => v);
       });
     },
   );

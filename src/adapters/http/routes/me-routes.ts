@@ -5,7 +5,7 @@ import { holderCardEvents, holderCardStatus, reportCardLost } from '../../../app
 import type { CardEvent } from '../../../app/ports.js';
 import type { OidcRuntime } from '../../oidc/oidc-runtime.js';
 import { errorJson, respond, type Env } from '../http-context.js';
-import { CardEventSchema, CardStatusResponse, errorResponses, SlotParam, VerifyResponse } from '../schemas.js';
+import { CardEventSchema, CardStatusResponse, ConfirmLastTry, errorResponses, SlotParam, VerifyResponse } from '../schemas.js';
 import { renderStatus } from './card-routes.js';
 
 // The holder's own card for a service the holder logged in to through Kagiya's provider (the resident portal):
@@ -93,16 +93,16 @@ export function registerMeRoutes(app: OpenAPIHono<Env>, runtime: OidcRuntime) {
       summary: 'Change a PIN knowing the current one; the card key proves the card is in hand (counts as a verify)',
       request: {
         params: z.object({ slot: SlotParam }),
-        body: body(z.object({ cardKey: z.string().min(1).max(128), currentPin: z.string().max(256), newPin: z.string().max(256) }).openapi('HolderPinChange')),
+        body: body(z.object({ cardKey: z.string().min(1).max(128), currentPin: z.string().max(256), newPin: z.string().max(256), confirmLastTry: ConfirmLastTry }).openapi('HolderPinChange')),
       },
-      responses: { 200: json(VerifyResponse, 'PIN changed'), ...errorResponses(400, 401, 403, 409, 410, 423) },
+      responses: { 200: json(VerifyResponse, 'PIN changed'), ...errorResponses(400, 401, 403, 409, 410, 423, 428) },
     }),
     async (c) => {
       const h = await holder(c, runtime, 'kagiya_card_manage');
       if (h instanceof Response) return h;
-      const { cardKey, currentPin, newPin } = c.req.valid('json');
+      const { cardKey, currentPin, newPin, confirmLastTry } = c.req.valid('json');
       const context = { channel: 'pc', service: h.clientId, terminal: null, actor: null };
-      const outcome = await changePin(c.var.deps, { cardId: h.cardId, cardKey, slot: c.req.valid('param').slot, currentPin, newPin, context });
+      const outcome = await changePin(c.var.deps, { cardId: h.cardId, cardKey, slot: c.req.valid('param').slot, currentPin, newPin, confirmLastTry, context });
       return respond(c, outcome, (v) => v);
     },
   );
