@@ -11,6 +11,8 @@ export type Route =
   | { name: 'procedure'; procedureId: string }
   | { name: 'pinpad'; token: string }
   | { name: 'services' }
+  | { name: 'dashboard' }
+  | { name: 'clientApps' }
   | { name: 'not_found' };
 
 const ID = '([0-9a-fA-F-]{36})';
@@ -22,6 +24,8 @@ export function parseRoute(pathname: string): Route {
   if (clean === '/' || clean === '/search') return { name: 'search' };
   if (clean === '/procedures') return { name: 'work' };
   if (clean === '/services') return { name: 'services' };
+  if (clean === '/dashboard') return { name: 'dashboard' };
+  if (clean === '/client-apps') return { name: 'clientApps' };
   if ((m = new RegExp(`^/cards/${ID}$`).exec(clean))) return { name: 'diagnosis', cardId: m[1]! };
   if ((m = new RegExp(`^/cards/${ID}/reset$`).exec(clean))) return { name: 'start', cardId: m[1]! };
   if ((m = new RegExp(`^/procedures/${ID}$`).exec(clean))) return { name: 'procedure', procedureId: m[1]! };
@@ -60,6 +64,8 @@ export const paths = {
   work: () => `${BASE}/procedures`,
   procedure: (id: string) => `${BASE}/procedures/${id}`,
   services: () => `${BASE}/services`,
+  dashboard: () => `${BASE}/dashboard`,
+  clientApps: () => `${BASE}/client-apps`,
 };
 
 /** An in-app link: a real <a href> (open in new tab works), navigated without a reload. */

@@ -223,6 +223,23 @@ export interface ReaderSessionTable {
   closed_at: Timestamp | null;
 }
 
+export interface ClientReportTable {
+  id: Generated<number>;
+  card_id: string | null;
+  received_at: Timestamp;
+  shown_code: string;
+  app: string;
+  app_version: string;
+  channel: string | null;
+  service: string | null;
+  terminal: string | null;
+  slot: string | null;
+  client_cause: string | null;
+  source_kind: 'card_key' | 'holder_token' | 'relying_party';
+  source_id: string;
+  detail: ColumnType<unknown, string | null, string | null> | null;
+}
+
 export interface KioskResetReservationTable {
   id: string;
   card_id: string;
@@ -255,5 +272,6 @@ export interface Database {
   pin_pad_sessions: PinPadSessionTable;
   audit_log: AuditLogTable;
   reader_sessions: ReaderSessionTable;
+  client_reports: ClientReportTable;
   kiosk_reset_reservations: KioskResetReservationTable;
 }

@@ -22,6 +22,7 @@ import { registerInteractionRoutes } from '../oidc/interaction-routes.js';
 import type { OidcSystem } from '../oidc/oidc-system.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerReaderRoutes } from './routes/reader-routes.js';
+import { registerClientReportRoutes } from './routes/client-report-routes.js';
 import { registerReadinessRoutes } from './routes/readiness-routes.js';
 import { registerKioskResetRoutes } from './routes/kiosk-reset-routes.js';
 
@@ -59,6 +60,7 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerInteractionRoutes(app, oidc);
   registerHealthRoutes(app);
   registerReaderRoutes(app);
+  registerClientReportRoutes(app, oidc);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

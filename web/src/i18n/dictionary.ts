@@ -2,6 +2,7 @@
 // by t(key, { name }). Japanese first (the default), English second.
 
 import { SERVICES_DICTIONARY } from './services-dictionary.js';
+import { REPORTS_DICTIONARY } from './reports-dictionary.js';
 
 export const DICTIONARY = {
   appName: ['鍵屋 窓口コンソール', 'Kagiya counter console'],
@@ -402,6 +403,7 @@ export const DICTIONARY = {
   toHome: ['住民検索へ', 'Find resident'],
 
   ...SERVICES_DICTIONARY,
+  ...REPORTS_DICTIONARY,
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Key = keyof typeof DICTIONARY;
