@@ -31,6 +31,8 @@ import { createTotpVerifier } from './adapters/crypto/totp.js';
 import { createCounterUnitOfWork } from './adapters/db/counter-unit-of-work.js';
 import { verifyCardEventChain } from './adapters/db/card-event-chain.js';
 import { createStaffStore } from './adapters/db/staff-store.js';
+import { createClientReportStore } from './adapters/db/client-report-store.js';
+import { REPORT_LIMITS, type ReportLimits } from './app/client-report-ports.js';
 import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
 import { createOidcSystem, type OidcSystem } from './adapters/oidc/oidc-system.js';
@@ -51,6 +53,8 @@ export type SystemOptions = Readonly<{
   /** Idle time after which a card on a reader forgets its verified PINs; default 60 s. */
   readerIdleSeconds?: number;
   clock?: Clock;
+  /** Client reports accepted per card and per source within a window (default REPORT_LIMITS). */
+  clientReportLimits?: ReportLimits;
   /** Tests wrap the hasher to count comparisons. */
   wrapPinHasher?: (hasher: PinHasher) => PinHasher;
   /** Serve the development mailbox page (/dev/mailbox): demo data and no SMTP server configured. */
@@ -163,6 +167,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     letters: { render: async (input) => (await import('./adapters/pdf/inquiry-letter.js')).renderInquiryLetter(input) },
     counterSecrets: createCounterSecrets(options.masterKey),
     verifyCardEventChain: () => verifyCardEventChain(db),
+    clientReports: createClientReportStore(db),
+    clientReportLimits: options.clientReportLimits ?? REPORT_LIMITS,
     async municipalityName(code) {
       const row = await db.selectFrom('municipalities').select(['name_ja', 'name_en', 'prefecture_ja']).where('code', '=', code).executeTakeFirst();
       return row ? { nameJa: row.name_ja, nameEn: row.name_en, prefectureJa: row.prefecture_ja } : null;

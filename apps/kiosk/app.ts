@@ -10,6 +10,7 @@ import { createOidcLogin } from '../shared/oidc-login.js';
 import { langOf, sendPage, statusOf } from '../shared/page.js';
 import { refusal, type Refusal } from '../shared/refusal.js';
 import { createSessionStore } from '../shared/sessions.js';
+import { createRefusalReporter } from '../shared/client-report.js';
 import { jstDate } from './japanese-date.js';
 import { renderJuminhyo } from './juminhyo-pdf.js';
 import { issuedPage, menuPage, resetCardPage, resetDonePage, resetPinPage, welcomePage } from './pages.js';
@@ -60,7 +61,17 @@ export function createKioskApp(options: KioskOptions) {
     return v.open ? null : refusal('OUTSIDE_SERVICE_HOURS', { opensAt: v.opensAt, closesAt: v.closesAt });
   };
   const ctx = (c: Context) => ({ lang: langOf(c), path: c.req.path, signedIn: !!sessions.get(c)?.user, terminal: options.terminal });
-  const refuse = (c: Context, r: Refusal) => sendPage(c, welcomePage(ctx(c), hoursRefusal() === null, r), statusOf(r));
+  // What the kiosk showed a signed-in person is reported to Kagiya with the holder's access token (issue 11); before
+  // the card is read (hours, a cancelled login) there is no card to report about.
+  const reporter = createRefusalReporter({ kagiyaUrl: options.kagiyaUrl, app: 'kagiya-kiosk', appVersion: '0.1.0', channel: 'kiosk', service: KIOSK_CLIENT_ID, terminal: options.terminal, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const shown = (c: Context, r: Refusal) => {
+    const token = sessions.get(c)?.user?.accessToken;
+    void reporter.report(r, token ? { kind: 'bearer', token } : null);
+  };
+  const refuse = (c: Context, r: Refusal) => {
+    shown(c, r);
+    return sendPage(c, welcomePage(ctx(c), hoursRefusal() === null, r), statusOf(r));
+  };
 
   const app = new Hono();
   app.use('*', sameOriginPosts(options.publicUrl));
@@ -83,7 +94,10 @@ export function createKioskApp(options: KioskOptions) {
     const closed = hoursRefusal();
     if (closed) return sendPage(c, menuPage(ctx(c), closed), statusOf(closed));
     const record = await fetchResidentRecord({ kagiyaUrl: options.kagiyaUrl, accessToken: session.user.accessToken, ...(options.fetch ? { fetch: options.fetch } : {}) });
-    if (!record.ok) return sendPage(c, menuPage(ctx(c), record.refusal), statusOf(record.refusal));
+    if (!record.ok) {
+      shown(c, record.refusal);
+      return sendPage(c, menuPage(ctx(c), record.refusal), statusOf(record.refusal));
+    }
     const at = now();
     const number = `K-${jstDate(at).replaceAll('-', '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
     const pdf = await renderJuminhyo({ certificateNumber: number, issuedAt: at, terminal: options.terminal, ...record.value });

@@ -21,6 +21,7 @@ export type CardEvent = HolderEvents['events'][number];
 export type HolderPinChange = Json<paths['/api/v1/me/pins/{slot}/change']['post']['requestBody']>;
 export type HolderPinChanged = Json<paths['/api/v1/me/pins/{slot}/change']['post']['responses'][200]>;
 export type ReportedLost = Json<paths['/api/v1/me/report-lost']['post']['responses'][200]>;
+export type HolderClientReports = Json<paths['/api/v1/me/client-reports']['get']['responses'][200]>;
 export type ResidentRecord = Json<paths['/api/v1/me/resident-record']['get']['responses'][200]>;
 
 /** The card file Kagiya hands out at issuance (`{ cardId, cardKey }`), the prototype's stand-in for holding the card. */

@@ -6,6 +6,7 @@
 // fact found, in Japanese first and English second.
 
 import { jstDate } from './card-validity.js';
+import type { ClientMismatch } from './client-mismatch.js';
 import { cardState } from './card.js';
 import type { CardStatus, CertStatus, SlotState } from './card.js';
 import { PIN_SLOTS, SLOT_SPECS } from './pin-slot.js';
@@ -44,6 +45,8 @@ export type DiagnosisInput = Readonly<{
    * our records, a complaint means the refusal came from the client (CLIENT_SIDE); without one, HEALTHY.
    */
   complaint?: boolean;
+  /** What clients showed that the record contradicts (client-mismatch.ts), when any client reported a refusal. */
+  clientMismatch?: ClientMismatch | null;
 }>;
 
 /** In priority order: the first that applies explains the refusal. */
@@ -56,6 +59,7 @@ export const VERDICT_CODES = [
   'CERT_SUSPENDED',
   'CERT_EXPIRED',
   'TRIES_LOW',
+  'CLIENT_MISMATCH',
   'CLIENT_SIDE',
   'HEALTHY',
 ] as const;
@@ -73,7 +77,8 @@ export type FindingCode =
   | 'CERT_ABSENT'
   | 'TRIES_LOW'
   | 'FORMAT_REFUSALS'
-  | 'REFUSALS';
+  | 'REFUSALS'
+  | 'CLIENT_MISMATCH';
 
 /** `slot` names the PIN slot or, for certificate findings, the certificate (same ids); null for the card. */
 export type Finding = Readonly<{ code: FindingCode; slot: PinSlot | null; text: Text }>;
@@ -531,7 +536,17 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     }
   }
 
-  // 6. Nothing wrong in our records. Someone was still refused, so the refusal came from the client: the seed case.
+  // 6. A client reported showing what the record contradicts (issue 11): named in one sentence, beside the facts.
+  const mismatch = input.clientMismatch ?? null;
+  if (mismatch) {
+    findings.push({ code: 'CLIENT_MISMATCH', slot: null, text: mismatch.text });
+    verdicts.push({
+      code: 'CLIENT_MISMATCH',
+      text: { ja: `${mismatch.text.ja}${success.ja}。`, en: `${mismatch.text.en} ${capitalise(success.en)}.` },
+    });
+  }
+
+  // 7. Nothing wrong in our records. Someone was still refused, so the refusal came from the client: the seed case.
   if (formatRefusals.length > 0 || (input.complaint ?? true)) {
     const src = sourcesList(formatRefusals);
     const format =

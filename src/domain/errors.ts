@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'PIN_PAD_EXPIRED',
   'PIN_PAD_REQUIRED',
   'POLICY_INVALID',
+  'CLIENT_REPORT_RATE_LIMITED',
   'LAST_TRY_CONFIRMATION_REQUIRED',
   'KIOSK_RESET_NOT_RESERVED',
   'KIOSK_RESET_EXPIRED',
@@ -203,6 +204,10 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, ErrorMessage>> = Object.
   POLICY_INVALID: {
     ja: '手続方針の内容に誤りがあります。指摘された項目を修正してください。',
     en: 'The municipal policy is not valid. Correct the items listed.',
+  },
+  CLIENT_REPORT_RATE_LIMITED: {
+    ja: 'クライアントからの報告が多すぎるため、しばらく受け付けません。時間をおいてから送ってください。カードや暗証番号には何も影響しません。',
+    en: 'Too many client reports were sent; no more are accepted for a while. Please send later. Nothing about the card or its PINs is affected.',
   },
   LAST_TRY_CONFIRMATION_REQUIRED: {
     ja: 'この暗証番号は、あと1回間違えるとロックされます。今回の入力は照合していないため、残りの入力回数は減っていません。入力に自信がある場合だけ、確認のうえもう一度入力してください。',

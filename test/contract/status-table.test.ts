@@ -46,6 +46,7 @@ const REVIEWED: Record<(typeof ERROR_CODES)[number], number> = {
   // Staff never set a holder's PIN (issue #7): a refusal of the caller's role in this act, like FORBIDDEN.
   PIN_PAD_REQUIRED: 403,
   POLICY_INVALID: 400,
+  CLIENT_REPORT_RATE_LIMITED: 429,
   LAST_TRY_CONFIRMATION_REQUIRED: 428,
   KIOSK_RESET_NOT_RESERVED: 404,
   KIOSK_RESET_EXPIRED: 410,

@@ -29,6 +29,7 @@ export const VERDICT_TONE: Readonly<Record<VerdictCode, Tone>> = {
   CERT_SUSPENDED: 'warning',
   CERT_EXPIRED: 'warning',
   TRIES_LOW: 'warning',
+  CLIENT_MISMATCH: 'info',
   CLIENT_SIDE: 'info',
   HEALTHY: 'ok',
 };

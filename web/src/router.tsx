@@ -12,6 +12,8 @@ export type Route =
   | { name: 'pinpad'; token: string }
   | { name: 'services' }
   | { name: 'massJobs' }
+  | { name: 'dashboard' }
+  | { name: 'clientApps' }
   | { name: 'not_found' };
 
 const ID = '([0-9a-fA-F-]{36})';
@@ -24,6 +26,8 @@ export function parseRoute(pathname: string): Route {
   if (clean === '/procedures') return { name: 'work' };
   if (clean === '/services') return { name: 'services' };
   if (clean === '/mass-jobs') return { name: 'massJobs' };
+  if (clean === '/dashboard') return { name: 'dashboard' };
+  if (clean === '/client-apps') return { name: 'clientApps' };
   if ((m = new RegExp(`^/cards/${ID}$`).exec(clean))) return { name: 'diagnosis', cardId: m[1]! };
   if ((m = new RegExp(`^/cards/${ID}/reset$`).exec(clean))) return { name: 'start', cardId: m[1]! };
   if ((m = new RegExp(`^/procedures/${ID}$`).exec(clean))) return { name: 'procedure', procedureId: m[1]! };
@@ -63,6 +67,8 @@ export const paths = {
   procedure: (id: string) => `${BASE}/procedures/${id}`,
   services: () => `${BASE}/services`,
   massJobs: () => `${BASE}/mass-jobs`,
+  dashboard: () => `${BASE}/dashboard`,
+  clientApps: () => `${BASE}/client-apps`,
 };
 
 /** An in-app link: a real <a href> (open in new tab works), navigated without a reload. */

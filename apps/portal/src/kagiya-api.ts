@@ -1,4 +1,4 @@
-import type { CardReadiness, KioskResetReservation, KioskResetReservationRequest, HolderCard, HolderEvents, HolderPinChange, HolderPinChanged, KagiyaError, KagiyaErrorBody, ReportedLost } from '../../shared/kagiya-api-types.js';
+import type { CardReadiness, HolderClientReports, KioskResetReservation, KioskResetReservationRequest, HolderCard, HolderEvents, HolderPinChange, HolderPinChanged, KagiyaError, KagiyaErrorBody, ReportedLost } from '../../shared/kagiya-api-types.js';
 
 // Kagiya's holder resource (/api/v1/me), reached with the access token Kagiya issued to the portal for it.
 // Types are Kagiya's OpenAPI document's, generated (apps/shared/kagiya-api-types.ts); see docs/decisions.md.
@@ -44,6 +44,7 @@ export function kagiyaApi(issuer: string) {
     changePin: (token: string, slot: string, body: HolderPinChange) =>
       call<HolderPinChanged>('POST', `/api/v1/me/pins/${encodeURIComponent(slot)}/change`, token, body),
     reportLost: (token: string) => call<ReportedLost>('POST', '/api/v1/me/report-lost', token),
+    clientReports: (token: string) => call<HolderClientReports>('GET', '/api/v1/me/client-reports', token),
     health: (token: string, on: string | null) => call<CardReadiness>('GET', `/api/v1/me/card/health${on ? `?on=${encodeURIComponent(on)}` : ''}`, token),
     reserveKioskReset: (card: { cardId: string; cardKey: string }, body: KioskResetReservationRequest) =>
       call<KioskResetReservation>('POST', `/api/v1/cards/${encodeURIComponent(card.cardId)}/kiosk-reset/reservations`, { cardKey: card.cardKey }, body),

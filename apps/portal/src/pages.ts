@@ -16,6 +16,7 @@ import {
   type Lang,
 } from './i18n.js';
 import type { HolderCard, Refusal } from './kagiya-api.js';
+import type { HolderClientReports } from '../../shared/kagiya-api-types.js';
 import { page } from './layout.js';
 import { readinessSection } from './readiness-pages.js';
 
@@ -142,7 +143,7 @@ function eventRow(lang: Lang, e: CardEvent) {
 
 const HEAD = { ja: ['日時', '操作', '暗証番号', '結果', 'サービス', '経路', '端末'], en: ['When', 'What', 'PIN', 'Result', 'Service', 'Channel', 'Terminal'] };
 
-export function dashboardPage(input: { lang: Lang; card: HolderCard; events: readonly CardEvent[]; issuer: string; flash: Flash | null; now: Date }) {
+export function dashboardPage(input: { lang: Lang; card: HolderCard; events: readonly CardEvent[]; clientReports?: HolderClientReports | null; issuer: string; flash: Flash | null; now: Date }) {
   const { lang, card, events, issuer, now } = input;
   const t = T[lang];
   const guidance = `${issuer}${card.guidanceUrl}${lang === 'en' ? '?lang=en' : ''}`;
@@ -164,6 +165,7 @@ ${failureLists.length === 0 ? html`<p data-testid="no-failures">${t.noFailures}<
 <h3>${t.bySource}</h3>
 <table><tr><th>${HEAD[lang][4]}</th><th>${HEAD[lang][5]}</th><th>${lang === 'ja' ? '入力' : 'Entries'}</th><th>${lang === 'ja' ? '失敗' : 'Failures'}</th></tr>
 ${attemptsBySource(events).map((r) => html`<tr data-testid="source"><td>${name(SERVICE_NAMES, r.service, lang, lang === 'ja' ? '記録なし' : 'not recorded')}</td><td>${name(CHANNEL_NAMES, r.channel, lang, lang === 'ja' ? '記録なし' : 'not recorded')}</td><td>${r.attempts}</td><td>${r.failures}</td></tr>`)}</table>
+${clientReportsBlock(lang, input.clientReports ?? null)}
 <h3>${t.history}</h3>
 <table data-testid="history"><tr>${HEAD[lang].map((h) => html`<th>${h}</th>`)}</tr>${events.map((e) => eventRow(lang, e))}</table></section>
 <section><h2>${t.change}</h2>
@@ -187,6 +189,18 @@ ${card.status === 'active' ? html`<p>${lang === 'ja' ? 'カードをなくした
 <button class="primary danger" type="submit" data-testid="report-lost">${lang === 'ja' ? '一時停止する' : 'Suspend'}</button></form>` : html`<p>${name(CARD_STATES, card.status, lang)}</p>`}</section>
 <section><h2>${t.guidance}</h2><p><a href="${guidance}" data-testid="guidance">${lang === 'ja' ? `${card.municipality.nameJa}：暗証番号の再設定・電子証明書の更新の案内` : `${card.municipality.nameEn}: resetting PINs and renewing certificates`}</a></p></section>`,
   );
+}
+
+/** What apps reported they showed the holder, and where that disagrees with the card's record (issue 11). */
+function clientReportsBlock(lang: Lang, r: HolderClientReports | null) {
+  if (!r || r.reports.length === 0) return '';
+  const ja = lang === 'ja';
+  const counts = ja
+    ? `アプリからの報告 ${r.reports.length}件（記録と一致 ${r.tally.agrees}件、不一致 ${r.tally.mismatch}件、こちら側の障害 ${r.tally.outage}件）`
+    : `${r.reports.length} reports from apps (${r.tally.agrees} match the record, ${r.tally.mismatch} contradict it, ${r.tally.outage} our outage)`;
+  return html`<h3>${ja ? 'アプリが表示した内容とカードの記録' : "What apps showed, beside the card's record"}</h3>
+${r.mismatch ? html`<div class="notice" data-testid="client-mismatch">${r.mismatch.text[lang]}</div>` : ''}
+<p data-testid="client-report-counts">${counts}</p>`;
 }
 
 export function problemPage(lang: Lang, text: string, status: string) {

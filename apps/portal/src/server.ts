@@ -10,6 +10,8 @@ import { kagiyaApi } from './kagiya-api.js';
 import { dashboardPage, landingPage, problemPage, refusalText, topBar, WORDS, type Flash } from './pages.js';
 import { kioskResetPage, readinessPage } from './readiness-pages.js';
 import { relyingParty, type Pending } from './relying-party.js';
+import { createRefusalReporter } from '../../shared/client-report.js';
+import type { Refusal as KagiyaRefusal } from './kagiya-api.js';
 
 // The resident portal (issue #9 item 4): a separate small server, an OIDC client of Kagiya. It holds no card data of
 // its own; each page reads the holder's card from Kagiya with the access token of the login.
@@ -44,6 +46,12 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
   const now = options.now ?? (() => new Date());
   const app = new Hono();
   const HEADERS = headers(options.issuer);
+  // What the portal showed the holder is reported to Kagiya with the holder's access token (issue 11).
+  const reporter = createRefusalReporter({ kagiyaUrl: options.issuer, app: 'kagiya-portal', appVersion: '0.1.0', channel: 'pc', service: options.clientId });
+  const shown = (token: string | undefined, r: KagiyaRefusal) => {
+    const { code, message: _m, messages: _ms, ...details } = r;
+    if (token) void reporter.report({ code, details }, { kind: 'bearer', token });
+  };
 
   function session(c: Context): Session {
     const t = Date.now();
@@ -79,16 +87,19 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
       delete s.login;
       return show(c, landingPage(s.lang, { kind: 'bad', text: WORDS[s.lang].expiredSession }));
     }
-    const [card, events] = await Promise.all([kagiya.card(s.login.accessToken), kagiya.events(s.login.accessToken)]);
+    const [card, events, reports] = await Promise.all([kagiya.card(s.login.accessToken), kagiya.events(s.login.accessToken), kagiya.clientReports(s.login.accessToken)]);
     if (!card.ok || !events.ok) {
       const refusal = !card.ok ? card : events.ok ? null : events;
       if (refusal && refusal.status === 401) {
         delete s.login;
         return show(c, landingPage(s.lang, { kind: 'bad', text: WORDS[s.lang].expiredSession }));
       }
+      if (refusal) shown(s.login.accessToken, refusal.refusal);
       return show(c, problemPage(s.lang, refusal ? refusalText(s.lang, refusal.refusal) : '', refusal?.refusal.code ?? ''), refusal?.status ?? 503);
     }
-    return show(c, dashboardPage({ lang: s.lang, card: card.value, events: events.value.events, issuer: options.issuer, flash: takeFlash(s), now: now() }));
+    // The client reports are a view beside the record: without them the page still shows everything else.
+    const clientReports = reports.ok ? reports.value : null;
+    return show(c, dashboardPage({ lang: s.lang, card: card.value, events: events.value.events, clientReports, issuer: options.issuer, flash: takeFlash(s), now: now() }));
   });
 
   app.get('/login', async (c) => {
@@ -155,6 +166,7 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
       // The last-try guard (issue #11): the box is never ticked in advance; only the person's tick is sent.
       const confirmLastTry = field('confirmLastTry') === 'yes';
       const r = await kagiya.changePin(s.login.accessToken, field('slot'), { cardKey, currentPin: field('currentPin'), newPin: field('newPin'), ...(confirmLastTry ? { confirmLastTry } : {}) });
+      if (!r.ok) shown(s.login.accessToken, r.refusal);
       s.flash = r.ok
         ? { kind: 'ok', text: ja ? '暗証番号を変更しました。' : 'The PIN has been changed.', code: 'OK' }
         : { kind: 'bad', text: refusalText(s.lang, r.refusal), code: r.refusal.code };

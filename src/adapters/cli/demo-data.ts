@@ -16,6 +16,7 @@ import { completeMyNumber } from '../../domain/my-number.js';
 import type { PinSlot } from '../../domain/pin-slot.js';
 import type { Db } from '../db/create-db.js';
 import type { createTokenStore } from '../db/token-store.js';
+import { seedDemoIncidents } from './demo-incidents.js';
 
 export const DEMO_MUNICIPALITIES = [
   { code: '111007', nameJa: 'さいたま市', nameEn: 'Saitama City', prefectureJa: '埼玉県' },
@@ -134,6 +135,13 @@ function cases(now: Date): Case[] {
       storyEn: 'under 15: no signing certificate',
       resident: { municipalityCode: '131016', name: '伊藤 蓮', nameKana: 'イトウ レン', birthDate: '2016-07-20', sex: 'male', address: '東京都千代田区九段南1丁目2番1号' },
       myNumber11: '78901234567',
+    },
+    {
+      story: 'アプリが何度も「ロック」と表示したが、カードは一度もロックされていない（シードの話）',
+      storyEn: 'an app showed "locked" again and again since 2026-02-01; the card was never locked (the seed story)',
+      resident: { municipalityCode: '111007', name: '小林 誠', nameKana: 'コバヤシ マコト', birthDate: '1978-09-30', sex: 'male', address: '埼玉県さいたま市南区別所7丁目20番1号' },
+      myNumber11: '91234567890',
+      issuedDaysAgo: 400,
     },
     {
       story: 'ICカードリーダー用（RSA-2048鍵、実物のカードと同じ）: npx kagiya reader で使えます',
@@ -265,6 +273,9 @@ export async function seedDemoData(
     await db.updateTable('residents').set({ contact_email: `demo-resident-${cards.length + 1}@example.jp` }).where('id', '=', resident.value.id).execute();
     cards.push(await issueDemoCard(deps, c, resident.value.id, now, dirname(manifestFile)));
   }
+  // About 60 days of incidents for the lock dashboard, and the seed story's client reports (issue 11).
+  const story = cards.find((c) => c.storyEn.includes('the seed story'));
+  await seedDemoIncidents(deps, db, now, story?.cardId ?? null, DEMO_MUNICIPALITIES.map((m) => m.code));
   const clerk = await tokens.create({ id: deps.secrets.newId(), label: 'さいたま市 窓口 (demo clerk)', role: 'clerk', municipalityCode: '111007', now });
   const staff = await seedDemoStaff(deps);
   const relyingParties = await seedRelyingParties(deps, tokens, now);

@@ -8,6 +8,8 @@ import * as m0007 from './migrations/0007-oidc.js';
 import * as m0009 from './migrations/0009-reader-sessions.js';
 import * as m0013 from './migrations/0013-notifications.js';
 import * as m0014 from './migrations/0014-mass-jobs.js';
+import * as m0011 from './migrations/0011-client-reports.js';
+import * as m0012 from './migrations/0012-lock-incident-index.js';
 import * as m0019 from './migrations/0019-chain-update-first.js';
 import * as m0015 from './migrations/0015-kiosk-reset.js';
 
@@ -22,6 +24,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-reader-sessions': m0009,
   '0013-notifications': m0013,
   '0014-mass-jobs': m0014,
+  '0011-client-reports': m0011,
+  '0012-lock-incident-index': m0012,
   '0019-chain-update-first': m0019,
   '0015-kiosk-reset': m0015,
 };

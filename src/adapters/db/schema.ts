@@ -267,6 +267,23 @@ export interface MassJobTable {
   finished_at: Timestamp | null;
 }
 
+export interface ClientReportTable {
+  id: Generated<number>;
+  card_id: string | null;
+  received_at: Timestamp;
+  shown_code: string;
+  app: string;
+  app_version: string;
+  channel: string | null;
+  service: string | null;
+  terminal: string | null;
+  slot: string | null;
+  client_cause: string | null;
+  source_kind: 'card_key' | 'holder_token' | 'relying_party';
+  source_id: string;
+  detail: ColumnType<unknown, string | null, string | null> | null;
+}
+
 export interface KioskResetReservationTable {
   id: string;
   card_id: string;
@@ -302,5 +319,6 @@ export interface Database {
   notification_cursors: NotificationCursorTable;
   notifications: NotificationTable;
   mass_jobs: MassJobTable;
+  client_reports: ClientReportTable;
   kiosk_reset_reservations: KioskResetReservationTable;
 }

@@ -14,6 +14,7 @@ const LIMITS: readonly Limit[] = [
   { method: 'POST', path: /^\/api\/v1\/cards\/[^/]+\/kiosk-reset$/, bytes: 2 * KIB, why: 'one new PIN' },
   { method: 'POST', path: /^\/api\/v1\/cards\/[^/]+\/kiosk-reset\/reservations$/, bytes: 2 * KIB, why: 'one PIN and a face-match result' },
   { method: 'POST', path: /^\/api\/v1\/cards\/[^/]+\/sign$/, bytes: 4 * KIB, why: 'a PIN and a base64 digest' },
+  { method: 'POST', path: /^\/api\/v1\/client-reports$/, bytes: 4 * KIB, why: 'one report: a code, app, version, context and at most 10 short details' },
   { method: 'POST', path: /^\/oidc\/interaction\/[^/]+\/login$/, bytes: 64 * KIB, why: 'the card file (upload or paste) and two PINs, as a form' },
   { method: 'PUT', path: /^\/api\/v1\/municipalities\/[^/]+\/policy$/, bytes: 64 * KIB, why: 'a whole municipal policy' },
   { method: 'POST', path: /^\/api\/v1\/municipalities\/[^/]+\/policy$/, bytes: 64 * KIB, why: 'a whole municipal policy' },

@@ -25,6 +25,7 @@ import { registerReaderRoutes } from './routes/reader-routes.js';
 import { registerMassJobRoutes } from './routes/mass-job-routes.js';
 import { registerMeContactRoutes } from './routes/me-contact-routes.js';
 import { registerMailboxPage } from './mailbox-page.js';
+import { registerClientReportRoutes } from './routes/client-report-routes.js';
 import { registerReadinessRoutes } from './routes/readiness-routes.js';
 import { registerKioskResetRoutes } from './routes/kiosk-reset-routes.js';
 
@@ -64,6 +65,7 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerHealthRoutes(app);
   registerReaderRoutes(app);
   registerMassJobRoutes(app);
+  registerClientReportRoutes(app, oidc);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

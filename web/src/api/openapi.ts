@@ -2,6 +2,71 @@
 // change the route schemas (src/adapters/http) and run it again; CI (`npm run check:api`) fails when this is stale.
 /* eslint-disable */
 export interface paths {
+    readonly "/api/v1/admin/client-reports/mismatch-rates": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Mismatch rate per app and version, nationwide (national admin only) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    readonly days?: number;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Rates */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ClientMismatchRates"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/admin/mass-jobs": {
         readonly parameters: {
             readonly query?: never;
@@ -2169,6 +2234,103 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/client-reports": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Report what the client showed a person when it refused them (changes no counter)
+         * @description Authenticate with X-Card-Key and the cardId in the body, or `Authorization: Bearer` with a relying-party token or a holder access token for /api/v1/me. Limited per card and per source: over the limit 429 CLIENT_REPORT_RATE_LIMITED.
+         */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["ClientReportRequest"];
+                };
+            };
+            readonly responses: {
+                /** @description Stored */
+                readonly 202: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ClientReportReceived"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 413: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 429: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/counter/cards/{cardId}/diagnosis": {
         readonly parameters: {
             readonly query?: never;
@@ -2244,6 +2406,72 @@ export interface paths {
                 };
                 /** @description Error (see code) */
                 readonly 410: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/counter/dashboard/locks": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Lock incidents per day by cause, service and channel; unlocks by channel and municipality */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    readonly days?: number;
+                    readonly municipality?: string;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Dashboard */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["LockDashboard"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
@@ -3787,6 +4015,60 @@ export interface paths {
                     };
                     content: {
                         readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/client-reports": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** What apps reported showing the holder, beside the card's record, and the mismatch in one sentence */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Client reports */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ClientReportsSummary"];
                     };
                 };
                 /** @description Error (see code) */
@@ -5917,6 +6199,96 @@ export interface components {
             /** Format: date-time */
             readonly statusChangedAt: string | null;
         };
+        readonly ClientMismatchRates: {
+            readonly from: string;
+            readonly rows: readonly {
+                readonly agrees: number;
+                readonly app: string;
+                readonly appVersion: string;
+                readonly checked: number;
+                readonly mismatch: number;
+                readonly mismatchRate: number | null;
+                readonly outage: number;
+                readonly unverifiable: number;
+            }[];
+            readonly to: string;
+        };
+        readonly ClientReport: {
+            readonly app: string;
+            readonly appVersion: string;
+            readonly channel: string | null;
+            /** @enum {string} */
+            readonly class: "agrees" | "mismatch" | "outage" | "unverifiable";
+            readonly clientCause: string | null;
+            readonly id: number;
+            /** Format: date-time */
+            readonly receivedAt: string;
+            readonly service: string | null;
+            readonly shownCode: string;
+            /** @enum {string|null} */
+            readonly slot: "auth" | "sign" | "assist" | "juki" | null;
+            readonly terminal: string | null;
+        };
+        readonly ClientReportReceived: {
+            /** @enum {boolean} */
+            readonly received: true;
+        };
+        readonly ClientReportRequest: {
+            /**
+             * @description The app or service that showed it
+             * @example MynaApp
+             */
+            readonly app: string;
+            /** @example 1.4.2 */
+            readonly appVersion: string;
+            /**
+             * Format: uuid
+             * @description Required with X-Card-Key; taken from the token with a holder access token; optional for a relying-party token
+             */
+            readonly cardId?: string | null;
+            /** @enum {string|null} */
+            readonly channel?: "smartphone" | "pc" | "kiosk" | "counter" | "clinic" | "ic-reader" | "other" | null;
+            /**
+             * @description What the client itself knows went wrong (a failed NFC read, a network error…)
+             * @enum {string|null}
+             */
+            readonly clientCause?: "nfc_read_failed" | "network_error" | "timeout" | "card_not_presented" | "other" | null;
+            readonly detail?: {
+                readonly [key: string]: string | number | boolean | null;
+            } | null;
+            readonly service?: string | null;
+            /**
+             * @description The code the client displayed (one of Kagiya's error codes), or OTHER for words of its own
+             * @enum {string}
+             */
+            readonly shownCode: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "CLIENT_REPORT_RATE_LIMITED" | "LAST_TRY_CONFIRMATION_REQUIRED" | "KIOSK_RESET_NOT_RESERVED" | "KIOSK_RESET_EXPIRED" | "KIOSK_RESET_USED" | "KIOSK_RESET_CERT_INVALID" | "KIOSK_RESET_BOTH_LOCKED" | "KIOSK_RESET_FACE_MISMATCH" | "KIOSK_OUTSIDE_HOURS" | "OTHER";
+            /**
+             * @description The PIN the refusal was about, when the client knows it
+             * @enum {string|null}
+             */
+            readonly slot?: "auth" | "sign" | "assist" | "juki" | null;
+            readonly terminal?: string | null;
+        };
+        readonly ClientReportsSummary: {
+            readonly mismatch: {
+                readonly app: string;
+                readonly appVersion: string;
+                readonly count: number;
+                readonly explanation: string;
+                readonly others: number;
+                readonly shownCode: string;
+                /** Format: date-time */
+                readonly since: string;
+                readonly text: components["schemas"]["Bilingual"];
+            } | null;
+            readonly reports: readonly components["schemas"]["ClientReport"][];
+            readonly tally: {
+                readonly agrees: number;
+                readonly mismatch: number;
+                readonly outage: number;
+                readonly unverifiable: number;
+            };
+        };
         readonly Diagnosis: {
             readonly attempts: readonly components["schemas"]["Attempt"][];
             readonly card: {
@@ -5932,6 +6304,7 @@ export interface components {
                 readonly auth: components["schemas"]["CertificateView"];
                 readonly sign: components["schemas"]["CertificateView"];
             };
+            readonly clientReports: components["schemas"]["ClientReportsSummary"];
             readonly failuresBySource: readonly {
                 readonly channel: string | null;
                 readonly failures: number;
@@ -5959,14 +6332,14 @@ export interface components {
             readonly resident: components["schemas"]["Resident"];
             readonly verdict: {
                 /** @enum {string} */
-                readonly code: "CARD_REVOKED" | "CARD_SUSPENDED" | "CARD_EXPIRED" | "PIN_LOCKED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "CERT_EXPIRED" | "TRIES_LOW" | "CLIENT_SIDE" | "HEALTHY";
+                readonly code: "CARD_REVOKED" | "CARD_SUSPENDED" | "CARD_EXPIRED" | "PIN_LOCKED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "CERT_EXPIRED" | "TRIES_LOW" | "CLIENT_MISMATCH" | "CLIENT_SIDE" | "HEALTHY";
                 readonly text: components["schemas"]["Bilingual"];
             };
         };
         readonly Error: {
             readonly error: {
                 /** @enum {string} */
-                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "LAST_TRY_CONFIRMATION_REQUIRED" | "KIOSK_RESET_NOT_RESERVED" | "KIOSK_RESET_EXPIRED" | "KIOSK_RESET_USED" | "KIOSK_RESET_CERT_INVALID" | "KIOSK_RESET_BOTH_LOCKED" | "KIOSK_RESET_FACE_MISMATCH" | "KIOSK_OUTSIDE_HOURS";
+                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "CLIENT_REPORT_RATE_LIMITED" | "LAST_TRY_CONFIRMATION_REQUIRED" | "KIOSK_RESET_NOT_RESERVED" | "KIOSK_RESET_EXPIRED" | "KIOSK_RESET_USED" | "KIOSK_RESET_CERT_INVALID" | "KIOSK_RESET_BOTH_LOCKED" | "KIOSK_RESET_FACE_MISMATCH" | "KIOSK_OUTSIDE_HOURS";
                 /** @description In the requested language (Japanese by default) */
                 readonly message: string;
                 readonly messages: {
@@ -6077,6 +6450,50 @@ export interface components {
         };
         /** @enum {string} */
         readonly LetterStatus: "queued" | "mailed" | "answered" | "expired" | "cancelled" | "undeliverable";
+        readonly LockDashboard: {
+            readonly byChannel: readonly {
+                readonly certificate: number;
+                readonly channel: string | null;
+                readonly client_mismatch: number;
+                readonly outage: number;
+                readonly real_lock: number;
+                readonly risk_hold: number;
+            }[];
+            readonly byDay: readonly {
+                readonly certificate: number;
+                readonly client_mismatch: number;
+                readonly day: string;
+                readonly outage: number;
+                readonly real_lock: number;
+                readonly risk_hold: number;
+            }[];
+            readonly byService: readonly {
+                readonly certificate: number;
+                readonly client_mismatch: number;
+                readonly outage: number;
+                readonly real_lock: number;
+                readonly risk_hold: number;
+                readonly service: string | null;
+            }[];
+            readonly days: readonly string[];
+            readonly from: string;
+            readonly municipalityCode: string | null;
+            readonly to: string;
+            readonly unlocksByChannel: readonly {
+                readonly channel: string | null;
+                readonly count: number;
+            }[];
+            readonly unlocksByDay: readonly {
+                readonly count: number;
+                readonly day: string;
+            }[];
+            readonly unlocksByMunicipality: readonly {
+                readonly count: number;
+                readonly municipalityCode: string;
+                readonly nameEn: string;
+                readonly nameJa: string;
+            }[];
+        };
         readonly MassJob: {
             readonly changed: number;
             readonly createdAt: string;

@@ -3,6 +3,7 @@
 
 import { SERVICES_DICTIONARY } from './services-dictionary.js';
 import { MASS_JOBS_DICTIONARY } from './mass-jobs-dictionary.js';
+import { REPORTS_DICTIONARY } from './reports-dictionary.js';
 
 export const DICTIONARY = {
   appName: ['鍵屋 窓口コンソール', 'Kagiya counter console'],
@@ -404,6 +405,7 @@ export const DICTIONARY = {
 
   ...SERVICES_DICTIONARY,
   ...MASS_JOBS_DICTIONARY,
+  ...REPORTS_DICTIONARY,
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Key = keyof typeof DICTIONARY;
