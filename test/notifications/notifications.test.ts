@@ -178,8 +178,8 @@ describe.each(STORES)('notifications over SMTP (%s)', (store) => {
     const m = await mailTo(email, 'ロック');
     assertWellFormed(m, email);
     expect(sink.rejected - before).toBe(2);
-    const row = await system.db.selectFrom('notifications').selectAll().where('card_id', '=', card.cardId).executeTakeFirstOrThrow();
-    expect(row.status).toBe('sent');
+    // The server has the message; the row is marked sent right after its answer.
+    const row = await waitFor(() => system.db.selectFrom('notifications').selectAll().where('card_id', '=', card.cardId).where('status', '=', 'sent').executeTakeFirst(), 10_000, 'the row marked sent');
     expect(Number(row.attempts)).toBe(3);
     expect(row.last_error).toMatch(/451|temporarily/);
     // The retries waited: pg-boss's backoff (1 s, then 2 s) lies between the first refusal and the delivery.
