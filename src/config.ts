@@ -42,6 +42,17 @@ export type Config = Readonly<{
   trustedProxies: readonly string[];
   /** How often the relying services' failure rates are evaluated (KAGIYA_RISK_INTERVAL_SECONDS; 0 = never). */
   riskIntervalSeconds: number;
+  /**
+   * SMTP server for holder notifications, smtp://user:pass@host:port or smtps://… (KAGIYA_SMTP_URL). Unset: nothing
+   * is e-mailed; notifications stay in the outbox, which the development mailbox page shows (demo data only).
+   */
+  smtpUrl: string | null;
+  /** Sender of notifications (KAGIYA_MAIL_FROM). */
+  mailFrom: string;
+  /** Run the job queue's worker in this process (KAGIYA_JOBS=0: not, for a node that only serves requests). */
+  jobs: boolean;
+  /** Seconds between two scans of the event log for notifications (KAGIYA_NOTIFY_SCAN_SECONDS, 1–300). */
+  notifyScanSeconds: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -89,6 +100,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     riskRules: riskRules(env.KAGIYA_RISK_RULES),
     trustedProxies: trustedProxies(env.KAGIYA_TRUSTED_PROXIES),
     riskIntervalSeconds: riskInterval(env.KAGIYA_RISK_INTERVAL_SECONDS),
+    smtpUrl: smtpUrl(env.KAGIYA_SMTP_URL),
+    mailFrom: env.KAGIYA_MAIL_FROM?.trim() || '鍵屋 Kagiya <no-reply@kagiya.invalid>',
+    jobs: env.KAGIYA_JOBS !== '0',
+    notifyScanSeconds: wholeNumber('KAGIYA_NOTIFY_SCAN_SECONDS', env.KAGIYA_NOTIFY_SCAN_SECONDS, 10, 1, 300),
   });
 }
 
@@ -146,5 +161,24 @@ function trustedProxies(value: string | undefined): readonly string[] {
 function riskInterval(value: string | undefined): number {
   const n = Number(value?.trim() || 60);
   if (!Number.isInteger(n) || n < 0 || n > 86_400) throw new ConfigError('KAGIYA_RISK_INTERVAL_SECONDS must be a whole number of seconds from 0 to 86400');
+  return n;
+}
+
+function smtpUrl(value: string | undefined): string | null {
+  const v = value?.trim();
+  if (!v) return null;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError('KAGIYA_SMTP_URL is not a URL');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('KAGIYA_SMTP_URL must start with smtp:// or smtps://');
+  return v;
+}
+
+function wholeNumber(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  const n = Number(value?.trim() || fallback);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}`);
   return n;
 }

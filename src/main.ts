@@ -25,6 +25,7 @@ function printBanner(
   status: { publicUrl: string; caIds: string[] },
   services: readonly ServiceLine[],
   readerCardFile: string | null,
+  mailbox: boolean,
 ) {
   const lines = [
     '',
@@ -32,6 +33,7 @@ function printBanner(
     `  OpenAPI: ${url}/api/openapi.json`,
     `  入口 / start page: ${url}/`,
     `  OpenID Connect: ${url}/.well-known/openid-configuration`,
+    ...(manifest && mailbox ? [`  開発用メールボックス / development mailbox（通知 / notifications）: ${url}/dev/mailbox`] : []),
     `  証明書の失効情報 / certificate status: OCSP ${status.publicUrl}/pki/ocsp`,
     ...status.caIds.map((id) => `    CA ${status.publicUrl}/pki/ca/${id}.crt  CRL ${status.publicUrl}/pki/crl/${id}.crl`),
   ];
@@ -96,10 +98,13 @@ async function main() {
       keyAlgorithm: config.keyAlgorithm,
       publicUrl: config.publicUrl,
       readerIdleSeconds: config.readerIdleSeconds,
+      kioskHours: config.kioskHours,
       riskRules: config.riskRules,
       trustedProxies: config.trustedProxies,
       bootstrapToken,
       logger,
+      // The development mailbox only with demo data and no SMTP server: never in a production configuration.
+      devMailbox: config.demo && !config.smtpUrl,
     });
     try {
       await seedReferenceData(s.deps, s.db);
@@ -117,6 +122,11 @@ async function main() {
     manifest = await seedDemoData(system.deps, system.db, system.tokens, demoManifestPath(config.dataDir), config.publicUrl);
     if (manifest) cards = await demoCardsNow(system.db, manifest);
     else warnings.push(`the database already holds residents but ${demoManifestPath(config.dataDir)} is missing, so no demo cards are listed (see README, "Resetting the demo")`);
+  }
+  if (!config.smtpUrl) warnings.push(`no SMTP server (set KAGIYA_SMTP_URL): notifications are kept, not e-mailed${config.demo ? '; see /dev/mailbox' : ''}`);
+  if (config.jobs) {
+    // The worker: notifications and mass jobs on the job queue (pg-boss), in this process but never in a request.
+    await system.startJobs({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, scanSeconds: config.notifyScanSeconds });
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
   const caIds = (await system.cas.all()).map((ca) => ca.id);
@@ -150,7 +160,7 @@ async function main() {
   const generated = config.bootstrapToken ? null : bootstrapToken;
   const readerCard = demoReaderCardPath(config.dataDir);
   const readerCardFile = manifest && existsSync(readerCard) ? readerCard : null;
-  printBanner(server.url, generated, config.bootstrapToken !== null, manifest, cards, { publicUrl: config.publicUrl, caIds }, running, readerCardFile);
+  printBanner(server.url, generated, config.bootstrapToken !== null, manifest, cards, { publicUrl: config.publicUrl, caIds }, running, readerCardFile, system.deps.mailbox !== null);
   // Relying services' failure rates, on a short in-process interval (docs/decisions.md "Risk holds and source
   // blocks"): each node evaluates; a flag is one row per service (unique index), so several nodes agree.
   const riskTimer = config.riskIntervalSeconds > 0 ? setInterval(() => {

@@ -18,6 +18,7 @@ import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
 import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { createResidentStore } from './adapters/db/resident-store.js';
 import { createReaderSessionStore } from './adapters/db/reader-session-store.js';
+import { createKioskResetStore, openProceduresOf } from './adapters/db/kiosk-reset-store.js';
 import { createTokenStore } from './adapters/db/token-store.js';
 import { createApp } from './adapters/http/create-app.js';
 import type { HttpDeps, Readiness } from './adapters/http/http-context.js';
@@ -31,9 +32,15 @@ import { createTotpVerifier } from './adapters/crypto/totp.js';
 import { createCounterUnitOfWork } from './adapters/db/counter-unit-of-work.js';
 import { verifyCardEventChain } from './adapters/db/card-event-chain.js';
 import { createStaffStore } from './adapters/db/staff-store.js';
+import { createClientReportStore } from './adapters/db/client-report-store.js';
+import { REPORT_LIMITS, type ReportLimits } from './app/client-report-ports.js';
 import { staffFromSession } from './app/staff-sign-in.js';
 import type { CounterDeps } from './app/counter-ports.js';
 import { createOidcSystem, type OidcSystem } from './adapters/oidc/oidc-system.js';
+import { createMassJobStore } from './adapters/db/mass-job-store.js';
+import { createNotificationStore } from './adapters/db/notification-store.js';
+import { createContactEmailStore } from './adapters/db/contact-email-store.js';
+import { startJobs, type Jobs, type JobSettings } from './adapters/jobs/start-jobs.js';
 import { createRiskStore } from './adapters/db/risk-store.js';
 import { createSourceGate } from './adapters/source-gate.js';
 import { DEFAULT_RISK_RULES, type RiskRules } from './domain/risk.js';
@@ -50,12 +57,18 @@ export type SystemOptions = Readonly<{
   /** Idle time after which a card on a reader forgets its verified PINs; default 60 s. */
   readerIdleSeconds?: number;
   clock?: Clock;
+  /** Client reports accepted per card and per source within a window (default REPORT_LIMITS). */
+  clientReportLimits?: ReportLimits;
   /** Risk rules (domain/risk.ts); Config.riskRules, defaults otherwise. */
   riskRules?: RiskRules;
   /** Addresses whose X-Forwarded-For is believed (adapters/http/client-address.ts); default loopback. */
   trustedProxies?: readonly string[];
   /** Tests wrap the hasher to count comparisons. */
   wrapPinHasher?: (hasher: PinHasher) => PinHasher;
+  /** Serve the development mailbox page (/dev/mailbox): demo data and no SMTP server configured. */
+  devMailbox?: boolean;
+  /** The kiosk reset's hours: 'jst' (06:30–23:00 JST, the default) or 'always' (Config.kioskHours, development). */
+  kioskHours?: 'jst' | 'always';
 }>;
 
 export type System = Readonly<{
@@ -68,6 +81,8 @@ export type System = Readonly<{
   caCreated: boolean;
   /** Every CA, issuing or retired, for CRL and OCSP. */
   cas: CaDirectory;
+  /** Starts this process's worker on the job queue (notifications, mass jobs); main.ts does, tests that need it do. */
+  startJobs(settings: JobSettings): Promise<Jobs>;
   close(): Promise<void>;
 }>;
 
@@ -140,6 +155,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       audit: auditTo(createAuditStore(trx)),
       apiTokens: createTokenStore(trx),
       revokeStaffSession: (idHash, now) => createStaffStore(trx).revokeSession(idHash, now),
+      kioskResets: createKioskResetStore(trx),
       atomically: (work) => work(tx),
     };
     return tx;
@@ -163,6 +179,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     letters: { render: async (input) => (await import('./adapters/pdf/inquiry-letter.js')).renderInquiryLetter(input) },
     counterSecrets: createCounterSecrets(options.masterKey),
     verifyCardEventChain: () => verifyCardEventChain(db),
+    clientReports: createClientReportStore(db),
+    clientReportLimits: options.clientReportLimits ?? REPORT_LIMITS,
     async municipalityName(code) {
       const row = await db.selectFrom('municipalities').select(['name_ja', 'name_en', 'prefecture_ja']).where('code', '=', code).executeTakeFirst();
       return row ? { nameJa: row.name_ja, nameEn: row.name_en, prefectureJa: row.prefecture_ja } : null;
@@ -173,6 +191,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     },
   };
   const tokens = createTokenStore(db);
+  let jobs: Jobs | null = null;
   const bootstrap = options.bootstrapToken ? digest(options.bootstrapToken) : null;
   const bootstrapActor: Actor = { id: 'bootstrap', label: 'bootstrap national admin', role: 'national_admin', municipalityCode: null };
   const httpDeps: HttpDeps = {
@@ -199,9 +218,33 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     readiness: () => readiness(db),
     readerSessions: createReaderSessionStore(db),
     readerIdleSeconds: options.readerIdleSeconds ?? 60,
+    massJobs: createMassJobStore(db),
+    // Until this process runs a worker, a new job waits for whichever worker sweeps next.
+    wakeMassJobs: (jobId) => (jobs ? jobs.mass.wake(jobId) : Promise.resolve()),
+    mailbox: options.devMailbox ? createNotificationStore(db) : null,
+    contactEmails: createContactEmailStore(db),
+    openProcedures: (residentId) => openProceduresOf(db, residentId),
+    kioskHours: options.kioskHours ?? 'jst',
     trustedProxies: options.trustedProxies ?? DEFAULT_TRUSTED_PROXIES,
   };
   const oidc = createOidcSystem(db, deps, options.masterKey);
   const app = createApp(httpDeps, options.logger, oidc);
-  return { db, deps: httpDeps, app, tokens, oidc, caCreated: created, cas, close: () => db.destroy() };
+  const queueDb = options.database.kind === 'postgres' ? { kind: 'postgres' as const, url: options.database.url } : { kind: 'pglite' as const };
+  return {
+    db,
+    deps: httpDeps,
+    app,
+    tokens,
+    oidc,
+    caCreated: created,
+    cas,
+    async startJobs(settings) {
+      jobs ??= await startJobs(db, queueDb, clock, options.logger, settings);
+      return jobs;
+    },
+    async close() {
+      await jobs?.stop().catch(() => undefined);
+      await db.destroy();
+    },
+  };
 }

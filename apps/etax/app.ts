@@ -10,11 +10,14 @@ import { createOidcLogin } from '../shared/oidc-login.js';
 import { langOf, sendPage, statusOf } from '../shared/page.js';
 import { refusal, type Refusal } from '../shared/refusal.js';
 import { createSessionStore } from '../shared/sessions.js';
+import { createRefusalReporter, type ReportCredential } from '../shared/client-report.js';
+import type { CardFile } from '../shared/card-file.js';
 import { computeReturn, FIGURE_FIELDS, parseFigures, TAX_YEAR, type ComputedReturn, type ReturnFigures } from './income-tax.js';
 import { formPage, homePage, receiptPage, signPage, type ReceiptView } from './pages.js';
 import { signContent, verifySignedReturn } from './signed-return.js';
 
 export const ETAX_CLIENT_ID = 'e-tax';
+const APP_VERSION = '0.1.0';
 
 export type EtaxOptions = Readonly<{
   /** Kagiya's origin: the OIDC issuer and the card API. */
@@ -50,10 +53,20 @@ export function createEtaxApp(options: EtaxOptions) {
   const statusDeps = { fetch: doFetch, now, kagiyaOrigin: options.kagiyaUrl, statusToken: options.statusToken };
   const signingDeps = { ...statusDeps, kagiyaUrl: options.kagiyaUrl, context: { service: ETAX_CLIENT_ID, channel: 'pc' } };
 
+  // What e-Tax showed a person is reported to Kagiya (issue 11): with the card's key once the card file is read,
+  // else with the relying-party token (no card named).
+  const reporter = createRefusalReporter({ kagiyaUrl: options.kagiyaUrl, app: 'kagiya-etax', appVersion: APP_VERSION, channel: 'pc', service: ETAX_CLIENT_ID, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const credential = (card?: CardFile | null): ReportCredential | null =>
+    card ? { kind: 'card', cardId: card.cardId, cardKey: card.cardKey } : options.statusToken ? { kind: 'bearer', token: options.statusToken } : null;
+  const shown = (r: Refusal, card?: CardFile | null, slot?: string) => void reporter.report(r, credential(card), slot ? { slot } : {});
+
   const app = new Hono();
   app.use('*', sameOriginPosts(options.publicUrl));
   const ctx = (c: Context) => ({ lang: langOf(c), path: c.req.path, signedIn: !!sessions.get(c)?.user });
-  const refuse = (c: Context, r: Refusal) => sendPage(c, homePage(ctx(c), r), statusOf(r));
+  const refuse = (c: Context, r: Refusal) => {
+    shown(r);
+    return sendPage(c, homePage(ctx(c), r), statusOf(r));
+  };
 
   registerLoginRoutes(app, { oidc, sessions, publicUrl: options.publicUrl, showRefusal: refuse });
 
@@ -91,13 +104,18 @@ export function createEtaxApp(options: EtaxOptions) {
     if (!session?.user) return refuse(c, refusal('LOGIN_REQUIRED'));
     const draft = session.draft;
     if (!draft) return refuse(c, refusal('SESSION_EXPIRED'));
-    const again = (r: Refusal) => sendPage(c, signPage(ctx(c), draft.figures, draft.computed, r), statusOf(r));
+    let presented: CardFile | null = null;
+    const again = (r: Refusal) => {
+      shown(r, presented, 'sign');
+      return sendPage(c, signPage(ctx(c), draft.figures, draft.computed, r), statusOf(r));
+    };
 
     const form = await c.req.parseBody();
     const upload = form.cardFile;
     const text = upload instanceof File && upload.size > 0 && upload.size <= 4096 ? await upload.text() : typeof form.cardFileText === 'string' ? form.cardFileText.trim() : '';
     const card = parseCardFile(text);
     if (!card) return again(refusal('CARD_FILE_INVALID'));
+    presented = card;
     const password = typeof form.password === 'string' ? form.password : '';
     const confirmLastTry = form.confirmLastTry === 'yes';
 
@@ -159,7 +177,10 @@ export function createEtaxApp(options: EtaxOptions) {
     const item = owned(c);
     if (!item) return refuse(c, refusal('NOT_FOUND'));
     const verified = await verifySignedReturn(statusDeps, item.cms);
-    if (!verified.ok) return sendPage(c, receiptPage(ctx(c), item, { refusal: verified.refusal }), statusOf(verified.refusal));
+    if (!verified.ok) {
+      shown(verified.refusal);
+      return sendPage(c, receiptPage(ctx(c), item, { refusal: verified.refusal }), statusOf(verified.refusal));
+    }
     return sendPage(c, receiptPage(ctx(c), { ...item, checkedAt: verified.value.status.checkedAt }));
   });
 

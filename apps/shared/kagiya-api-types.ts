@@ -21,6 +21,7 @@ export type CardEvent = HolderEvents['events'][number];
 export type HolderPinChange = Json<paths['/api/v1/me/pins/{slot}/change']['post']['requestBody']>;
 export type HolderPinChanged = Json<paths['/api/v1/me/pins/{slot}/change']['post']['responses'][200]>;
 export type ReportedLost = Json<paths['/api/v1/me/report-lost']['post']['responses'][200]>;
+export type HolderClientReports = Json<paths['/api/v1/me/client-reports']['get']['responses'][200]>;
 export type ResidentRecord = Json<paths['/api/v1/me/resident-record']['get']['responses'][200]>;
 
 /** The card file Kagiya hands out at issuance (`{ cardId, cardKey }`), the prototype's stand-in for holding the card. */
@@ -29,3 +30,10 @@ export type CardFile = components['schemas']['CardFile'];
 // The card signing (POST /api/v1/cards/{cardId}/sign).
 export type CardSignRequest = Json<paths['/api/v1/cards/{cardId}/sign']['post']['requestBody']>;
 export type CardSignAnswer = Json<paths['/api/v1/cards/{cardId}/sign']['post']['responses'][200]>;
+
+// The readiness check (GET /api/v1/me/card/health, /api/v1/cards/{cardId}/health) and the kiosk reset.
+export type CardReadiness = Json<paths['/api/v1/me/card/health']['get']['responses'][200]>;
+export type KioskResetReservationRequest = Json<paths['/api/v1/cards/{cardId}/kiosk-reset/reservations']['post']['requestBody']>;
+export type KioskResetReservation = Json<paths['/api/v1/cards/{cardId}/kiosk-reset/reservations']['post']['responses'][201]>;
+export type KioskResetOpen = Json<paths['/api/v1/cards/{cardId}/kiosk-reset']['get']['responses'][200]>;
+export type KioskResetDone = Json<paths['/api/v1/cards/{cardId}/kiosk-reset']['post']['responses'][200]>;

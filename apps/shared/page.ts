@@ -38,6 +38,7 @@ const SERVICE_STATUS: Readonly<Record<ServiceCode, number>> = {
   NOT_A_SIGNING_CERTIFICATE: 422,
   FORM_INVALID: 400,
   SESSION_EXPIRED: 410,
+  PIN_CONFIRMATION_MISMATCH: 400,
 };
 
 export function statusOf(r: Refusal): 400 | 401 | 403 | 404 | 409 | 410 | 422 | 423 | 500 | 503 {

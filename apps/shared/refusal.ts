@@ -19,6 +19,7 @@ export const SERVICE_CODES = [
   'NOT_A_SIGNING_CERTIFICATE',
   'FORM_INVALID',
   'SESSION_EXPIRED',
+  'PIN_CONFIRMATION_MISMATCH',
 ] as const;
 export type ServiceCode = (typeof SERVICE_CODES)[number];
 
@@ -70,6 +71,10 @@ export const SERVICE_MESSAGES: Readonly<Record<ServiceCode, ErrorMessage>> = Obj
   SESSION_EXPIRED: {
     ja: '画面の有効期限が切れました。もう一度最初からお試しください。',
     en: 'This page has expired. Please start again.',
+  },
+  PIN_CONFIRMATION_MISMATCH: {
+    ja: '新しい暗証番号が確認用と一致しません。もう一度入力してください。何も設定していません。',
+    en: 'The new PIN and its confirmation differ. Please enter them again. Nothing was set.',
   },
 });
 

@@ -13,7 +13,7 @@ type Transition = Readonly<{
 }>;
 
 // DOMAIN.md §2: a lost card is first suspended (一時保留, reversible), then revoked or restored.
-const TRANSITIONS = {
+export const TRANSITIONS = {
   suspend: { operation: 'suspend', from: ['active'], to: 'suspended', certFrom: ['valid'], certTo: 'suspended' },
   restore: { operation: 'restore', from: ['suspended'], to: 'active', certFrom: ['suspended'], certTo: 'valid' },
   revoke: { operation: 'revoke', from: ['active', 'suspended'], to: 'revoked', certFrom: ['valid', 'suspended'], certTo: 'revoked' },

@@ -4,6 +4,7 @@ import type { Procedure } from '../domain/procedure.js';
 import type { DocumentKind } from '../domain/identity-document.js';
 import type { PinSlot } from '../domain/pin-slot.js';
 import type { AppDeps, CardStore, EventContext, ResidentStore } from './ports.js';
+import type { ClientReportStore, ReportLimits } from './client-report-ports.js';
 
 // Ports of the municipal counter (DOMAIN.md §3–4). Everything a counter step writes goes through one
 // CounterUnitOfWork.run, so the step, the PIN reset and its audit entry commit together or not at all.
@@ -194,4 +195,7 @@ export type CounterDeps = AppDeps &
     verifyCardEventChain(): Promise<CardEventChainReport>;
     municipalityName(code: string): Promise<{ nameJa: string; nameEn: string; prefectureJa: string } | null>;
     listMunicipalities(): Promise<Array<{ code: string; nameJa: string; nameEn: string; prefectureJa: string }>>;
+    /** What clients showed people when they refused them (issue 11); never part of a PIN entry. */
+    clientReports: ClientReportStore;
+    clientReportLimits: ReportLimits;
   }>;

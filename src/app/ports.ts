@@ -3,6 +3,7 @@ import type { CardStatus, CertStatus, CertView } from '../domain/card.js';
 import type { CertKind, PinSlot } from '../domain/pin-slot.js';
 import type { CrlReason } from '../domain/revocation.js';
 import type { CertificateStatusStore } from './certificate-status.js';
+import type { KioskResetStore } from './kiosk-reset-ports.js';
 import type { RiskRules } from '../domain/risk.js';
 import type { RiskStore } from './risk-ports.js';
 
@@ -242,6 +243,8 @@ export type TxDeps = AppDeps &
   Readonly<{
     apiTokens: ApiTokenWriter;
     revokeStaffSession(idHash: Uint8Array, now: Date): Promise<void>;
+    /** Kiosk reset reservations (app/kiosk-reset-ports.ts), bound to the transaction. */
+    kioskResets: KioskResetStore;
   }>;
 
 export type AppDeps = Readonly<{

@@ -6,6 +6,7 @@
 // fact found, in Japanese first and English second.
 
 import { jstDate } from './card-validity.js';
+import type { ClientMismatch } from './client-mismatch.js';
 import { cardState } from './card.js';
 import type { CardStatus, CertStatus, SlotState } from './card.js';
 import { PIN_SLOTS, SLOT_SPECS } from './pin-slot.js';
@@ -45,6 +46,8 @@ export type DiagnosisInput = Readonly<{
    * our records, a complaint means the refusal came from the client (CLIENT_SIDE); without one, HEALTHY.
    */
   complaint?: boolean;
+  /** What clients showed that the record contradicts (client-mismatch.ts), when any client reported a refusal. */
+  clientMismatch?: ClientMismatch | null;
   /** The card's active risk hold, if any (domain/risk.ts): a hold on online use, never a PIN lock. */
   riskHold?: Readonly<{ heldAt: Date; rule: string; figures: Readonly<Record<string, unknown>> }> | null;
 }>;
@@ -60,6 +63,7 @@ export const VERDICT_CODES = [
   'CERT_EXPIRED',
   'RISK_HOLD',
   'TRIES_LOW',
+  'CLIENT_MISMATCH',
   'CLIENT_SIDE',
   'HEALTHY',
 ] as const;
@@ -78,7 +82,8 @@ export type FindingCode =
   | 'RISK_HOLD'
   | 'TRIES_LOW'
   | 'FORMAT_REFUSALS'
-  | 'REFUSALS';
+  | 'REFUSALS'
+  | 'CLIENT_MISMATCH';
 
 /** `slot` names the PIN slot or, for certificate findings, the certificate (same ids); null for the card. */
 export type Finding = Readonly<{ code: FindingCode; slot: PinSlot | null; text: Text }>;
@@ -547,7 +552,17 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     }
   }
 
-  // 6. Nothing wrong in our records. Someone was still refused, so the refusal came from the client: the seed case.
+  // 6. A client reported showing what the record contradicts (issue 11): named in one sentence, beside the facts.
+  const mismatch = input.clientMismatch ?? null;
+  if (mismatch) {
+    findings.push({ code: 'CLIENT_MISMATCH', slot: null, text: mismatch.text });
+    verdicts.push({
+      code: 'CLIENT_MISMATCH',
+      text: { ja: `${mismatch.text.ja}${success.ja}。`, en: `${mismatch.text.en} ${capitalise(success.en)}.` },
+    });
+  }
+
+  // 7. Nothing wrong in our records. Someone was still refused, so the refusal came from the client: the seed case.
   if (formatRefusals.length > 0 || (input.complaint ?? true)) {
     const src = sourcesList(formatRefusals);
     const format =

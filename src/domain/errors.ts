@@ -40,7 +40,15 @@ export const ERROR_CODES = [
   'PIN_PAD_EXPIRED',
   'PIN_PAD_REQUIRED',
   'POLICY_INVALID',
+  'CLIENT_REPORT_RATE_LIMITED',
   'LAST_TRY_CONFIRMATION_REQUIRED',
+  'KIOSK_RESET_NOT_RESERVED',
+  'KIOSK_RESET_EXPIRED',
+  'KIOSK_RESET_USED',
+  'KIOSK_RESET_CERT_INVALID',
+  'KIOSK_RESET_BOTH_LOCKED',
+  'KIOSK_RESET_FACE_MISMATCH',
+  'KIOSK_OUTSIDE_HOURS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -202,9 +210,41 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, ErrorMessage>> = Object.
     ja: '手続方針の内容に誤りがあります。指摘された項目を修正してください。',
     en: 'The municipal policy is not valid. Correct the items listed.',
   },
+  CLIENT_REPORT_RATE_LIMITED: {
+    ja: 'クライアントからの報告が多すぎるため、しばらく受け付けません。時間をおいてから送ってください。カードや暗証番号には何も影響しません。',
+    en: 'Too many client reports were sent; no more are accepted for a while. Please send later. Nothing about the card or its PINs is affected.',
+  },
   LAST_TRY_CONFIRMATION_REQUIRED: {
     ja: 'この暗証番号は、あと1回間違えるとロックされます。今回の入力は照合していないため、残りの入力回数は減っていません。入力に自信がある場合だけ、確認のうえもう一度入力してください。',
     en: 'One more wrong entry will lock this PIN. This entry was not checked, so no try was used. Enter it again, confirming that you want to use the last try, only if you are sure of it.',
+  },
+  KIOSK_RESET_NOT_RESERVED: {
+    ja: 'このカードには暗証番号の初期化(リセット)の予約がありません。先にマイナポータル(スマートフォン)で予約してください。暗証番号は照合していないため、残りの入力回数は減っていません。',
+    en: 'There is no PIN reset reservation for this card. Reserve one in Mynaportal (on your phone) first. No PIN was checked, so no try was used.',
+  },
+  KIOSK_RESET_EXPIRED: {
+    ja: '暗証番号の初期化(リセット)の予約は、予約から24時間の有効期限を過ぎています。もう一度予約してください。残りの入力回数は減っていません。',
+    en: 'The PIN reset reservation has passed its 24 hours. Please reserve again. No try was used.',
+  },
+  KIOSK_RESET_USED: {
+    ja: 'この暗証番号の初期化(リセット)の予約は使用済みです。もう一度初期化する場合は、新しく予約してください。',
+    en: 'This PIN reset reservation has already been used. To reset again, make a new reservation.',
+  },
+  KIOSK_RESET_CERT_INVALID: {
+    ja: '電子証明書が有効でない(有効期限切れ・失効・一時保留)ため、コンビニ等での暗証番号の初期化はできません。暗証番号のロックではありません。お住まいの市区町村の窓口で手続してください。',
+    en: 'A certificate is not valid (expired, revoked or suspended), so the PIN cannot be reset at a kiosk. This is not a PIN lock. Please go to your municipal office counter.',
+  },
+  KIOSK_RESET_BOTH_LOCKED: {
+    ja: '署名用と利用者証明用の両方の暗証番号がロックされているため、コンビニ等での初期化はできません。お住まいの市区町村の窓口で再設定してください(無料)。',
+    en: 'Both the signing and the user-authentication PINs are locked, so neither can be reset at a kiosk. Please have them reset at your municipal office counter (free).',
+  },
+  KIOSK_RESET_FACE_MISMATCH: {
+    ja: '顔認証でご本人であることを確認できなかったため、予約できません。もう一度お試しいただくか、お住まいの市区町村の窓口で再設定してください。残りの入力回数は減っていません。',
+    en: 'The face match could not confirm that you are the card holder, so the reservation was not made. Please try again, or have the PIN reset at your municipal office counter. No try was used.',
+  },
+  KIOSK_OUTSIDE_HOURS: {
+    ja: 'コンビニ等の端末での暗証番号の初期化は、6時30分から23時00分(日本時間)の間だけご利用いただけます。カードや暗証番号のロックではありません。',
+    en: 'Resetting a PIN at a kiosk is available only from 6:30 to 23:00 Japan time. Your card and PINs are not locked.',
   },
 });
 

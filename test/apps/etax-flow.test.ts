@@ -154,6 +154,23 @@ for (const [label, stores, keyAlgorithm] of [
       expect(noCard.status).toBe(400);
       expect(noCard.body).toContain('data-error-code="CARD_FILE_INVALID"');
     });
+
+    it('reports to Kagiya what it showed, with the card key, and the record agrees (issue 11)', async () => {
+      const card = await apps.kagiya.http.newCard();
+      const agent = await signedIn(apps, card);
+      expect((await fileReturn(apps, agent, card, 'WRONG1234')).status).toBe(401);
+      expect((await fileReturn(apps, agent, card, 'ab')).status).toBe(400);
+      const reports = () => apps.kagiya.system.deps.clientReports.listForCard(card.cardId, 10);
+      await expect.poll(async () => (await reports()).length).toBe(2);
+      const [format, incorrect] = await reports();
+      expect(incorrect).toMatchObject({ shownCode: 'PIN_INCORRECT', app: 'kagiya-etax', channel: 'pc', service: 'e-tax', slot: 'sign' });
+      expect(format).toMatchObject({ shownCode: 'PIN_FORMAT', slot: 'sign' });
+      const d = await apps.kagiya.http.call('GET', `/api/v1/counter/cards/${card.cardId}/diagnosis`, { headers: apps.kagiya.http.admin });
+      expect(d.body.clientReports.tally).toEqual({ agrees: 2, mismatch: 0, outage: 0, unverifiable: 0 });
+      expect(d.body.clientReports.mismatch).toBeNull();
+      // Reporting spent nothing: one wrong password, the malformed one free.
+      expect((await apps.kagiya.http.status(card)).body.pins.sign.remaining).toBe(4);
+    });
   });
 }
 

@@ -47,7 +47,15 @@ const REVIEWED: Record<(typeof ERROR_CODES)[number], number> = {
   // Staff never set a holder's PIN (issue #7): a refusal of the caller's role in this act, like FORBIDDEN.
   PIN_PAD_REQUIRED: 403,
   POLICY_INVALID: 400,
+  CLIENT_REPORT_RATE_LIMITED: 429,
   LAST_TRY_CONFIRMATION_REQUIRED: 428,
+  KIOSK_RESET_NOT_RESERVED: 404,
+  KIOSK_RESET_EXPIRED: 410,
+  KIOSK_RESET_USED: 410,
+  KIOSK_RESET_CERT_INVALID: 409,
+  KIOSK_RESET_BOTH_LOCKED: 409,
+  KIOSK_RESET_FACE_MISMATCH: 403,
+  KIOSK_OUTSIDE_HOURS: 403,
 };
 
 describe('the status table', () => {

@@ -129,7 +129,7 @@ describe.runIf(RUN_E2E)('a risk hold as the clerk sees it, and the national admi
       await page.getByTestId('release-hold').click();
       await panel.waitFor({ state: 'detached' });
       expect(await page.getByTestId('verdict').innerText()).not.toContain(lang === 'ja' ? '保留されています' : 'security hold');
-      expect(await page.getByTestId('attempts').innerText()).toContain(lang === 'ja' ? 'セキュリティ上の保留の解除' : 'security hold released');
+      expect(await page.getByTestId('attempts').innerText()).toContain(lang === 'ja' ? '保留の解除' : 'hold released');
       await snap(page, lang, 'risk-12-diagnosis-released');
       expect(logs.errors).toEqual([]);
       expect((await suite.server.http.verify(card, 'auth', PINS.auth)).status).toBe(200);

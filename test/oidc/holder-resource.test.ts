@@ -57,6 +57,25 @@ describe.each(STORES)('holder resource behind access tokens (%s)', (store) => {
     expect((await me('/card', 'x'.repeat(43))).status).toBe(401);
   });
 
+  it("takes a client report with the holder's token for that card only, and shows the holder the mismatch (issue 11)", async () => {
+    const card = await server.http.newCard();
+    const other = await server.http.newCard();
+    const tokens = await tokensFor(portal, card, 'openid kagiya_card');
+    const post = (body: Record<string, unknown>, token: string) =>
+      fetch(`${server.issuer}/api/v1/client-reports`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const shown = { shownCode: 'PIN_LOCKED', app: 'MynaPocket', appVersion: '1.4.2', channel: 'smartphone' };
+    expect((await post(shown, tokens.access_token)).status).toBe(202);
+    expect((await post({ ...shown, cardId: card.cardId }, tokens.access_token)).status).toBe(202);
+    const elsewhere = await post({ ...shown, cardId: other.cardId }, tokens.access_token);
+    expect(elsewhere.status).toBe(400);
+    expect(((await elsewhere.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
+    expect((await post(shown, 'not-a-token-0123456789abcdef')).status).toBe(401);
+    const mine = (await (await me('/client-reports', tokens.access_token)).json()) as { tally: Record<string, number>; mismatch: { text: { ja: string; en: string } } | null };
+    expect(mine.tally.mismatch).toBe(2);
+    expect(mine.mismatch?.text.en).toContain("showed *locked* 2 times");
+    expect(mine.mismatch?.text.ja).toContain('2回「ロック」と表示しましたが');
+  });
+
   it('stops honouring tokens once the client is disabled', async () => {
     const card = await server.http.newCard();
     const c = await server.registerClient('portal-b', 'http://127.0.0.1:39203', ['openid', 'kagiya_card']);

@@ -84,6 +84,9 @@ export async function createTestSystem(
     keyAlgorithm?: 'ECDSA-P256' | 'RSA-2048';
     /** Kagiya's origin as named in certificates (AIA, CRLDP); a test serving on a real port passes its URL. */
     publicUrl?: string;
+    clientReportLimits?: { perCard: number; perSource: number; windowMs: number };
+    /** The kiosk reset's hours ('jst' unless a test with a real clock opens it with 'always'). */
+    kioskHours?: 'jst' | 'always';
   } = {},
 ): Promise<TestSystem & { databaseUrl: string | null }> {
   let database: DbConfig;
@@ -110,6 +113,8 @@ export async function createTestSystem(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.wrapPinHasher ? { wrapPinHasher: options.wrapPinHasher } : {}),
+    ...(options.clientReportLimits ? { clientReportLimits: options.clientReportLimits } : {}),
+    ...(options.kioskHours ? { kioskHours: options.kioskHours } : {}),
   });
   await seedReferenceData(system.deps, system.db);
   return {

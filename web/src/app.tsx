@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { request, setUnauthenticatedHandler } from './api/client';
 import type { Staff } from './api/types';
 import { Header } from './components/header';
@@ -12,8 +12,12 @@ import { ProcedureScreen } from './screens/procedure/procedure-screen';
 import { ProcedureStart } from './screens/procedure/procedure-start';
 import { SearchScreen } from './screens/search';
 import { RelyingServicesScreen } from './screens/relying-services';
+import { MassJobsScreen } from './screens/mass-jobs';
 import { RiskScreen } from './screens/risk';
 import { SignIn } from './screens/sign-in';
+// The chart library is loaded only by the screens that draw charts, not by every console page.
+const LockDashboardScreen = lazy(() => import('./screens/lock-dashboard').then((m) => ({ default: m.LockDashboardScreen })));
+const ClientAppRatesScreen = lazy(() => import('./screens/client-app-rates').then((m) => ({ default: m.ClientAppRatesScreen })));
 
 export function App() {
   const route = useRoute();
@@ -88,6 +92,20 @@ function Screen({ route, staff }: { route: Route; staff: Staff }) {
       return <ProcedureScreen procedureId={route.procedureId} />;
     case 'services':
       return <RelyingServicesScreen staff={staff} />;
+    case 'massJobs':
+      return <MassJobsScreen staff={staff} />;
+    case 'dashboard':
+      return (
+        <Suspense fallback={<Loading />}>
+          <LockDashboardScreen staff={staff} />
+        </Suspense>
+      );
+    case 'clientApps':
+      return (
+        <Suspense fallback={<Loading />}>
+          <ClientAppRatesScreen staff={staff} />
+        </Suspense>
+      );
     case 'risk':
       return <RiskScreen staff={staff} />;
     default:

@@ -30,6 +30,7 @@ export const VERDICT_TONE: Readonly<Record<VerdictCode, Tone>> = {
   CERT_EXPIRED: 'warning',
   RISK_HOLD: 'warning',
   TRIES_LOW: 'warning',
+  CLIENT_MISMATCH: 'info',
   CLIENT_SIDE: 'info',
   HEALTHY: 'ok',
 };

@@ -9,6 +9,7 @@ import './styles/tables.css';
 import './styles/diagnosis.css';
 import './styles/procedure.css';
 import './styles/pin-pad.css';
+import './styles/dashboard.css';
 import './styles/responsive.css';
 
 createRoot(document.getElementById('root')!).render(

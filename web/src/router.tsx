@@ -11,6 +11,9 @@ export type Route =
   | { name: 'procedure'; procedureId: string }
   | { name: 'pinpad'; token: string }
   | { name: 'services' }
+  | { name: 'massJobs' }
+  | { name: 'dashboard' }
+  | { name: 'clientApps' }
   | { name: 'risk' }
   | { name: 'not_found' };
 
@@ -23,6 +26,9 @@ export function parseRoute(pathname: string): Route {
   if (clean === '/' || clean === '/search') return { name: 'search' };
   if (clean === '/procedures') return { name: 'work' };
   if (clean === '/services') return { name: 'services' };
+  if (clean === '/mass-jobs') return { name: 'massJobs' };
+  if (clean === '/dashboard') return { name: 'dashboard' };
+  if (clean === '/client-apps') return { name: 'clientApps' };
   if (clean === '/risk') return { name: 'risk' };
   if ((m = new RegExp(`^/cards/${ID}$`).exec(clean))) return { name: 'diagnosis', cardId: m[1]! };
   if ((m = new RegExp(`^/cards/${ID}/reset$`).exec(clean))) return { name: 'start', cardId: m[1]! };
@@ -62,6 +68,9 @@ export const paths = {
   work: () => `${BASE}/procedures`,
   procedure: (id: string) => `${BASE}/procedures/${id}`,
   services: () => `${BASE}/services`,
+  massJobs: () => `${BASE}/mass-jobs`,
+  dashboard: () => `${BASE}/dashboard`,
+  clientApps: () => `${BASE}/client-apps`,
   risk: () => `${BASE}/risk`,
 };
 

@@ -32,6 +32,7 @@ export const CHANNEL_NAMES: Record<string, { ja: string; en: string }> = {
   clinic: { ja: '医療機関', en: 'Clinic or hospital' },
   'ic-reader': { ja: 'ICカードリーダー', en: 'Card reader' },
   other: { ja: 'その他', en: 'Other' },
+  portal: { ja: 'マイナポータル', en: 'Mynaportal' },
 };
 
 export const OPERATION_NAMES: Record<string, { ja: string; en: string }> = {
@@ -43,6 +44,7 @@ export const OPERATION_NAMES: Record<string, { ja: string; en: string }> = {
   pin_set: { ja: '新しい暗証番号の設定', en: 'New PIN set' },
   counter_reset: { ja: '窓口での暗証番号の再設定', en: 'PIN reset at the counter' },
   kiosk_reset: { ja: 'コンビニ等での暗証番号の再設定', en: 'PIN reset at a kiosk' },
+  kiosk_reset_reserved: { ja: '暗証番号の初期化の予約', en: 'PIN reset reserved' },
   issue: { ja: 'カードの交付', en: 'Card issued' },
   suspend: { ja: '一時停止', en: 'Suspended' },
   restore: { ja: '一時停止の解除', en: 'Suspension lifted' },

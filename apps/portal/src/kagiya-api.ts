@@ -1,9 +1,9 @@
-import type { HolderCard, HolderEvents, HolderPinChange, HolderPinChanged, KagiyaError, KagiyaErrorBody, ReportedLost } from '../../shared/kagiya-api-types.js';
+import type { CardReadiness, HolderClientReports, KioskResetReservation, KioskResetReservationRequest, HolderCard, HolderEvents, HolderPinChange, HolderPinChanged, KagiyaError, KagiyaErrorBody, ReportedLost } from '../../shared/kagiya-api-types.js';
 
 // Kagiya's holder resource (/api/v1/me), reached with the access token Kagiya issued to the portal for it.
 // Types are Kagiya's OpenAPI document's, generated (apps/shared/kagiya-api-types.ts); see docs/decisions.md.
 
-export type { CertStatus, HolderCard, SlotStatus } from '../../shared/kagiya-api-types.js';
+export type { CardReadiness, CertStatus, HolderCard, KioskResetReservation, SlotStatus } from '../../shared/kagiya-api-types.js';
 
 /** Kagiya's refusal, as its API states it: one code, details, and the message in both languages. */
 export type Refusal = KagiyaError;
@@ -20,12 +20,14 @@ const OUTAGE: Refusal = {
 };
 
 export function kagiyaApi(issuer: string) {
-  async function call<T>(method: string, path: string, token: string, body?: unknown): Promise<Answer<T>> {
+  /** `auth`: the access token of the login, or the card key for the card routes (no login needed). */
+  async function call<T>(method: string, path: string, auth: string | { cardKey: string }, body?: unknown): Promise<Answer<T>> {
     let res: Response;
+    const credential: Record<string, string> = typeof auth === 'string' ? { authorization: `Bearer ${auth}` } : { 'x-card-key': auth.cardKey, 'x-kagiya-service': 'portal' };
     try {
       res = await fetch(`${issuer}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: { ...credential, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(10_000),
       });
@@ -42,6 +44,10 @@ export function kagiyaApi(issuer: string) {
     changePin: (token: string, slot: string, body: HolderPinChange) =>
       call<HolderPinChanged>('POST', `/api/v1/me/pins/${encodeURIComponent(slot)}/change`, token, body),
     reportLost: (token: string) => call<ReportedLost>('POST', '/api/v1/me/report-lost', token),
+    clientReports: (token: string) => call<HolderClientReports>('GET', '/api/v1/me/client-reports', token),
+    health: (token: string, on: string | null) => call<CardReadiness>('GET', `/api/v1/me/card/health${on ? `?on=${encodeURIComponent(on)}` : ''}`, token),
+    reserveKioskReset: (card: { cardId: string; cardKey: string }, body: KioskResetReservationRequest) =>
+      call<KioskResetReservation>('POST', `/api/v1/cards/${encodeURIComponent(card.cardId)}/kiosk-reset/reservations`, { cardKey: card.cardKey }, body),
   };
 }
 

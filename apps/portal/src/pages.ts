@@ -16,7 +16,9 @@ import {
   type Lang,
 } from './i18n.js';
 import type { HolderCard, Refusal } from './kagiya-api.js';
+import type { HolderClientReports } from '../../shared/kagiya-api-types.js';
 import { page } from './layout.js';
+import { readinessSection } from './readiness-pages.js';
 
 const T = {
   ja: {
@@ -67,7 +69,7 @@ export type Flash = Readonly<{ kind: 'ok' | 'bad'; text: string; code?: string }
 
 const other = (lang: Lang): Lang => (lang === 'ja' ? 'en' : 'ja');
 
-function topBar(lang: Lang, loggedIn: boolean) {
+export function topBar(lang: Lang, loggedIn: boolean) {
   return html`<strong>${T[lang].title}</strong><span><a href="/?lang=${other(lang)}" data-testid="lang-switch">${T[lang].switch}</a>
 ${loggedIn ? html` <form method="post" action="/logout"><button type="submit" data-testid="logout">${T[lang].logout}</button></form>` : ''}</span>`;
 }
@@ -80,7 +82,8 @@ export function landingPage(lang: Lang, flash: Flash | null) {
     html`<section><h1>${T[lang].title}</h1>
 ${flash ? html`<div class="notice ${flash.kind}" data-testid="flash">${flash.text}</div>` : ''}
 <p>${T[lang].lead}</p>
-<form method="get" action="/login"><input type="hidden" name="lang" value="${lang}"><button class="primary" type="submit" data-testid="portal-login">${T[lang].login}</button></form></section>`,
+<form method="get" action="/login"><input type="hidden" name="lang" value="${lang}"><button class="primary" type="submit" data-testid="portal-login">${T[lang].login}</button></form>
+<p><a href="/kiosk-reset" data-testid="kiosk-reset-link">${lang === 'ja' ? '暗証番号を忘れた・ロックされた(もう一方の電子証明書の暗証番号が分かる場合): 初期化を予約する' : 'Forgot a PIN or it is locked (and you know the other certificate PIN)? Reserve a reset'}</a></p></section>`,
   );
 }
 
@@ -151,7 +154,7 @@ function eventRow(lang: Lang, e: CardEvent) {
 
 const HEAD = { ja: ['日時', '操作', '暗証番号', '結果', 'サービス', '経路', '端末'], en: ['When', 'What', 'PIN', 'Result', 'Service', 'Channel', 'Terminal'] };
 
-export function dashboardPage(input: { lang: Lang; card: HolderCard; events: readonly CardEvent[]; issuer: string; flash: Flash | null; now: Date }) {
+export function dashboardPage(input: { lang: Lang; card: HolderCard; events: readonly CardEvent[]; clientReports?: HolderClientReports | null; issuer: string; flash: Flash | null; now: Date }) {
   const { lang, card, events, issuer, now } = input;
   const t = T[lang];
   const guidance = `${issuer}${card.guidanceUrl}${lang === 'en' ? '?lang=en' : ''}`;
@@ -163,6 +166,7 @@ export function dashboardPage(input: { lang: Lang; card: HolderCard; events: rea
     t.title,
     topBar(lang, true),
     html`${input.flash ? html`<div class="notice ${input.flash.kind}" data-testid="flash" data-code="${input.flash.code ?? ''}">${input.flash.text}</div>` : ''}
+${readinessSection(lang, '')}
 <section><h2>${t.card}</h2><p data-testid="card-state" data-state="${card.status}">${name(CARD_STATES, card.status, lang)} — ${t.cardExpires}: ${day(card.expiresAt, lang)}</p>${holdNotice(lang, card)}</section>
 <section><h2>${t.pins}</h2>${slots.map((s) => slotBlock(lang, card, s, guidance))}</section>
 <section><h2>${t.certs}</h2>${certBlock(lang, card, 'auth', now, guidance)}${certBlock(lang, card, 'sign', now, guidance)}</section>
@@ -172,6 +176,7 @@ ${failureLists.length === 0 ? html`<p data-testid="no-failures">${t.noFailures}<
 <h3>${t.bySource}</h3>
 <table><tr><th>${HEAD[lang][4]}</th><th>${HEAD[lang][5]}</th><th>${lang === 'ja' ? '入力' : 'Entries'}</th><th>${lang === 'ja' ? '失敗' : 'Failures'}</th></tr>
 ${attemptsBySource(events).map((r) => html`<tr data-testid="source"><td>${name(SERVICE_NAMES, r.service, lang, lang === 'ja' ? '記録なし' : 'not recorded')}</td><td>${name(CHANNEL_NAMES, r.channel, lang, lang === 'ja' ? '記録なし' : 'not recorded')}</td><td>${r.attempts}</td><td>${r.failures}</td></tr>`)}</table>
+${clientReportsBlock(lang, input.clientReports ?? null)}
 <h3>${t.history}</h3>
 <table data-testid="history"><tr>${HEAD[lang].map((h) => html`<th>${h}</th>`)}</tr>${events.map((e) => eventRow(lang, e))}</table></section>
 <section><h2>${t.change}</h2>
@@ -187,13 +192,26 @@ ${lastTrySlots.length > 0 ? html`<fieldset class="last-try" data-testid="last-tr
 <p>${lang === 'ja' ? 'この暗証番号の変更では、現在の暗証番号を間違えるとロックされ、窓口での再設定が必要になります。自信がない場合は変更せず、窓口で再設定してください。' : 'Changing this PIN: if the current PIN is wrong, it locks and must be reset at the counter. If you are not sure of it, have it reset at the counter instead.'}</p>
 <label><input type="checkbox" name="confirmLastTry" value="yes" data-testid="last-try-confirm"> ${lang === 'ja' ? '残り1回であることを確認し、この入力で照合します' : 'I understand this is the last try; check this entry'}</label></fieldset>` : ''}
 <button class="primary" type="submit" data-testid="pin-change">${lang === 'ja' ? '変更する' : 'Change'}</button></form>
-<p class="muted">${lang === 'ja' ? 'ロックされた暗証番号は変更できません。窓口での再設定が必要です。' : 'A locked PIN cannot be changed online; it must be reset at the counter.'}</p></section>
+<p class="muted">${lang === 'ja' ? 'ロックされた暗証番号は変更できません。窓口での再設定が必要です。' : 'A locked PIN cannot be changed online; it must be reset at the counter.'}</p>
+<p><a href="/kiosk-reset" data-testid="kiosk-reset-link">${lang === 'ja' ? '署名用・利用者証明用の暗証番号は、もう一方が分かればコンビニ等の端末で初期化できます(予約する)' : 'Reset the signing or authentication PIN at a kiosk if you know the other one (reserve)'}</a></p></section>
 <section><h2>${t.lost}</h2>
 ${card.status === 'active' ? html`<p>${lang === 'ja' ? 'カードをなくした場合、すぐに一時停止できます。一時停止中はカードも電子証明書も使えません。見つかったら窓口で解除できます。' : 'If you lost the card, suspend it now. While suspended, neither the card nor its certificates can be used. If you find it, the counter lifts the suspension.'}</p>
 <form method="post" action="/report-lost"><label><input type="checkbox" name="confirm" value="yes" required> ${lang === 'ja' ? 'カードを紛失したので一時停止します' : 'I lost my card: suspend it'}</label>
 <button class="primary danger" type="submit" data-testid="report-lost">${lang === 'ja' ? '一時停止する' : 'Suspend'}</button></form>` : html`<p>${name(CARD_STATES, card.status, lang)}</p>`}</section>
 <section><h2>${t.guidance}</h2><p><a href="${guidance}" data-testid="guidance">${lang === 'ja' ? `${card.municipality.nameJa}：暗証番号の再設定・電子証明書の更新の案内` : `${card.municipality.nameEn}: resetting PINs and renewing certificates`}</a></p></section>`,
   );
+}
+
+/** What apps reported they showed the holder, and where that disagrees with the card's record (issue 11). */
+function clientReportsBlock(lang: Lang, r: HolderClientReports | null) {
+  if (!r || r.reports.length === 0) return '';
+  const ja = lang === 'ja';
+  const counts = ja
+    ? `アプリからの報告 ${r.reports.length}件（記録と一致 ${r.tally.agrees}件、不一致 ${r.tally.mismatch}件、こちら側の障害 ${r.tally.outage}件）`
+    : `${r.reports.length} reports from apps (${r.tally.agrees} match the record, ${r.tally.mismatch} contradict it, ${r.tally.outage} our outage)`;
+  return html`<h3>${ja ? 'アプリが表示した内容とカードの記録' : "What apps showed, beside the card's record"}</h3>
+${r.mismatch ? html`<div class="notice" data-testid="client-mismatch">${r.mismatch.text[lang]}</div>` : ''}
+<p data-testid="client-report-counts">${counts}</p>`;
 }
 
 export function problemPage(lang: Lang, text: string, status: string) {

@@ -7,8 +7,11 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Lang } from './i18n.js';
 import type { CardFile } from '../../shared/kagiya-api-types.js';
 import { kagiyaApi } from './kagiya-api.js';
-import { dashboardPage, landingPage, problemPage, refusalText, WORDS, type Flash } from './pages.js';
+import { dashboardPage, landingPage, problemPage, refusalText, topBar, WORDS, type Flash } from './pages.js';
+import { kioskResetPage, readinessPage } from './readiness-pages.js';
 import { relyingParty, type Pending } from './relying-party.js';
+import { createRefusalReporter } from '../../shared/client-report.js';
+import type { Refusal as KagiyaRefusal } from './kagiya-api.js';
 
 // The resident portal (issue #9 item 4): a separate small server, an OIDC client of Kagiya. It holds no card data of
 // its own; each page reads the holder's card from Kagiya with the access token of the login.
@@ -43,6 +46,12 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
   const now = options.now ?? (() => new Date());
   const app = new Hono();
   const HEADERS = headers(options.issuer);
+  // What the portal showed the holder is reported to Kagiya with the holder's access token (issue 11).
+  const reporter = createRefusalReporter({ kagiyaUrl: options.issuer, app: 'kagiya-portal', appVersion: '0.1.0', channel: 'pc', service: options.clientId });
+  const shown = (token: string | undefined, r: KagiyaRefusal) => {
+    const { code, message: _m, messages: _ms, ...details } = r;
+    if (token) void reporter.report({ code, details }, { kind: 'bearer', token });
+  };
 
   function session(c: Context): Session {
     const t = Date.now();
@@ -78,16 +87,19 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
       delete s.login;
       return show(c, landingPage(s.lang, { kind: 'bad', text: WORDS[s.lang].expiredSession }));
     }
-    const [card, events] = await Promise.all([kagiya.card(s.login.accessToken), kagiya.events(s.login.accessToken)]);
+    const [card, events, reports] = await Promise.all([kagiya.card(s.login.accessToken), kagiya.events(s.login.accessToken), kagiya.clientReports(s.login.accessToken)]);
     if (!card.ok || !events.ok) {
       const refusal = !card.ok ? card : events.ok ? null : events;
       if (refusal && refusal.status === 401) {
         delete s.login;
         return show(c, landingPage(s.lang, { kind: 'bad', text: WORDS[s.lang].expiredSession }));
       }
+      if (refusal) shown(s.login.accessToken, refusal.refusal);
       return show(c, problemPage(s.lang, refusal ? refusalText(s.lang, refusal.refusal) : '', refusal?.refusal.code ?? ''), refusal?.status ?? 503);
     }
-    return show(c, dashboardPage({ lang: s.lang, card: card.value, events: events.value.events, issuer: options.issuer, flash: takeFlash(s), now: now() }));
+    // The client reports are a view beside the record: without them the page still shows everything else.
+    const clientReports = reports.ok ? reports.value : null;
+    return show(c, dashboardPage({ lang: s.lang, card: card.value, events: events.value.events, clientReports, issuer: options.issuer, flash: takeFlash(s), now: now() }));
   });
 
   app.get('/login', async (c) => {
@@ -154,6 +166,7 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
       // The last-try guard (issue #11): the box is never ticked in advance; only the person's tick is sent.
       const confirmLastTry = field('confirmLastTry') === 'yes';
       const r = await kagiya.changePin(s.login.accessToken, field('slot'), { cardKey, currentPin: field('currentPin'), newPin: field('newPin'), ...(confirmLastTry ? { confirmLastTry } : {}) });
+      if (!r.ok) shown(s.login.accessToken, r.refusal);
       s.flash = r.ok
         ? { kind: 'ok', text: ja ? '暗証番号を変更しました。' : 'The PIN has been changed.', code: 'OK' }
         : { kind: 'bad', text: refusalText(s.lang, r.refusal), code: r.refusal.code };
@@ -171,6 +184,56 @@ export function createPortalApp(options: PortalOptions & { baseUrl: () => string
       ? { kind: 'ok', text: s.lang === 'ja' ? 'カードを一時停止しました。見つかった場合は、お住まいの市区町村の窓口で解除を申請してください。' : 'The card is suspended. If you find it, ask your municipal counter to lift the suspension.', code: 'SUSPENDED' }
       : { kind: 'bad', text: refusalText(s.lang, r.refusal), code: r.refusal.code };
     return c.redirect('/', 303);
+  });
+
+  // The readiness check (issue 11 item 2): one button on the dashboard, an optional date. Reads only.
+  app.get('/readiness', async (c) => {
+    const s = session(c);
+    if (!s.login) return c.redirect('/', 303);
+    const on = c.req.query('on');
+    const r = await kagiya.health(s.login.accessToken, on && /^\d{4}-\d{2}-\d{2}$/.test(on) ? on : null);
+    if (!r.ok) {
+      if (r.status === 401) {
+        delete s.login;
+        return show(c, landingPage(s.lang, { kind: 'bad', text: WORDS[s.lang].expiredSession }));
+      }
+      s.flash = { kind: 'bad', text: refusalText(s.lang, r.refusal), code: r.refusal.code };
+      return c.redirect('/', 303);
+    }
+    return show(c, readinessPage(s.lang, topBar(s.lang, true), r.value, options.issuer));
+  });
+
+  // The kiosk reset reservation (DOMAIN.md §4): with the card file, the other certificate PIN and the face match.
+  // No login needed: a holder whose auth PIN is locked cannot log in.
+  app.get('/kiosk-reset', (c) => {
+    const s = session(c);
+    const asked = c.req.query('lang');
+    if (asked === 'ja' || asked === 'en') s.lang = asked;
+    return show(c, kioskResetPage(s.lang, topBar(s.lang, !!s.login), takeFlash(s), null));
+  });
+
+  app.post('/kiosk-reset', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('too large', 413) }), async (c) => {
+    const s = session(c);
+    const form = await c.req.parseBody();
+    const field = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : '');
+    const ja = s.lang === 'ja';
+    let card: CardFile | null = null;
+    try {
+      const parsed = JSON.parse(field('cardJson')) as Partial<CardFile>;
+      if (typeof parsed.cardId === 'string' && typeof parsed.cardKey === 'string') card = { cardId: parsed.cardId, cardKey: parsed.cardKey };
+    } catch {
+      card = null;
+    }
+    const slot = field('slot');
+    const faceMatch = field('faceMatch');
+    if (!card || (slot !== 'sign' && slot !== 'auth') || (faceMatch !== 'matched' && faceMatch !== 'not_matched')) {
+      const flash = { kind: 'bad' as const, text: ja ? 'カードファイルまたは入力内容を読み取れませんでした。暗証番号は照合していません（残り回数は減っていません）。' : 'The card file or the form could not be read. No PIN was checked (no try used).', code: 'CARD_FILE' };
+      return show(c, kioskResetPage(s.lang, topBar(s.lang, !!s.login), flash, null), 400);
+    }
+    const confirmLastTry = field('confirmLastTry') === 'yes';
+    const r = await kagiya.reserveKioskReset(card, { slot, otherPin: field('otherPin'), faceMatch, ...(confirmLastTry ? { confirmLastTry } : {}) });
+    if (!r.ok) return show(c, kioskResetPage(s.lang, topBar(s.lang, !!s.login), { kind: 'bad', text: refusalText(s.lang, r.refusal), code: r.refusal.code }, null), r.status);
+    return show(c, kioskResetPage(s.lang, topBar(s.lang, !!s.login), null, r.value));
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));

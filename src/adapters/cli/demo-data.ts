@@ -17,6 +17,7 @@ import { completeMyNumber } from '../../domain/my-number.js';
 import type { PinSlot } from '../../domain/pin-slot.js';
 import type { Db } from '../db/create-db.js';
 import type { createTokenStore } from '../db/token-store.js';
+import { seedDemoIncidents } from './demo-incidents.js';
 
 export const DEMO_MUNICIPALITIES = [
   { code: '111007', nameJa: 'さいたま市', nameEn: 'Saitama City', prefectureJa: '埼玉県' },
@@ -137,9 +138,16 @@ function cases(now: Date): Case[] {
       myNumber11: '78901234567',
     },
     {
+      story: 'アプリが何度も「ロック」と表示したが、カードは一度もロックされていない（シードの話）',
+      storyEn: 'an app showed "locked" again and again since 2026-02-01; the card was never locked (the seed story)',
+      resident: { municipalityCode: '111007', name: '小林 誠', nameKana: 'コバヤシ マコト', birthDate: '1978-09-30', sex: 'male', address: '埼玉県さいたま市南区別所7丁目20番1号' },
+      myNumber11: '91234567890',
+      issuedDaysAgo: 400,
+    },
+    {
       story: 'セキュリティ上の保留中（3か所の接続元から暗証番号の誤り。ロックではありません）',
       storyEn: 'on a risk hold: wrong PINs from 3 different network sources (not a lock)',
-      resident: { municipalityCode: '111007', name: '小林 直樹', nameKana: 'コバヤシ ナオキ', birthDate: '1978-09-30', sex: 'male', address: '埼玉県さいたま市南区別所7丁目20番1号' },
+      resident: { municipalityCode: '111007', name: '木村 直樹', nameKana: 'キムラ ナオキ', birthDate: '1979-06-18', sex: 'male', address: '埼玉県さいたま市浦和区高砂3丁目15番1号' },
       myNumber11: '90123456789',
       // One wrong entry on each of three slots, each from another address: the card rule (domain/risk.ts) holds it.
       after: async (deps, card) => {
@@ -290,10 +298,15 @@ export async function seedDemoData(
     const at = demoIssuedAt(c, now);
     const resident = await createResident({ ...deps, clock: () => at }, demoActor, { ...c.resident, myNumber: completeMyNumber(c.myNumber11) });
     if (!resident.ok) throw new Error(`demo resident: ${resident.code}`);
+    // Notifications go to this address (shown in the development mailbox; example.jp is reserved, nothing leaves).
+    await db.updateTable('residents').set({ contact_email: `demo-resident-${cards.length + 1}@example.jp` }).where('id', '=', resident.value.id).execute();
     cards.push(await issueDemoCard(deps, c, resident.value.id, now, dirname(manifestFile)));
   }
   // The clinic story's failure rate is flagged now rather than at the first interval (README "Risk holds").
   await evaluateServiceFlags(deps);
+  // About 60 days of incidents for the lock dashboard, and the seed story's client reports (issue 11).
+  const story = cards.find((c) => c.storyEn.includes('the seed story'));
+  await seedDemoIncidents(deps, db, now, story?.cardId ?? null, DEMO_MUNICIPALITIES.map((m) => m.code));
   const clerk = await tokens.create({ id: deps.secrets.newId(), label: 'さいたま市 窓口 (demo clerk)', role: 'clerk', municipalityCode: '111007', now });
   const staff = await seedDemoStaff(deps);
   const relyingParties = await seedRelyingParties(deps, tokens, now);

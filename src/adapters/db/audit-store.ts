@@ -112,3 +112,33 @@ export function createAuditStore(db: Executor): AuditStore {
     },
   };
 }
+
+/**
+ * Appends many entries in order, inside the caller's transaction, as one chain segment: the lock and the last hash
+ * are taken once and the rows inserted in chunks (the mass jobs and the notifier write one entry per card).
+ */
+export async function appendAuditEntries(db: Executor, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await sql`select pg_advisory_xact_lock(7202611)`.execute(db);
+  const last = await db.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  let prev: Buffer = last ? Buffer.from(last.hash) : GENESIS;
+  const rows = entries.map((entry) => {
+    const hash = chainHash(prev, entry);
+    const row = {
+      occurred_at: entry.occurredAt,
+      actor_id: entry.actorId,
+      actor_role: entry.actorRole,
+      municipality_code: entry.municipalityCode,
+      action: entry.action,
+      target_type: entry.targetType,
+      target_id: entry.targetId,
+      reason: entry.reason,
+      detail: entry.detail === undefined || entry.detail === null ? null : JSON.stringify(entry.detail),
+      prev_hash: prev,
+      hash,
+    };
+    prev = hash;
+    return row;
+  });
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_log').values(rows.slice(i, i + 500)).execute();
+}

@@ -75,6 +75,12 @@ export type DbOptions = Readonly<{
 /** How long a request waits for a connection before it is told the service is unavailable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+const PGLITE = new WeakMap<Db, import('@electric-sql/pglite').PGlite>();
+/** The embedded database behind `db`, or null on PostgreSQL (the job queue needs its multi-statement exec). */
+export function pgliteOf(db: Db): import('@electric-sql/pglite').PGlite | null {
+  return PGLITE.get(db) ?? null;
+}
+
 export type HotQuery = <R>(text: string, values: unknown[]) => Promise<R[]>;
 const HOT = new WeakMap<Db, HotQuery>();
 
@@ -118,5 +124,7 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
     parsers: { 1082: (value: string) => value },
     ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
   });
-  return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  PGLITE.set(db, pglite);
+  return db;
 }

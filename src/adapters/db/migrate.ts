@@ -6,7 +6,12 @@ import * as m0006 from './migrations/0006-certificate-status.js';
 import * as m0010 from './migrations/0010-card-event-chain.js';
 import * as m0007 from './migrations/0007-oidc.js';
 import * as m0009 from './migrations/0009-reader-sessions.js';
+import * as m0013 from './migrations/0013-notifications.js';
+import * as m0014 from './migrations/0014-mass-jobs.js';
+import * as m0011 from './migrations/0011-client-reports.js';
+import * as m0012 from './migrations/0012-lock-incident-index.js';
 import * as m0019 from './migrations/0019-chain-update-first.js';
+import * as m0015 from './migrations/0015-kiosk-reset.js';
 import * as m0017 from './migrations/0017-risk.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
@@ -18,7 +23,12 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-card-event-chain': m0010,
   '0007-oidc': m0007,
   '0009-reader-sessions': m0009,
+  '0013-notifications': m0013,
+  '0014-mass-jobs': m0014,
+  '0011-client-reports': m0011,
+  '0012-lock-incident-index': m0012,
   '0019-chain-update-first': m0019,
+  '0015-kiosk-reset': m0015,
   '0017-risk': m0017,
 };
 

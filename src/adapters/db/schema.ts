@@ -28,6 +28,8 @@ export interface ResidentTable {
   my_number_masked: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Where the holder's notifications go (migration 0013); null: none. */
+  contact_email: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CardTable {
@@ -266,6 +268,79 @@ export interface RiskServiceFlagTable {
   dismissed_by: string | null;
 }
 
+export interface NotificationCursorTable {
+  name: string;
+  last_event_id: number;
+}
+
+export interface NotificationTable {
+  id: string;
+  card_id: string;
+  resident_id: string;
+  kind: string;
+  dedupe_key: string;
+  event_id: number | null;
+  subject: string;
+  body: string;
+  status: 'queued' | 'sent' | 'failed' | 'no_address';
+  recipient: string | null;
+  transport: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface MassJobTable {
+  id: string;
+  operation: 'suspend' | 'restore';
+  reason: string;
+  scope: Json;
+  state: 'queued' | 'running' | 'done';
+  total: number;
+  processed: Generated<number>;
+  changed: Generated<number>;
+  cursor: string | null;
+  runs: Generated<number>;
+  created_by: string;
+  created_by_label: string;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface ClientReportTable {
+  id: Generated<number>;
+  card_id: string | null;
+  received_at: Timestamp;
+  shown_code: string;
+  app: string;
+  app_version: string;
+  channel: string | null;
+  service: string | null;
+  terminal: string | null;
+  slot: string | null;
+  client_cause: string | null;
+  source_kind: 'card_key' | 'holder_token' | 'relying_party';
+  source_id: string;
+  detail: ColumnType<unknown, string | null, string | null> | null;
+}
+
+export interface KioskResetReservationTable {
+  id: string;
+  card_id: string;
+  slot: string;
+  verified_slot: string;
+  face_match: string;
+  service: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  used_terminal: string | null;
+  replaced_at: Timestamp | null;
+}
+
 export interface Database {
   municipalities: MunicipalityTable;
   residents: ResidentTable;
@@ -288,4 +363,9 @@ export interface Database {
   risk_source_blocks: RiskSourceBlockTable;
   card_risk_holds: CardRiskHoldTable;
   risk_service_flags: RiskServiceFlagTable;
+  notification_cursors: NotificationCursorTable;
+  notifications: NotificationTable;
+  mass_jobs: MassJobTable;
+  client_reports: ClientReportTable;
+  kiosk_reset_reservations: KioskResetReservationTable;
 }

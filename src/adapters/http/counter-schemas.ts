@@ -118,6 +118,33 @@ const Attempt = z
   })
   .openapi('Attempt');
 
+/** What clients reported showing, beside the record (issue 11). */
+export const ClientReportSchema = z
+  .object({
+    id: z.number().int(),
+    receivedAt: Iso,
+    shownCode: z.string(),
+    app: z.string(),
+    appVersion: z.string(),
+    channel: z.string().nullable(),
+    service: z.string().nullable(),
+    terminal: z.string().nullable(),
+    slot: Slot.nullable(),
+    clientCause: z.string().nullable(),
+    class: z.enum(['agrees', 'mismatch', 'outage', 'unverifiable']),
+  })
+  .openapi('ClientReport');
+
+export const ClientReportsSummarySchema = z
+  .object({
+    tally: z.object({ agrees: z.number().int(), mismatch: z.number().int(), outage: z.number().int(), unverifiable: z.number().int() }),
+    mismatch: z
+      .object({ app: z.string(), appVersion: z.string(), shownCode: z.string(), count: z.number().int(), others: z.number().int(), since: Iso, explanation: z.string(), text: BilingualSchema })
+      .nullable(),
+    reports: z.array(ClientReportSchema),
+  })
+  .openapi('ClientReportsSummary');
+
 export const DiagnosisSchema = z
   .object({
     verdict: z.object({ code: z.enum(VERDICT_CODES), text: BilingualSchema }),
@@ -137,6 +164,7 @@ export const DiagnosisSchema = z
     pins: z.object({ auth: SlotView.nullable(), sign: SlotView.nullable(), assist: SlotView.nullable(), juki: SlotView.nullable() }),
     certificates: z.object({ auth: CertificateView, sign: CertificateView }),
     attempts: z.array(Attempt),
+    clientReports: ClientReportsSummarySchema,
     resident: ResidentSchema,
     riskHold: z
       .object({ id: z.string(), heldAt: Iso.nullable(), rule: z.string(), figures: z.record(z.string(), z.unknown()), explanation: BilingualSchema })

@@ -1,4 +1,7 @@
 import type { CardDiagnosis } from '../../app/diagnose-card.js';
+import type { CardClientReports } from '../../app/client-report-views.js';
+import { classifyReport } from '../../domain/client-report.js';
+import type { CardEvent } from '../../app/ports.js';
 import { riskRuleText } from '../../domain/risk-text.js';
 import type { InquiryLetter, ProcedureRecord } from '../../app/counter-ports.js';
 import type { Resident } from '../../app/ports.js';
@@ -73,9 +76,20 @@ export function diagnosisView(d: CardDiagnosis) {
     pins: { auth: slot(status.pins.auth), sign: slot(status.pins.sign), assist: slot(status.pins.assist), juki: slot(status.pins.juki) },
     certificates: { auth: cert(status.certificates.auth), sign: cert(status.certificates.sign) },
     attempts: d.attempts.map((a) => ({ ...a, occurredAt: iso(a.occurredAt) })),
+    clientReports: clientReportsView(d.clientReports, d.history),
     resident: residentView(d.resident),
     riskHold: d.riskHold
       ? { id: d.riskHold.id, heldAt: iso(d.riskHold.heldAt), rule: d.riskHold.rule, figures: d.riskHold.figures, explanation: riskRuleText(d.riskHold.rule, d.riskHold.figures) }
       : null,
+  };
+}
+
+/** A card's client reports, each with its class against the card's history, and the mismatch sentence. */
+export function clientReportsView(r: CardClientReports, history: readonly CardEvent[]) {
+  const m = r.summary.mismatch;
+  return {
+    tally: r.summary.tally,
+    mismatch: m ? { ...m, since: m.since.toISOString() } : null,
+    reports: r.reports.map((x) => ({ ...x, receivedAt: x.receivedAt.toISOString(), class: classifyReport(x, history) })),
   };
 }

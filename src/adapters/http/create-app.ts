@@ -22,6 +22,12 @@ import { registerInteractionRoutes } from '../oidc/interaction-routes.js';
 import type { OidcSystem } from '../oidc/oidc-system.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerReaderRoutes } from './routes/reader-routes.js';
+import { registerMassJobRoutes } from './routes/mass-job-routes.js';
+import { registerMeContactRoutes } from './routes/me-contact-routes.js';
+import { registerMailboxPage } from './mailbox-page.js';
+import { registerClientReportRoutes } from './routes/client-report-routes.js';
+import { registerReadinessRoutes } from './routes/readiness-routes.js';
+import { registerKioskResetRoutes } from './routes/kiosk-reset-routes.js';
 import { registerRiskRoutes } from './routes/risk-routes.js';
 
 export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
@@ -52,10 +58,15 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   registerPkiRoutes(app, deps.certificateStatusServices);
   registerRelyingServiceRoutes(app, oidc);
   registerMeRoutes(app, oidc);
+  registerMeContactRoutes(app, oidc);
+  registerReadinessRoutes(app, oidc);
+  registerKioskResetRoutes(app);
   registerResidentRecordRoutes(app, oidc);
   registerInteractionRoutes(app, oidc);
   registerHealthRoutes(app);
   registerReaderRoutes(app);
+  registerMassJobRoutes(app);
+  registerClientReportRoutes(app, oidc);
   registerRiskRoutes(app);
 
   app.doc31('/api/openapi.json', {
@@ -68,6 +79,7 @@ export function createApp(deps: HttpDeps, logger: Logger, oidc: OidcSystem) {
   });
 
   registerCounterConsole(app);
+  registerMailboxPage(app);
 
   app.get('/', async (c) => (wantsHtml(c) ? landingPage(c, await deps.listMunicipalities()) : c.json({ name: 'Kagiya', console: '/counter/', openapi: '/api/openapi.json', guidance: '/guidance/{code}', readyz: '/readyz' })));
   app.notFound((c) => (wantsHtml(c) ? errorPage(c, 'NOT_FOUND') : errorJson(c, 'NOT_FOUND')));

@@ -4,11 +4,15 @@ import type { Outcome } from '../../app/outcome.js';
 import type { EventContext } from '../../app/ports.js';
 import type { CounterDeps } from '../../app/counter-ports.js';
 import type { ReaderDeps } from '../../app/reader/reader-ports.js';
+import type { KioskResetDeps, ReadinessDeps } from '../../app/kiosk-reset-ports.js';
 import type { Actor } from '../../domain/actor.js';
 import type { ApiTokenIssuer } from '../../app/create-api-token.js';
 import { getCookie } from 'hono/cookie';
 import type { CertificateStatusServices } from './routes/pki-routes.js';
 import { errorBody, HTTP_STATUS, pickLang } from './error-response.js';
+import type { MassJobStore } from '../../app/mass-card-status.js';
+import type { NotificationStore } from '../db/notification-store.js';
+import type { ContactEmailStore } from '../db/contact-email-store.js';
 import { clientAddress, DEFAULT_TRUSTED_PROXIES } from './client-address.js';
 
 export type HttpDeps = CounterDeps &
@@ -25,7 +29,16 @@ export type HttpDeps = CounterDeps &
     readiness(): Promise<Readiness>;
     /** Front ends whose X-Forwarded-For is believed (client-address.ts). */
     trustedProxies: readonly string[];
-  }>;
+    /** Mass suspension and restore jobs (issue 13 item 3). */
+    massJobs: MassJobStore;
+    wakeMassJobs(jobId: string): Promise<void>;
+    /** The development mailbox (/dev/mailbox); null in any configuration that is not demo data without SMTP. */
+    mailbox: NotificationStore | null;
+    /** The holder's notification address (/api/v1/me/contact-email). */
+    contactEmails: ContactEmailStore;
+  }> &
+  Pick<ReadinessDeps, 'openProcedures'> &
+  Pick<KioskResetDeps, 'kioskHours'>;
 
 export type Readiness = Readonly<{ database: 'up' | 'read-only' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' }>;
 

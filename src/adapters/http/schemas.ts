@@ -27,6 +27,19 @@ export const CardKeyHeader = z.object({
   'x-card-key': z.string().optional().openapi({ description: 'The card key from the card file (proof of holding the card)' }),
 });
 
+/**
+ * The same header, documented only: a route that states it in `parameters` instead of `request.headers` gets no
+ * header validator (which copies every request header into an object and parses it with zod on each request, for
+ * a value `cardAccess` checks anyway). The PIN and status routes are the hot path (issue #8).
+ */
+export const CARD_KEY_PARAMETER = {
+  name: 'x-card-key',
+  in: 'header',
+  required: false,
+  description: 'The card key from the card file (proof of holding the card)',
+  schema: { type: 'string' },
+} as const;
+
 const SlotStatus = z.object({
   remaining: z.number().int(),
   max: z.number().int(),

@@ -35,7 +35,8 @@ async function freePort(): Promise<number> {
 export async function startApps(store: StoreKind, options: { keyAlgorithm?: 'ECDSA-P256' | 'RSA-2048' } = {}) {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const system = await createTestSystem(store, { publicUrl: issuer, ...(options.keyAlgorithm ? { keyAlgorithm: options.keyAlgorithm } : {}) });
+  // Kagiya keeps real time here, so its own kiosk-reset hours are opened; the kiosk's hours are tested through its clock.
+  const system = await createTestSystem(store, { publicUrl: issuer, kioskHours: 'always', ...(options.keyAlgorithm ? { keyAlgorithm: options.keyAlgorithm } : {}) });
   const server = await startServer(system, { port, host: '127.0.0.1', publicUrl: issuer });
   const register = async (clientId: string, base: string, scopes: string[]) => {
     // The person-facing names `npm start` registers (contracts: e-Tax, コンビニ交付).

@@ -88,6 +88,7 @@ export function sample(doc: any, schema: Schema | undefined, name: string, fixtu
   if (s.format === 'uuid') return fixtures.uuid ?? '00000000-0000-4000-8000-000000000000';
   if (s.format === 'date') return '1980-05-14';
   if (s.format === 'date-time') return '2026-03-03T01:00:00.000Z';
+  if (s.format === 'email') return 'reliability@example.jp';
   if (s.pattern === '^\\d{6}$') return fixtures.municipalityCode ?? '111007';
   const min = s.minLength ?? 1;
   return 'reliability'.padEnd(min, 'x').slice(0, s.maxLength ?? 64);

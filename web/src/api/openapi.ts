@@ -2,6 +2,261 @@
 // change the route schemas (src/adapters/http) and run it again; CI (`npm run check:api`) fails when this is stale.
 /* eslint-disable */
 export interface paths {
+    readonly "/api/v1/admin/client-reports/mismatch-rates": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Mismatch rate per app and version, nationwide (national admin only) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    readonly days?: number;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Rates */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ClientMismatchRates"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/mass-jobs": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The newest mass jobs with their progress (national admin only) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Jobs, newest first */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly jobs: readonly components["schemas"]["MassJob"][];
+                        };
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        /** Suspend or restore every card in a scope, as a resumable job (national admin only) */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["NewMassJob"];
+                };
+            };
+            readonly responses: {
+                /** @description The job, queued */
+                readonly 201: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["MassJob"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/mass-jobs/{jobId}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** One mass job's progress (national admin only) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly jobId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description The job */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["MassJob"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/api-tokens": {
         readonly parameters: {
             readonly query?: never;
@@ -721,6 +976,351 @@ export interface paths {
         };
         readonly put?: never;
         readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/cards/{cardId}/health": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Is the card ready for e-Tax filing, the kiosk and the portal (now or on a date)? Spends no try */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    /** @description judge the card as of 00:00 JST of this date (today or later); default: now */
+                    readonly on?: string;
+                };
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Readiness */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["CardReadiness"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/cards/{cardId}/kiosk-reset": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** At the kiosk: the card's open reservation (which PIN, until when); spends no try */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Open reservation */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["KioskResetOpen"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 410: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        /**
+         * At the kiosk: set the new PIN of the reserved slot; the counter is restored with it in one step
+         * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, ic-reader, other), X-Kagiya-Service, X-Kagiya-Terminal. The channel is recorded as kiosk.
+         */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["KioskResetRequest"];
+                };
+            };
+            readonly responses: {
+                /** @description New PIN set */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["KioskResetDone"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 410: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/cards/{cardId}/kiosk-reset/reservations": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Reserve a kiosk reset of the sign or auth PIN: the card, the other certificate PIN (a real entry) and a face match
+         * @description No login is needed (a locked auth PIN cannot log in): the card key, the other PIN and the face match are the proof. Optional headers X-Kagiya-Service and X-Kagiya-Terminal are recorded; the channel is recorded as portal (X-Kagiya-Channel must not be sent).
+         */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: {
+                    /** @description The card key from the card file (proof of holding the card) */
+                    readonly "x-card-key"?: string;
+                };
+                readonly path: {
+                    readonly cardId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["KioskResetReservationRequest"];
+                };
+            };
+            readonly responses: {
+                /** @description Reserved for 24 hours */
+                readonly 201: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["KioskResetReservation"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 410: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 423: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 428: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -1679,6 +2279,103 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/client-reports": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Report what the client showed a person when it refused them (changes no counter)
+         * @description Authenticate with X-Card-Key and the cardId in the body, or `Authorization: Bearer` with a relying-party token or a holder access token for /api/v1/me. Limited per card and per source: over the limit 429 CLIENT_REPORT_RATE_LIMITED.
+         */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["ClientReportRequest"];
+                };
+            };
+            readonly responses: {
+                /** @description Stored */
+                readonly 202: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ClientReportReceived"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 413: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 429: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/counter/cards/{cardId}/diagnosis": {
         readonly parameters: {
             readonly query?: never;
@@ -1859,6 +2556,72 @@ export interface paths {
                 };
             };
         };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/counter/dashboard/locks": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Lock incidents per day by cause, service and channel; unlocks by channel and municipality */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    readonly days?: number;
+                    readonly municipality?: string;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Dashboard */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["LockDashboard"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -3348,6 +4111,249 @@ export interface paths {
             };
         };
         readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/card/health": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The logged-in holder's readiness check (now or on a date); spends no try */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    /** @description judge the card as of 00:00 JST of this date (today or later); default: now */
+                    readonly on?: string;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Readiness */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["CardReadiness"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/client-reports": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** What apps reported showing the holder, beside the card's record, and the mismatch in one sentence */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Client reports */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ClientReportsSummary"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/contact-email": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The e-mail address notifications go to (locks, resets, suspension, new services, certificate expiry) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description The address */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["HolderContactEmail"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set (or, with null, remove) the address notifications go to */
+        readonly put: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["HolderContactEmail"];
+                };
+            };
+            readonly responses: {
+                /** @description Saved */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["HolderContactEmail"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         readonly post?: never;
         readonly delete?: never;
         readonly options?: never;
@@ -5502,6 +6508,106 @@ export interface components {
             readonly cardId: string;
             readonly cardKey: string;
         };
+        readonly CardReadiness: {
+            readonly card: {
+                /** Format: date-time */
+                readonly expiresAt: string;
+                /** @enum {string} */
+                readonly status: "active" | "suspended" | "revoked" | "expired";
+            };
+            readonly cardId: string;
+            readonly certificates: {
+                readonly auth?: {
+                    /** Format: date-time */
+                    readonly notAfter: string | null;
+                    /** @enum {string} */
+                    readonly status: "valid" | "suspended" | "revoked" | "expired" | "absent";
+                };
+                readonly sign?: {
+                    /** Format: date-time */
+                    readonly notAfter: string | null;
+                    /** @enum {string} */
+                    readonly status: "valid" | "suspended" | "revoked" | "expired" | "absent";
+                };
+            };
+            /** Format: date-time */
+            readonly evaluatedAt: string;
+            /** @description the municipality's public guidance page on Kagiya's origin */
+            readonly guidanceUrl: string;
+            readonly municipality: {
+                readonly code: string;
+                readonly nameEn: string;
+                readonly nameJa: string;
+            };
+            /** @description the JST calendar date judged */
+            readonly on: string;
+            readonly openProcedures: readonly {
+                readonly applicantType: string;
+                /** Format: date-time */
+                readonly deadline: string | null;
+                readonly id: string;
+                /** Format: date-time */
+                readonly openedAt: string;
+                readonly slots: readonly ("auth" | "sign" | "assist" | "juki")[];
+                readonly state: string;
+            }[];
+            readonly pins: {
+                readonly assist?: {
+                    readonly locked: boolean;
+                    readonly max: number;
+                    readonly remaining: number;
+                } | null;
+                readonly auth?: {
+                    readonly locked: boolean;
+                    readonly max: number;
+                    readonly remaining: number;
+                } | null;
+                readonly juki?: {
+                    readonly locked: boolean;
+                    readonly max: number;
+                    readonly remaining: number;
+                } | null;
+                readonly sign?: {
+                    readonly locked: boolean;
+                    readonly max: number;
+                    readonly remaining: number;
+                } | null;
+            };
+            readonly problems: readonly {
+                readonly action: {
+                    readonly en: string;
+                    readonly ja: string;
+                };
+                readonly affects: readonly ("etax_filing" | "portal" | "kiosk")[];
+                /** @enum {string|null} */
+                readonly certificate: "auth" | "sign" | null;
+                readonly code: string;
+                readonly daysLeft?: number;
+                /** Format: date-time */
+                readonly dueAt?: string;
+                readonly max?: number;
+                readonly message: {
+                    readonly en: string;
+                    readonly ja: string;
+                };
+                readonly procedureState?: string;
+                readonly remaining?: number;
+                /** @enum {string} */
+                readonly severity: "blocker" | "warning";
+                /** @enum {string|null} */
+                readonly slot: "auth" | "sign" | "assist" | "juki" | null;
+            }[];
+            readonly ready: boolean;
+            readonly services: readonly {
+                readonly name: {
+                    readonly en: string;
+                    readonly ja: string;
+                };
+                readonly ready: boolean;
+                /** @enum {string} */
+                readonly service: "etax_filing" | "portal" | "kiosk";
+            }[];
+        };
         readonly CardStatus: {
             readonly cardId: string;
             readonly certificates: {
@@ -5574,6 +6680,96 @@ export interface components {
             /** Format: date-time */
             readonly statusChangedAt: string | null;
         };
+        readonly ClientMismatchRates: {
+            readonly from: string;
+            readonly rows: readonly {
+                readonly agrees: number;
+                readonly app: string;
+                readonly appVersion: string;
+                readonly checked: number;
+                readonly mismatch: number;
+                readonly mismatchRate: number | null;
+                readonly outage: number;
+                readonly unverifiable: number;
+            }[];
+            readonly to: string;
+        };
+        readonly ClientReport: {
+            readonly app: string;
+            readonly appVersion: string;
+            readonly channel: string | null;
+            /** @enum {string} */
+            readonly class: "agrees" | "mismatch" | "outage" | "unverifiable";
+            readonly clientCause: string | null;
+            readonly id: number;
+            /** Format: date-time */
+            readonly receivedAt: string;
+            readonly service: string | null;
+            readonly shownCode: string;
+            /** @enum {string|null} */
+            readonly slot: "auth" | "sign" | "assist" | "juki" | null;
+            readonly terminal: string | null;
+        };
+        readonly ClientReportReceived: {
+            /** @enum {boolean} */
+            readonly received: true;
+        };
+        readonly ClientReportRequest: {
+            /**
+             * @description The app or service that showed it
+             * @example MynaApp
+             */
+            readonly app: string;
+            /** @example 1.4.2 */
+            readonly appVersion: string;
+            /**
+             * Format: uuid
+             * @description Required with X-Card-Key; taken from the token with a holder access token; optional for a relying-party token
+             */
+            readonly cardId?: string | null;
+            /** @enum {string|null} */
+            readonly channel?: "smartphone" | "pc" | "kiosk" | "counter" | "clinic" | "ic-reader" | "other" | null;
+            /**
+             * @description What the client itself knows went wrong (a failed NFC read, a network error…)
+             * @enum {string|null}
+             */
+            readonly clientCause?: "nfc_read_failed" | "network_error" | "timeout" | "card_not_presented" | "other" | null;
+            readonly detail?: {
+                readonly [key: string]: string | number | boolean | null;
+            } | null;
+            readonly service?: string | null;
+            /**
+             * @description The code the client displayed (one of Kagiya's error codes), or OTHER for words of its own
+             * @enum {string}
+             */
+            readonly shownCode: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SOURCE_BLOCKED" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "CLIENT_REPORT_RATE_LIMITED" | "LAST_TRY_CONFIRMATION_REQUIRED" | "KIOSK_RESET_NOT_RESERVED" | "KIOSK_RESET_EXPIRED" | "KIOSK_RESET_USED" | "KIOSK_RESET_CERT_INVALID" | "KIOSK_RESET_BOTH_LOCKED" | "KIOSK_RESET_FACE_MISMATCH" | "KIOSK_OUTSIDE_HOURS" | "OTHER";
+            /**
+             * @description The PIN the refusal was about, when the client knows it
+             * @enum {string|null}
+             */
+            readonly slot?: "auth" | "sign" | "assist" | "juki" | null;
+            readonly terminal?: string | null;
+        };
+        readonly ClientReportsSummary: {
+            readonly mismatch: {
+                readonly app: string;
+                readonly appVersion: string;
+                readonly count: number;
+                readonly explanation: string;
+                readonly others: number;
+                readonly shownCode: string;
+                /** Format: date-time */
+                readonly since: string;
+                readonly text: components["schemas"]["Bilingual"];
+            } | null;
+            readonly reports: readonly components["schemas"]["ClientReport"][];
+            readonly tally: {
+                readonly agrees: number;
+                readonly mismatch: number;
+                readonly outage: number;
+                readonly unverifiable: number;
+            };
+        };
         readonly Diagnosis: {
             readonly attempts: readonly components["schemas"]["Attempt"][];
             readonly card: {
@@ -5589,6 +6785,7 @@ export interface components {
                 readonly auth: components["schemas"]["CertificateView"];
                 readonly sign: components["schemas"]["CertificateView"];
             };
+            readonly clientReports: components["schemas"]["ClientReportsSummary"];
             readonly failuresBySource: readonly {
                 readonly channel: string | null;
                 readonly failures: number;
@@ -5627,14 +6824,14 @@ export interface components {
             } | null;
             readonly verdict: {
                 /** @enum {string} */
-                readonly code: "CARD_REVOKED" | "CARD_SUSPENDED" | "CARD_EXPIRED" | "PIN_LOCKED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "CERT_EXPIRED" | "RISK_HOLD" | "TRIES_LOW" | "CLIENT_SIDE" | "HEALTHY";
+                readonly code: "CARD_REVOKED" | "CARD_SUSPENDED" | "CARD_EXPIRED" | "PIN_LOCKED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "CERT_EXPIRED" | "RISK_HOLD" | "TRIES_LOW" | "CLIENT_MISMATCH" | "CLIENT_SIDE" | "HEALTHY";
                 readonly text: components["schemas"]["Bilingual"];
             };
         };
         readonly Error: {
             readonly error: {
                 /** @enum {string} */
-                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SOURCE_BLOCKED" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "LAST_TRY_CONFIRMATION_REQUIRED";
+                readonly code: "PIN_FORMAT" | "PIN_INCORRECT" | "PIN_LOCKED" | "PIN_WEAK" | "PIN_SLOT_ABSENT" | "CARD_REJECTED" | "CARD_SUSPENDED" | "CARD_REVOKED" | "CARD_EXPIRED" | "CERT_EXPIRED" | "CERT_REVOKED" | "CERT_SUSPENDED" | "RISK_HOLD" | "SOURCE_BLOCKED" | "SERVICE_BUSY" | "SERVICE_UNAVAILABLE" | "INVALID_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "INVALID_MY_NUMBER" | "INVALID_MUNICIPALITY" | "DUPLICATE_MY_NUMBER" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "INTERNAL" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "MAINTENANCE_DAY" | "PROCEDURE_INVALID_TRANSITION" | "DOCUMENTS_MISSING" | "LETTER_CODE_INVALID" | "DEADLINE_PASSED" | "PIN_PAD_EXPIRED" | "PIN_PAD_REQUIRED" | "POLICY_INVALID" | "CLIENT_REPORT_RATE_LIMITED" | "LAST_TRY_CONFIRMATION_REQUIRED" | "KIOSK_RESET_NOT_RESERVED" | "KIOSK_RESET_EXPIRED" | "KIOSK_RESET_USED" | "KIOSK_RESET_CERT_INVALID" | "KIOSK_RESET_BOTH_LOCKED" | "KIOSK_RESET_FACE_MISMATCH" | "KIOSK_OUTSIDE_HOURS";
                 /** @description In the requested language (Japanese by default) */
                 readonly message: string;
                 readonly messages: {
@@ -5667,6 +6864,11 @@ export interface components {
                 readonly rule: string;
             } | null;
         };
+        /** @description null: no notifications by e-mail */
+        readonly HolderContactEmail: {
+            /** Format: email */
+            readonly email: string | null;
+        };
         readonly HolderPinChange: {
             readonly cardKey: string;
             /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
@@ -5690,6 +6892,44 @@ export interface components {
             /** Format: uuid */
             readonly residentId: string;
         };
+        readonly KioskResetDone: {
+            readonly remaining: number;
+            /** @enum {string} */
+            readonly slot: "sign" | "auth";
+        };
+        readonly KioskResetOpen: {
+            /** Format: date-time */
+            readonly expiresAt: string;
+            /** @enum {string} */
+            readonly slot: "sign" | "auth";
+        };
+        readonly KioskResetRequest: {
+            readonly newPin: string;
+        };
+        readonly KioskResetReservation: {
+            /** Format: date-time */
+            readonly expiresAt: string;
+            readonly reservationId: string;
+            /** @enum {string} */
+            readonly slot: "sign" | "auth";
+            /** @enum {string} */
+            readonly verifiedSlot: "sign" | "auth";
+        };
+        readonly KioskResetReservationRequest: {
+            /** @description true only after the person was asked and confirmed spending the last try. Without it, an entry at one try left is refused with LAST_TRY_CONFIRMATION_REQUIRED (428) and spends nothing. Never set it by default or on an automatic retry. */
+            readonly confirmLastTry?: boolean;
+            /**
+             * @description the face match of the holder against the card's photo
+             * @enum {string}
+             */
+            readonly faceMatch: "matched" | "not_matched";
+            readonly otherPin: string;
+            /**
+             * @description the PIN to reset; the other certificate PIN is entered as `otherPin`
+             * @enum {string}
+             */
+            readonly slot: "sign" | "auth";
+        };
         readonly Letter: {
             readonly address: string;
             /** Format: date-time */
@@ -5712,6 +6952,88 @@ export interface components {
         };
         /** @enum {string} */
         readonly LetterStatus: "queued" | "mailed" | "answered" | "expired" | "cancelled" | "undeliverable";
+        readonly LockDashboard: {
+            readonly byChannel: readonly {
+                readonly certificate: number;
+                readonly channel: string | null;
+                readonly client_mismatch: number;
+                readonly outage: number;
+                readonly real_lock: number;
+                readonly risk_hold: number;
+            }[];
+            readonly byDay: readonly {
+                readonly certificate: number;
+                readonly client_mismatch: number;
+                readonly day: string;
+                readonly outage: number;
+                readonly real_lock: number;
+                readonly risk_hold: number;
+            }[];
+            readonly byService: readonly {
+                readonly certificate: number;
+                readonly client_mismatch: number;
+                readonly outage: number;
+                readonly real_lock: number;
+                readonly risk_hold: number;
+                readonly service: string | null;
+            }[];
+            readonly days: readonly string[];
+            readonly from: string;
+            readonly municipalityCode: string | null;
+            readonly to: string;
+            readonly unlocksByChannel: readonly {
+                readonly channel: string | null;
+                readonly count: number;
+            }[];
+            readonly unlocksByDay: readonly {
+                readonly count: number;
+                readonly day: string;
+            }[];
+            readonly unlocksByMunicipality: readonly {
+                readonly count: number;
+                readonly municipalityCode: string;
+                readonly nameEn: string;
+                readonly nameJa: string;
+            }[];
+        };
+        readonly MassJob: {
+            readonly changed: number;
+            readonly createdAt: string;
+            readonly createdBy: string;
+            readonly finishedAt: string | null;
+            readonly id: string;
+            /** @enum {string} */
+            readonly operation: "suspend" | "restore";
+            readonly processed: number;
+            readonly reason: string;
+            /** @description Times a worker took the job up (more than one after a restart) */
+            readonly runs: number;
+            readonly scope: components["schemas"]["MassJobScope"];
+            readonly startedAt: string | null;
+            /** @enum {string} */
+            readonly state: "queued" | "running" | "done";
+            /** @description Cards in scope and in the starting status when the job was created */
+            readonly total: number;
+            readonly updatedAt: string;
+        };
+        /** @description At least one criterion; all given criteria must match */
+        readonly MassJobScope: {
+            /** @description Cards with a current certificate from this CA */
+            readonly caId?: string;
+            /**
+             * Format: date
+             * @description Cards issued on or after this date (JST)
+             * @example 1980-05-14
+             */
+            readonly issuedFrom?: string;
+            /**
+             * Format: date
+             * @description Cards issued on or before this date (JST)
+             * @example 1980-05-14
+             */
+            readonly issuedTo?: string;
+            readonly municipalityCode?: string;
+        };
         readonly Municipality: {
             readonly code: string;
             readonly guidanceUrl: string;
@@ -5809,6 +7131,12 @@ export interface components {
                 readonly en: string;
                 readonly ja: string;
             };
+        };
+        readonly NewMassJob: {
+            /** @enum {string} */
+            readonly operation: "suspend" | "restore";
+            readonly reason: string;
+            readonly scope: components["schemas"]["MassJobScope"];
         };
         readonly NewRelyingService: {
             /** @description lower-case letters, digits and hyphens; also the service recorded on attempts */

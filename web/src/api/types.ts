@@ -20,6 +20,9 @@ export type Procedure = Schemas['Procedure'];
 export type PinPadView = Schemas['PinPadView'];
 export type PinPadOpened = Schemas['PinPadOpened'];
 export type LetterIssued = Schemas['LetterIssued'];
+export type ClientReportsSummary = Schemas['ClientReportsSummary'];
+export type LockDashboard = Schemas['LockDashboard'];
+export type ClientMismatchRates = Schemas['ClientMismatchRates'];
 export type SourceBlock = Schemas['SourceBlock'];
 export type ServiceFlag = Schemas['ServiceFlag'];
 

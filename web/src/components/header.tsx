@@ -24,9 +24,24 @@ export function Header({ staff, route, onSignOut }: { staff: Staff | null; route
             <Link href={paths.work()} aria-current={current(['work', 'procedure'])}>
               {t('navWork')}
             </Link>
+            {staff.role !== 'auditor' && (
+              <Link href={paths.dashboard()} aria-current={current(['dashboard'])} data-testid="nav-dashboard">
+                {t('navDashboard')}
+              </Link>
+            )}
+            {staff.role === 'national_admin' && (
+              <Link href={paths.clientApps()} aria-current={current(['clientApps'])} data-testid="nav-client-apps">
+                {t('navClientApps')}
+              </Link>
+            )}
             {staff.role === 'national_admin' && (
               <Link href={paths.services()} aria-current={current(['services'])} data-testid="nav-services">
                 {t('navServices')}
+              </Link>
+            )}
+            {staff.role === 'national_admin' && !staff.municipalityCode && (
+              <Link href={paths.massJobs()} aria-current={current(['massJobs'])} data-testid="nav-mass-jobs">
+                {t('navMassJobs')}
               </Link>
             )}
             {staff.role === 'national_admin' && (

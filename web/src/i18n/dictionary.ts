@@ -2,6 +2,8 @@
 // by t(key, { name }). Japanese first (the default), English second.
 
 import { SERVICES_DICTIONARY } from './services-dictionary.js';
+import { MASS_JOBS_DICTIONARY } from './mass-jobs-dictionary.js';
+import { REPORTS_DICTIONARY } from './reports-dictionary.js';
 import { RISK_DICTIONARY } from './risk-dictionary.js';
 
 export const DICTIONARY = {
@@ -120,8 +122,6 @@ export const DICTIONARY = {
   result_incorrect: ['誤り', 'wrong PIN'],
   result_refused: ['拒否', 'refused'],
   result_done: ['完了', 'done'],
-  result_held: ['保留', 'held'],
-  result_released: ['保留解除', 'released'],
 
   op_verify: ['暗証番号の照合', 'verify PIN'],
   op_authenticate: ['利用者認証', 'authenticate'],
@@ -137,8 +137,6 @@ export const DICTIONARY = {
   op_revoke: ['廃止', 'revoked'],
   op_revoke_sign_certificate: ['署名用電子証明書の失効', 'signing certificate revoked'],
   'op_reader-sign': ['ICカードリーダーでの電子署名', 'signature on a card reader'],
-  op_risk_hold: ['セキュリティ上の保留', 'security hold placed'],
-  op_risk_release: ['セキュリティ上の保留の解除', 'security hold released'],
   op_risk_confirm: ['本人確認のログイン（保留の解除）', 'confirming sign-in (hold release)'],
 
   channel_smartphone: ['スマートフォン', 'smartphone'],
@@ -409,6 +407,8 @@ export const DICTIONARY = {
   toHome: ['住民検索へ', 'Find resident'],
 
   ...SERVICES_DICTIONARY,
+  ...MASS_JOBS_DICTIONARY,
+  ...REPORTS_DICTIONARY,
   ...RISK_DICTIONARY,
 } as const satisfies Record<string, readonly [string, string]>;
 

@@ -10,6 +10,7 @@ import { Link, paths } from '../router';
 import { AttemptsTable, SourcesTable } from './diagnosis-tables';
 import { CardFacts, CertificatesPanel, FindingsList, SlotsGrid } from './diagnosis-parts';
 import { ResidentSummary } from './resident-summary';
+import { ClientReportsPanel } from './client-reports-panel';
 import { RiskHoldPanel } from './risk-hold-panel';
 
 export function DiagnosisScreen({ cardId }: { cardId: string }) {
@@ -34,6 +35,7 @@ export function DiagnosisScreen({ cardId }: { cardId: string }) {
         <CardFacts d={d} />
       </div>
       <FindingsList findings={d.findings} />
+      <ClientReportsPanel summary={d.clientReports} />
       <SourcesTable sources={d.failuresBySource} />
       <AttemptsTable attempts={d.attempts} />
     </>

@@ -9,6 +9,8 @@ export type Exchange = { response: Uint8Array; trace: TraceEntry; notes: Text[] 
 export type OpenedSession = { sessionId: string; atr: string; keyAlgorithm: string; blockedStatusWord: string; idleSeconds: number };
 export type CardFile = { cardId: string; cardKey: string };
 
+const READER_VERSION = '0.1.0';
+
 export class KagiyaHttpError extends Error {
   constructor(
     readonly status: number,
@@ -47,6 +49,28 @@ export function createCardClient(baseUrl: string, card: CardFile) {
     },
     async close(sessionId: string): Promise<void> {
       await call('DELETE', `/${sessionId}`);
+    },
+    /**
+     * Tells Kagiya what the reader answered when the card refused (issue 11: client reports), with the card's key.
+     * Never awaited by an APDU: a report that fails is lost, never the answer.
+     */
+    async report(input: { shownCode: string; terminal: string; statusWord: string }): Promise<void> {
+      await fetch(`${baseUrl.replace(/\/+$/, '')}/api/v1/client-reports`, {
+        method: 'POST',
+        headers: { 'x-card-key': card.cardKey, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          cardId: card.cardId,
+          shownCode: input.shownCode,
+          app: 'kagiya-reader',
+          appVersion: READER_VERSION,
+          channel: 'ic-reader',
+          terminal: input.terminal.slice(0, 64),
+          detail: { statusWord: input.statusWord },
+        }),
+        signal: AbortSignal.timeout(3_000),
+      })
+        .then((r) => r.body?.cancel())
+        .catch(() => undefined);
     },
   };
 }

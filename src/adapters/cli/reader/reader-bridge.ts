@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { fromHex } from '../../../domain/apdu/command-apdu.js';
 import { CARD_ATR_HEX } from '../../../domain/apdu/jpki-layout.js';
+import { SW, swHex } from '../../../domain/apdu/status-words.js';
 import { KagiyaHttpError, type CardClient, type Exchange, type Text } from './kagiya-card-client.js';
 import { linkToVpcd, type VpcdMessage } from './vpcd-link.js';
 
@@ -68,6 +69,8 @@ export function startReader(options: ReaderOptions) {
           exchange = await client.transmit(await sessionId(), message.bytes);
         }
         events.exchange?.(exchange);
+        const shown = refusalShown(message.bytes, exchange.response);
+        if (shown) void client.report({ shownCode: shown, terminal: options.terminal, statusWord: swHex((exchange.response[exchange.response.length - 2]! << 8) | exchange.response[exchange.response.length - 1]!) });
         return exchange.response;
       } catch (error) {
         events.status(unreachable(error));
@@ -146,4 +149,17 @@ function unreachable(error: unknown): Text {
     ja: `鍵屋に接続できないため 6F00 を返しました(${detail})。カードや暗証番号のロックではありません。`,
     en: `Kagiya could not be reached, so the card answered 6F00 (${detail}). This is not a card or PIN lock.`,
   };
+}
+
+/**
+ * What a card-side refusal of a VERIFY told the software on the reader, in Kagiya's codes: the blocked word is
+ * PIN_LOCKED, 63Cx after a PIN was sent is PIN_INCORRECT (x tries left; 63C0 is the try that locked it). The empty
+ * VERIFY (no PIN sent) reads the counter and is no refusal (jpki-apdu §2 VERIFY).
+ */
+export function refusalShown(command: Uint8Array, response: Uint8Array): string | null {
+  if (command.length < 6 || command[1] !== 0x20 || response.length < 2) return null;
+  const sw = (response[response.length - 2]! << 8) | response[response.length - 1]!;
+  if (sw === SW.AUTH_METHOD_BLOCKED || sw === SW.REFERENCE_DATA_UNUSABLE) return 'PIN_LOCKED';
+  if ((sw & 0xfff0) === 0x63c0) return (sw & 0x0f) === 0 ? 'PIN_LOCKED' : 'PIN_INCORRECT';
+  return null;
 }

@@ -11,7 +11,7 @@ import { cardAccess, CONTEXT_HEADERS_DOC, errorJson, respond, withCard, type Env
 import {
   CardEventSchema,
   CardIdParam,
-  CardKeyHeader,
+  CARD_KEY_PARAMETER,
   CardStatusResponse,
   ConfirmLastTry,
   errorResponses,
@@ -56,7 +56,8 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       path: '/api/v1/cards/{cardId}/status',
       tags: tag,
       summary: 'Every slot, certificate and the card state; spends no try',
-      request: { params: cardParams, headers: CardKeyHeader },
+      parameters: [CARD_KEY_PARAMETER],
+      request: { params: cardParams },
       responses: { 200: json(CardStatusResponse, 'Card status'), ...errorResponses(401) },
     }),
     async (c) => {
@@ -73,7 +74,8 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       tags: tag,
       summary: 'Verify a PIN (the try is spent before the compare and restored on a match)',
       description: CONTEXT_HEADERS_DOC,
-      request: { params: slotParams, headers: CardKeyHeader, body: body(PinBody) },
+      parameters: [CARD_KEY_PARAMETER],
+      request: { params: slotParams, body: body(PinBody) },
       responses: { 200: json(VerifyResponse, 'Correct PIN; tries restored'), ...errorResponses(400, 401, 403, 409, 410, 423, 428, 429) },
     }),
     async (c) => {
@@ -93,9 +95,9 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       tags: tag,
       summary: 'Change a PIN knowing the current one (counts as a verify; a weak new PIN spends nothing)',
       description: CONTEXT_HEADERS_DOC,
+      parameters: [CARD_KEY_PARAMETER],
       request: {
         params: slotParams,
-        headers: CardKeyHeader,
         body: body(z.object({ currentPin: z.string().max(256), newPin: z.string().max(256), confirmLastTry: ConfirmLastTry }).openapi('PinChange')),
       },
       responses: { 200: json(VerifyResponse, 'PIN changed'), ...errorResponses(400, 401, 403, 409, 410, 423, 428, 429) },
@@ -116,9 +118,9 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       tags: tag,
       summary: 'Verify the auth PIN, then sign the challenge with the authentication key',
       description: CONTEXT_HEADERS_DOC,
+      parameters: [CARD_KEY_PARAMETER],
       request: {
         params: cardParams,
-        headers: CardKeyHeader,
         body: body(z.object({ pin: z.string().max(256), challenge: z.string().max(2048).openapi({ description: 'base64, 16–1024 bytes' }), confirmLastTry: ConfirmLastTry }).openapi('AuthenticateRequest')),
       },
       responses: { 200: json(SignatureResponse, 'Signed challenge and certificate'), ...errorResponses(400, 401, 403, 409, 410, 423, 428, 429) },
@@ -139,9 +141,9 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       tags: tag,
       summary: 'Verify the signing password, then sign a SHA-256 digest with the signing key',
       description: CONTEXT_HEADERS_DOC,
+      parameters: [CARD_KEY_PARAMETER],
       request: {
         params: cardParams,
-        headers: CardKeyHeader,
         body: body(z.object({ pin: z.string().max(256), digest: z.string().max(128).openapi({ description: 'SHA-256 digest, base64 (32 bytes)' }), confirmLastTry: ConfirmLastTry }).openapi('SignRequest')),
       },
       responses: { 200: json(SignatureResponse, 'Signature and certificate'), ...errorResponses(400, 401, 403, 409, 410, 423, 428, 429) },
@@ -162,7 +164,8 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       tags: tag,
       summary: 'Verify the assist PIN, then read the My Number and the 4 basic attributes',
       description: CONTEXT_HEADERS_DOC,
-      request: { params: cardParams, headers: CardKeyHeader, body: body(PinBody) },
+      parameters: [CARD_KEY_PARAMETER],
+      request: { params: cardParams, body: body(PinBody) },
       responses: {
         200: json(
           z.object({ myNumber: z.string(), name: z.string(), address: z.string(), birthDate: z.string(), sex: z.enum(['male', 'female', 'other']) }).openapi('CardAttributes'),
@@ -186,9 +189,9 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       path: '/api/v1/cards/{cardId}/events',
       tags: tag,
       summary: 'Who spent which try, when, through what, with what result (newest first)',
+      parameters: [CARD_KEY_PARAMETER],
       request: {
         params: cardParams,
-        headers: CardKeyHeader,
         query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().optional() }),
       },
       responses: { 200: json(z.object({ events: z.array(CardEventSchema) }), 'Events'), ...errorResponses(400, 401) },
