@@ -56,7 +56,7 @@ describe('the mismatch sentence', () => {
       'アプリ「MynaApp 1.4.2」は2026-02-01以降に4回「ロック」と表示しましたが、このカードの暗証番号は一度もロックされておらず、このアプリはNFCの読み取り失敗を「ロック」として表示しています。',
     );
     expect(mismatch!.text.en).toBe(
-      "The app MynaApp 1.4.2 showed *locked* 4 times since 2026-02-01; the card's slots were never locked; MynaApp 1.4.2 shows a failed NFC read as a lock.",
+      "The app MynaApp 1.4.2 showed “locked” 4 times since 2026-02-01; the card's slots were never locked; MynaApp 1.4.2 shows a failed NFC read as a lock.",
     );
   });
 
@@ -106,6 +106,6 @@ describe('the mismatch sentence', () => {
 
   it('words a mismatch of a shown certificate problem', () => {
     const { mismatch } = compareClientReports([report('2026-02-02T00:05:00Z', { shownCode: 'CERT_EXPIRED' })], [issued]);
-    expect(mismatch!.text.en).toBe("The app MynaApp 1.4.2 showed *certificate expired* 1 time since 2026-02-02; the card's record shows no *certificate expired* at those times; MynaApp 1.4.2 shows a failure that never reached the card (such as a failed NFC read) as an expired certificate.");
+    expect(mismatch!.text.en).toBe("The app MynaApp 1.4.2 showed “certificate expired” 1 time since 2026-02-02; the card's record shows no “certificate expired” at those times; MynaApp 1.4.2 shows a failure that never reached the card (such as a failed NFC read) as an expired certificate.");
   });
 });

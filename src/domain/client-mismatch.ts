@@ -125,7 +125,7 @@ function truth(group: Group, events: ReadonlyArray<EventForComparison>): Text {
       : { ja: 'このカードの暗証番号は一度もロックされておらず', en: "the card's slots were never locked" };
   }
   const s = shownName(group.shownCode);
-  return { ja: `このカードの記録にはその時点で「${s.ja}」にあたる応答はなく`, en: `the card's record shows no *${s.en}* at those times` };
+  return { ja: `このカードの記録にはその時点で「${s.ja}」にあたる応答はなく`, en: `the card's record shows no “${s.en}” at those times` };
 }
 
 /**
@@ -157,7 +157,7 @@ export function compareClientReports(reports: ReadonlyArray<ClientReportRecord>,
   const more = others === 0 ? { ja: '', en: '' } : { ja: `（ほかのアプリや表示でも${others}回）`, en: ` (and ${others} more ${others === 1 ? 'time' : 'times'} in other apps or messages)` };
   const text = {
     ja: `アプリ「${label}」は${day}以降に${n}回「${shown.ja}」と表示しました${more.ja}が、${t.ja}、このアプリは${why.text.ja}を「${shown.ja}」として表示しています。`,
-    en: `The app ${label} showed *${shown.en}* ${n} ${n === 1 ? 'time' : 'times'} since ${day}${more.en}; ${t.en}; ${label} shows ${why.text.en} as ${shown.noun}.`,
+    en: `The app ${label} showed “${shown.en}” ${n} ${n === 1 ? 'time' : 'times'} since ${day}${more.en}; ${t.en}; ${label} shows ${why.text.en} as ${shown.noun}.`,
   };
   return { tally, mismatch: { app: group.app, appVersion: group.appVersion, shownCode: group.shownCode, count: n, others, since, explanation: why.kind, text } };
 }

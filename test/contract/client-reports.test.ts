@@ -116,7 +116,7 @@ describe.each(STORES)('client reports on %s', (store) => {
     expect(d.status).toBe(200);
     expect(d.body.verdict.code).toBe('CLIENT_MISMATCH');
     expect(d.body.verdict.text.ja).toContain('アプリ「MynaApp 1.4.2」は2026-02-04以降に4回「ロック」と表示しましたが、このカードの暗証番号は一度もロックされておらず');
-    expect(d.body.verdict.text.en).toContain("showed *locked* 4 times since 2026-02-04; the card's slots were never locked; MynaApp 1.4.2 shows a failed NFC read as a lock.");
+    expect(d.body.verdict.text.en).toContain("showed “locked” 4 times since 2026-02-04; the card's slots were never locked; MynaApp 1.4.2 shows a failed NFC read as a lock.");
     expect(d.body.clientReports.tally).toEqual({ agrees: 0, mismatch: 4, outage: 0, unverifiable: 0 });
     expect(d.body.clientReports.reports.map((r: { class: string }) => r.class)).toEqual(['mismatch', 'mismatch', 'mismatch', 'mismatch']);
     expect((await http.call('GET', `/api/v1/counter/cards/${card.cardId}/diagnosis`, { headers: clerkYokohama })).status).toBe(404);

@@ -39,7 +39,7 @@ describe.runIf(RUN_E2E)('counter console: a client mismatch named, and the lock 
       await page.goto(`${suite.server.base}/counter/cards/${card.cardId}`);
       const verdict = page.getByTestId('verdict');
       await verdict.waitFor();
-      const sentence = lang === 'ja' ? '4回「ロック」と表示しましたが、このカードの暗証番号は一度もロックされておらず' : "showed *locked* 4 times since";
+      const sentence = lang === 'ja' ? '4回「ロック」と表示しましたが、このカードの暗証番号は一度もロックされておらず' : "showed “locked” 4 times since";
       expect(await verdict.textContent()).toContain(sentence);
       const mismatch = page.getByTestId('client-mismatch');
       expect(await mismatch.textContent()).toContain(lang === 'ja' ? 'NFCの読み取り失敗を「ロック」として表示しています' : 'shows a failed NFC read as a lock');

@@ -72,7 +72,7 @@ describe.each(STORES)('holder resource behind access tokens (%s)', (store) => {
     expect((await post(shown, 'not-a-token-0123456789abcdef')).status).toBe(401);
     const mine = (await (await me('/client-reports', tokens.access_token)).json()) as { tally: Record<string, number>; mismatch: { text: { ja: string; en: string } } | null };
     expect(mine.tally.mismatch).toBe(2);
-    expect(mine.mismatch?.text.en).toContain("showed *locked* 2 times");
+    expect(mine.mismatch?.text.en).toContain("showed “locked” 2 times");
     expect(mine.mismatch?.text.ja).toContain('2回「ロック」と表示しましたが');
   });
 
