@@ -153,12 +153,28 @@ describe.each(STORES)('client reports on %s', (store) => {
     expect(domain.map((d) => d.class)).toEqual(['agrees', 'mismatch', 'agrees', 'agrees', 'mismatch', 'mismatch', 'agrees', 'outage', 'unverifiable']);
   });
 
+  // Each test makes the reports it counts (files and tests run shuffled): `shown` reports of `app` on a card that was
+  // never locked, so every one contradicts the record.
+  const mismatches = async (app: string, appVersion: string, shown: number) => {
+    const card = await http.newCard();
+    for (let i = 0; i < shown; i += 1) {
+      now = new Date(now.getTime() + MINUTE);
+      expect((await report({ ...lockedShown, app, appVersion, cardId: card.cardId, slot: 'auth' }, { 'x-card-key': card.cardKey })).status).toBe(202);
+    }
+    return card;
+  };
+
   it('shows the national admin the mismatch rate per app and version, and no one else', async () => {
+    now = new Date('2026-04-10T00:00:00Z');
+    await mismatches('RateApp', '2.0.1', 7);
+    const agreeing = await http.newCard();
+    for (let i = 0; i < 3; i += 1) await http.verify(agreeing, 'auth', '9999');
+    expect((await report({ ...lockedShown, app: 'RateApp', appVersion: '2.0.1', cardId: agreeing.cardId, slot: 'auth' }, { 'x-card-key': agreeing.cardKey })).status).toBe(202);
     const r = await http.call('GET', '/api/v1/admin/client-reports/mismatch-rates?days=90', { headers: http.admin });
     expect(r.status).toBe(200);
-    const row = r.body.rows.find((x: { app: string; appVersion: string }) => x.app === 'MynaApp' && x.appVersion === '1.4.2');
-    expect(row.mismatch).toBeGreaterThanOrEqual(7);
-    expect(row.mismatchRate).toBeCloseTo(row.mismatch / (row.mismatch + row.agrees));
+    const row = r.body.rows.find((x: { app: string; appVersion: string }) => x.app === 'RateApp' && x.appVersion === '2.0.1');
+    expect(row).toMatchObject({ mismatch: 7, agrees: 1 });
+    expect(row.mismatchRate).toBeCloseTo(7 / 8);
     expect((await http.call('GET', '/api/v1/admin/client-reports/mismatch-rates', { headers: clerkSaitama })).body.error.code).toBe('FORBIDDEN');
     expect((await http.call('GET', '/api/v1/admin/client-reports/mismatch-rates', { headers: await token('auditor', null) })).body.error.code).toBe('FORBIDDEN');
     expect((await http.call('GET', '/api/v1/admin/client-reports/mismatch-rates')).body.error.code).toBe('UNAUTHENTICATED');
@@ -166,6 +182,11 @@ describe.each(STORES)('client reports on %s', (store) => {
   });
 
   it('counts lock incidents by cause for the dashboard, each municipality its own', async () => {
+    now = new Date('2026-05-20T00:00:00Z');
+    const saitamaLocked = await http.newCard();
+    for (let i = 0; i < 3; i += 1) await http.verify(saitamaLocked, 'auth', '9999');
+    await mismatches('DashApp', '3.1.0', 7);
+    expect((await report({ ...lockedShown, shownCode: 'SERVICE_BUSY' }, rp)).status).toBe(202); // an outage, no card named
     const yokohama = await http.newCard({ municipalityCode: '141003', address: '神奈川県横浜市中区本町6丁目50番地の10' });
     for (let i = 0; i < 3; i += 1) await http.verify(yokohama, 'auth', '9999', { 'x-kagiya-channel': 'kiosk', 'x-kagiya-service': 'konbini-certificates' });
     const all = await http.call('GET', '/api/v1/counter/dashboard/locks?days=60', { headers: http.admin });
