@@ -125,8 +125,20 @@ async function main() {
   }
   if (!config.smtpUrl) warnings.push(`no SMTP server (set KAGIYA_SMTP_URL): notifications are kept, not e-mailed${config.demo ? '; see /dev/mailbox' : ''}`);
   if (config.jobs) {
-    // The worker: notifications and mass jobs on the job queue (pg-boss), in this process but never in a request.
-    await system.startJobs({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, scanSeconds: config.notifyScanSeconds });
+    // The worker: notifications and mass jobs on the job queue (pg-boss), in this process but never in a request. A
+    // database that drops us while it starts (a restart, a failover) must not take the web process down with it:
+    // PIN entries fail closed on their own; the worker is retried with backoff until it runs.
+    const settings = { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, scanSeconds: config.notifyScanSeconds };
+    const startWorker = async (attempt: number): Promise<void> => {
+      try {
+        await system.startJobs(settings);
+      } catch (error) {
+        const delayMs = Math.min(30_000, 1_000 * 2 ** attempt);
+        logger.error({ err: { message: (error as Error).message }, retryInMs: delayMs }, 'job worker did not start; retrying');
+        setTimeout(() => void startWorker(attempt + 1), delayMs).unref();
+      }
+    };
+    await startWorker(0);
   }
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
   const caIds = (await system.cas.all()).map((ca) => ca.id);

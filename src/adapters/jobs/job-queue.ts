@@ -1,7 +1,9 @@
 import { CompiledQuery } from 'kysely';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Db } from '../db/create-db.js';
 import { pgliteOf } from '../db/create-db.js';
+import { multiHostPoolOptions, parseMultiHostUrl } from '../db/multi-host.js';
 
 // The job queue: pg-boss on the same database (docs/decisions.md, "Job queue"). On PostgreSQL pg-boss keeps a small
 // pool of its own; on PGlite (one connection, shared by every caller through the dialect's FIFO queue) it goes
@@ -13,6 +15,8 @@ export type QueueDatabase = Readonly<{ kind: 'pglite' } | { kind: 'postgres'; ur
 
 export type JobQueue = Readonly<{
   boss: PgBoss;
+  /** Stops pg-boss, then closes the queue's own pool (PostgreSQL). */
+  stop(options: PgBoss.StopOptions): Promise<void>;
   /** A pg-boss `db` that runs inside `trx`, so a job is enqueued in the same commit as the rows it is about. */
   inTransaction(trx: Db): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
 }>;
@@ -32,6 +36,23 @@ function pgliteExecutor(db: Db) {
   };
 }
 
+/**
+ * The queue's own small pool on PostgreSQL, built like the server's (create-db.ts): a multi-host DATABASE_URL (a
+ * primary and its standbys, multi-host.ts) is not a URL pg-boss's own pool could parse, and a dropped connection must
+ * not be an unhandled error.
+ */
+function postgresExecutor(url: string) {
+  const multiHost = parseMultiHostUrl(url);
+  const pool = new pg.Pool({
+    ...(multiHost ? multiHostPoolOptions(multiHost, 5_000) : { connectionString: url }),
+    max: 4,
+    application_name: 'kagiya-jobs',
+    connectionTimeoutMillis: 5_000,
+  });
+  pool.on('error', () => undefined);
+  return { pool, executeSql: async (text: string, values?: unknown[]) => ({ rows: (await pool.query(text, values ?? [])).rows as unknown[] }) };
+}
+
 export async function createJobQueue(db: Db, database: QueueDatabase, options: JobQueueOptions = {}): Promise<JobQueue> {
   const common = {
     schema: 'pgboss',
@@ -39,14 +60,22 @@ export async function createJobQueue(db: Db, database: QueueDatabase, options: J
     // Maintenance (expiring jobs of a dead worker, archiving) every minute rather than every two.
     maintenanceIntervalSeconds: 60,
   };
-  const boss =
-    database.kind === 'postgres'
-      ? new PgBoss({ ...common, connectionString: database.url, max: 4, application_name: 'kagiya-jobs' })
-      : new PgBoss({ ...common, db: pgliteExecutor(db) });
+  const postgres = database.kind === 'postgres' ? postgresExecutor(database.url) : null;
+  const boss = new PgBoss({ ...common, db: postgres ?? pgliteExecutor(db) });
   boss.on('error', (error: Error) => options.onError?.(error));
-  await boss.start();
+  const stop = async (stopOptions: PgBoss.StopOptions) => {
+    await boss.stop(stopOptions).catch(() => undefined);
+    await postgres?.pool.end().catch(() => undefined);
+  };
+  try {
+    await boss.start();
+  } catch (error) {
+    await stop({ graceful: false, wait: false });
+    throw error;
+  }
   return {
     boss,
+    stop,
     inTransaction: (trx) => ({
       executeSql: async (text, values) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values ?? []))).rows as unknown[] }),
     }),

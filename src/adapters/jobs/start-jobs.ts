@@ -29,21 +29,30 @@ export async function startJobs(db: Db, database: QueueDatabase, clock: () => Da
   const onError = (error: Error, context: string) => logger.warn({ err: { message: error.message } }, context);
   const queue = await createJobQueue(db, database, { pollingIntervalSeconds: s.pollingIntervalSeconds ?? 2, onError: (e) => onError(e, 'job queue error') });
   const mailer = s.mailer ?? (s.smtpUrl ? createSmtpMailer(s.smtpUrl, s.mailFrom) : createMailboxMailer());
-  const notifications = await startNotificationJobs(queue, createNotificationStore(db), mailer, {
-    clock,
-    scanSeconds: s.scanSeconds ?? 10,
-    settleMs: s.settleMs ?? 5_000,
-    retryLimit: s.retryLimit ?? 8,
-    retryDelaySeconds: s.retryDelaySeconds ?? 30,
-    onError,
-  });
-  const mass = await startMassStatusJobs(queue, createMassJobStore(db), { clock, batchSize: s.massBatchSize ?? 500, onError });
+  let notifications: Awaited<ReturnType<typeof startNotificationJobs>>;
+  let mass: Awaited<ReturnType<typeof startMassStatusJobs>>;
+  try {
+    notifications = await startNotificationJobs(queue, createNotificationStore(db), mailer, {
+      clock,
+      scanSeconds: s.scanSeconds ?? 10,
+      settleMs: s.settleMs ?? 5_000,
+      retryLimit: s.retryLimit ?? 8,
+      retryDelaySeconds: s.retryDelaySeconds ?? 30,
+      onError,
+    });
+    mass = await startMassStatusJobs(queue, createMassJobStore(db), { clock, batchSize: s.massBatchSize ?? 500, onError });
+  } catch (error) {
+    // A half-started worker (the database dropped us while it scheduled) leaves nothing running behind.
+    await queue.stop({ graceful: false, wait: false });
+    mailer.close();
+    throw error;
+  }
   return {
     queue,
     notifications,
     mass,
     async stop() {
-      await queue.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await queue.stop({ graceful: true, wait: true, timeout: 10_000 });
       mailer.close();
     },
   };
