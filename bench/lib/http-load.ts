@@ -12,8 +12,13 @@ export type LoadOptions = Readonly<{
   card: (index: number) => BenchCard;
 }>;
 
-/** Recorded with every attempt, as a relying service would send them. */
-const CONTEXT_HEADERS = { 'x-kagiya-channel': 'pc', 'x-kagiya-service': 'bench', 'x-kagiya-terminal': 'autocannon' } as const;
+/**
+ * Recorded with every attempt, as a relying service would send them. Each card enters its PINs from its own device
+ * (terminal `device-<card>`), as a population of residents does: one terminal for every card would be one source
+ * failing on thousands of cards, which the risk rules rightly block as a spray (DOMAIN.md §3, issue #13).
+ */
+const CONTEXT_HEADERS = { 'x-kagiya-channel': 'pc', 'x-kagiya-service': 'bench' } as const;
+const terminalOf = (cardIndex: number) => `device-${cardIndex}`;
 
 /**
  * The i-th request's card: i times a large prime modulo the card count, so consecutive requests land on cards
@@ -158,7 +163,7 @@ export async function runVerify(options: LoadOptions, startAt = 0): Promise<Scen
         ...req,
         method: 'POST',
         path: `/api/v1/cards/${card.cardId}/pins/auth/verify`,
-        headers: { 'x-card-key': card.cardKey, 'content-type': 'application/json', ...CONTEXT_HEADERS },
+        headers: { 'x-card-key': card.cardKey, 'content-type': 'application/json', ...CONTEXT_HEADERS, 'x-kagiya-terminal': terminalOf(plan.card) },
         body: plan.wrong ? wrong : right,
       };
     },

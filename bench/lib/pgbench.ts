@@ -24,12 +24,16 @@ export function pgbenchStatement(text: string, params: readonly string[], nulls:
   return `${out.trim()};\n`;
 }
 
-/** One card from the whole population, uniformly; 5 % of entries carry the wrong PIN's hash. */
+/**
+ * One card from the whole population, uniformly; 5 % of entries carry the wrong PIN's hash. Each card enters from its
+ * own device, as over HTTP (http-load.ts), and its source key is the server's (`terminal:<service>/<terminal>`,
+ * domain/risk.ts) — spelt with ':' apart, because pgbench reads ':name' as a variable even inside a string literal.
+ */
 const PICK_FOR_VERIFY = `\\set n random(1, :ncards)
 \\set wrong random(1, 20)
 select card_id, key_hash, case when :wrong::int = 1 then wrong_hash else right_hash end as pin_hash, 'auth' as slot,
        'auth' as cert_kind, now()::text as now, 'verify' as operation, 'pc' as channel, 'bench' as service,
-       'pgbench' as terminal, false as confirm_last_try, 'terminal:bench/pgbench' as source_key
+       'device-' || n as terminal, false as confirm_last_try, 'terminal' || ':' || 'bench/device-' || n as source_key
 from bench_cards where n = :n \\gset
 `;
 

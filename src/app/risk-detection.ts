@@ -4,7 +4,7 @@ import type { RiskHold } from './risk-ports.js';
 
 // Risk detection from the request path (issue 13 item 1). It runs after a failed PIN entry has COMMITTED and before
 // its answer leaves: the entry's outcome is already durable, so detection can only add a block or a hold, never change
-// what the entry did. It costs one insert and two indexed counts, and only on failed entries (a try spent); a right
+// what the entry did. It costs two prepared statements (an insert, then three indexed counts), only on failed entries; a right
 // PIN pays nothing here. A source block is therefore in place before the same client's next entry is accepted; entries
 // already in flight in parallel may still land (the figures in README "Risk holds and source blocks").
 
@@ -18,10 +18,19 @@ export async function afterFailedEntry(deps: AppDeps, input: { cardId: string; c
   const rules = deps.riskRules;
   const address = context.address ?? null;
   const sourceKey = sourceKeyOf({ address, service: context.service, terminal: context.terminal });
-  await deps.risk.recordFailure({ cardId, sourceKey, address, service: context.service, at: now });
+  const recorded = await deps.risk.recordFailure({
+    cardId,
+    sourceKey,
+    address,
+    service: context.service,
+    at: now,
+    sourceSince: minutesBefore(now, rules.sourceSpray.windowMinutes),
+    addressesSince: minutesBefore(now, rules.cardAddresses.windowMinutes),
+    servicesSince: minutesBefore(now, rules.cardServices.windowMinutes),
+  });
 
   if (sourceKey) {
-    const failedCards = await deps.risk.failedCardsFromSource(sourceKey, minutesBefore(now, rules.sourceSpray.windowMinutes));
+    const failedCards = recorded.sourceCards;
     const block = evaluateSource(rules, { sourceKey, failedCards, windowMinutes: rules.sourceSpray.windowMinutes }, now);
     if (block) {
       await deps.atomically(async (tx) => {
@@ -37,12 +46,7 @@ export async function afterFailedEntry(deps: AppDeps, input: { cardId: string; c
     }
   }
 
-  const figures = await deps.risk.cardFigures(
-    cardId,
-    minutesBefore(now, rules.cardAddresses.windowMinutes),
-    minutesBefore(now, rules.cardServices.windowMinutes),
-  );
-  const hold = evaluateCard(rules, figures);
+  const hold = evaluateCard(rules, { addresses: recorded.addresses, services: recorded.services });
   if (hold) await placeRiskHold(deps, cardId, hold, now);
 }
 

@@ -38,12 +38,21 @@ export type ServiceFlag = Readonly<{
 }>;
 
 export interface RiskStore {
-  /** One failed entry (a try spent), with where it came from. */
-  recordFailure(input: { cardId: string; sourceKey: string | null; address: string | null; service: string | null; at: Date }): Promise<void>;
-  /** Distinct cards with a failed entry from this source since `since`. */
-  failedCardsFromSource(sourceKey: string, since: Date): Promise<number>;
-  /** Distinct addresses (since `addressesSince`) and services (since `servicesSince`) that failed on this card. */
-  cardFigures(cardId: string, addressesSince: Date, servicesSince: Date): Promise<{ addresses: number; services: number }>;
+  /**
+   * Records one failed entry (a try spent), with where it came from, then returns the figures the rules judge, this
+   * failure and every one committed meanwhile included: distinct cards failed from its source since `sourceSince` (0 without a
+   * source), and distinct addresses (since `addressesSince`) and services (since `servicesSince`) failed on its card.
+   */
+  recordFailure(input: {
+    cardId: string;
+    sourceKey: string | null;
+    address: string | null;
+    service: string | null;
+    at: Date;
+    sourceSince: Date;
+    addressesSince: Date;
+    servicesSince: Date;
+  }): Promise<{ sourceCards: number; addresses: number; services: number }>;
   /** The active block of this source, counting the refusal; null when it is not blocked. */
   refuseIfBlocked(sourceKey: string, now: Date): Promise<SourceBlock | null>;
   /** Blocks the source; false when it is already blocked (nothing changes). */
