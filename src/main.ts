@@ -124,10 +124,14 @@ async function main() {
     else warnings.push(`the database already holds residents but ${demoManifestPath(config.dataDir)} is missing, so no demo cards are listed (see README, "Resetting the demo")`);
   }
   if (!config.smtpUrl) warnings.push(`no SMTP server (set KAGIYA_SMTP_URL): notifications are kept, not e-mailed${config.demo ? '; see /dev/mailbox' : ''}`);
+  for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
+  const caIds = (await system.cas.all()).map((ca) => ca.id);
+
+  const server = await startServer(system, { port: config.port, host: config.host, publicUrl: config.port === 0 ? null : config.publicUrl });
   if (config.jobs) {
-    // The worker: notifications and mass jobs on the job queue (pg-boss), in this process but never in a request. A
-    // database that drops us while it starts (a restart, a failover) must not take the web process down with it:
-    // PIN entries fail closed on their own; the worker is retried with backoff until it runs.
+    // The worker: notifications and mass jobs on the job queue (pg-boss), in this process but never in a request. It
+    // starts once the server listens, in the background: the web process neither waits for it nor dies with it. A
+    // database that drops it while it starts (a restart, a failover) gets it retried with backoff until it runs.
     const settings = { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, scanSeconds: config.notifyScanSeconds };
     const startWorker = async (attempt: number): Promise<void> => {
       try {
@@ -138,12 +142,8 @@ async function main() {
         setTimeout(() => void startWorker(attempt + 1), delayMs).unref();
       }
     };
-    await startWorker(0);
+    void startWorker(0);
   }
-  for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
-  const caIds = (await system.cas.all()).map((ca) => ca.id);
-
-  const server = await startServer(system, { port: config.port, host: config.host, publicUrl: config.port === 0 ? null : config.publicUrl });
   // The demo relying services (apps/), each its own small server speaking OIDC and HTTP to Kagiya.
   const running: { nameJa: string; nameEn: string; url: string; close(): Promise<void> }[] = [];
   if (config.demo && config.demoServices) {
