@@ -53,10 +53,10 @@ export async function attemptPin(deps: AppDeps, input: PinAttemptInput): Promise
   const pinHash = normalized.kind === 'ok' ? deps.pinHasher.hash(cardId, slot, normalized.pin) : null;
   const sourceKey = sourceKeyOf({ address: context.address ?? null, service: context.service, terminal: context.terminal });
   const gate = deps.sourceGate ?? ((_key, work) => work());
-  return gate(sourceKey, () => enter(deps, input, pinHash, normalized.kind === 'format' ? normalized.reason : 'EMPTY'));
+  return gate(sourceKey, () => enter(deps, input, pinHash, normalized.kind === 'format' ? normalized.reason : 'EMPTY', sourceKey));
 }
 
-async function enter(deps: AppDeps, input: PinAttemptInput, pinHash: Uint8Array | null, formatReason: string): Promise<Outcome<AcceptedPin>> {
+async function enter(deps: AppDeps, input: PinAttemptInput, pinHash: Uint8Array | null, formatReason: string, sourceKey: string | null): Promise<Outcome<AcceptedPin>> {
   const { cardId, slot, operation, context } = input;
   const now = deps.clock();
   const done = await deps.cards.attempt({
@@ -69,7 +69,7 @@ async function enter(deps: AppDeps, input: PinAttemptInput, pinHash: Uint8Array 
     context,
     now,
   });
-  if (!done) return noRow(deps, context, now);
+  if (!done) return noRow(deps, sourceKey, now);
 
   if (done.result === 'success') return ok({ slot, remaining: done.remaining ?? 0, cardId, eventId: done.eventId });
   if (done.result === 'incorrect') {
@@ -93,8 +93,7 @@ async function enter(deps: AppDeps, input: PinAttemptInput, pinHash: Uint8Array 
  * touches any card (card-attempt.sql.ts). One probe, only on this rare path, tells them apart: a blocked source is
  * told so (SOURCE_BLOCKED, no try used, not a lock) whatever card it named, so it learns nothing about the card.
  */
-async function noRow(deps: AppDeps, context: EventContext, now: Date): Promise<Outcome<AcceptedPin>> {
-  const sourceKey = sourceKeyOf({ address: context.address ?? null, service: context.service, terminal: context.terminal });
+async function noRow(deps: AppDeps, sourceKey: string | null, now: Date): Promise<Outcome<AcceptedPin>> {
   const block = sourceKey ? await deps.risk.refuseIfBlocked(sourceKey, now) : null;
   if (!block) return fail('CARD_REJECTED');
   const retryAfterSeconds = Math.max(1, Math.ceil((block.blockedUntil.getTime() - now.getTime()) / 1000));

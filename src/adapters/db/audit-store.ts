@@ -53,27 +53,8 @@ function rowToEntry(r: Selectable<AuditLogTable>): AuditEntry & { occurredAt: Da
 export function createAuditStore(db: Executor): AuditStore {
   return {
     async append(entry) {
-      // Transaction-scoped: released at the commit of the action being audited.
-      await sql`select pg_advisory_xact_lock(7202611)`.execute(db);
-      const last = await db.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      const prev = last ? Buffer.from(last.hash) : GENESIS;
-      const hash = chainHash(prev, entry);
-      await db
-        .insertInto('audit_log')
-        .values({
-          occurred_at: entry.occurredAt,
-          actor_id: entry.actorId,
-          actor_role: entry.actorRole,
-          municipality_code: entry.municipalityCode,
-          action: entry.action,
-          target_type: entry.targetType,
-          target_id: entry.targetId,
-          reason: entry.reason,
-          detail: entry.detail === undefined || entry.detail === null ? null : JSON.stringify(entry.detail),
-          prev_hash: prev,
-          hash,
-        })
-        .execute();
+      // Transaction-scoped lock: released at the commit of the action being audited.
+      await appendAuditEntries(db, [entry]);
     },
 
     async list({ municipalityCode, targetId, limit, beforeSeq }) {
