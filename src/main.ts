@@ -108,6 +108,9 @@ async function main() {
     });
     try {
       await seedReferenceData(s.deps, s.db);
+      // The CA directory too, within the retried start-up (it is cached from here on): read after it, a terminated
+      // backend killed a starting node (part 2 found it).
+      await s.cas.all();
       return s;
     } catch (error) {
       await s.close().catch(() => undefined);
