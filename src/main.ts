@@ -130,7 +130,12 @@ async function main() {
   for (const w of warnings) logger.warn(`DEVELOPMENT DEFAULT: ${w}`);
   const caIds = (await system.cas.all()).map((ca) => ca.id);
 
-  const server = await startServer(system, { port: config.port, host: config.host, publicUrl: config.port === 0 ? null : config.publicUrl });
+  const server = await startServer(system, {
+    port: config.port,
+    host: config.host,
+    publicUrl: config.port === 0 ? null : config.publicUrl,
+    retry: (step) => startWithRetry(logger, step),
+  });
   if (config.jobs) {
     // The worker: notifications and mass jobs on the job queue (pg-boss), in this process but never in a request. It
     // starts once the server listens, in the background: the web process neither waits for it nor dies with it. A

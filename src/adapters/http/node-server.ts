@@ -24,7 +24,10 @@ export type RunningServer = Readonly<{ url: string; port: number; server: Server
  * Listens, then starts the identity provider with `publicUrl` as its issuer — or, when none is given (tests on
  * port 0), with the address actually bound.
  */
-export async function startServer(system: Servable, options: { port: number; host: string; publicUrl?: string | null }): Promise<RunningServer> {
+export async function startServer(
+  system: Servable,
+  options: { port: number; host: string; publicUrl?: string | null; retry?: (step: () => Promise<void>) => Promise<void> },
+): Promise<RunningServer> {
   const hono = getRequestListener(system.app.fetch);
   // The provider's Node handler, made once per provider instance (a restart of the provider makes a new one).
   let listener: { provider: object; handle: (req: IncomingMessage, res: ServerResponse) => void } | null = null;
@@ -45,7 +48,12 @@ export async function startServer(system: Servable, options: { port: number; hos
   const { port } = server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const url = options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  await system.oidc.enable(url);
+  // The provider's start reads and tidies its tables: the caller may retry it (a backend terminated at that moment).
+  const retry = options.retry ?? ((step) => step());
+  await retry(() => system.oidc.enable(url)).catch(async (error: unknown) => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  });
   return {
     url,
     port,
