@@ -97,4 +97,28 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
       expect(answers.filter((a) => codeOf(a) === 'PIN_INCORRECT' || lockedNow(a))).toHaveLength(rows.filter((r) => r.result === 'incorrect').length);
     }
   });
+
+  it("keeps the card's event chain whole when entries on two slots of one card commit at once", async () => {
+    // Two slots do not share a row lock, so their events take ids before they take the card's head row: the chain,
+    // not the id, orders them (src/adapters/db/card-event-chain.ts), and the check must find nothing wrong.
+    const card = await api(system).newCard();
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        postJson(
+          `${servers[i % 3]!.base}/api/v1/cards/${card.cardId}/pins/${i % 2 === 0 ? 'auth' : 'sign'}/verify`,
+          { 'x-card-key': card.cardKey },
+          { pin: i % 2 === 0 ? PINS.auth : PINS.sign, confirmLastTry: true },
+        ) as Promise<Answer>,
+      ),
+    );
+    const served = answers.filter((a) => a.status === 200).length;
+    expect(answers.every((a) => a.status === 200 || a.status === 503), JSON.stringify(answers.map(codeOf))).toBe(true);
+    const [head] = (await sql<{ events: string }>`select events from card_event_chain where card_id = ${card.cardId}`.execute(system.db)).rows;
+    const [count] = (await sql<{ n: string }>`select count(*) as n from card_events where card_id = ${card.cardId}`.execute(system.db)).rows;
+    expect(Number(head!.events)).toBe(Number(count!.n));
+    expect(Number(count!.n)).toBeGreaterThanOrEqual(served);
+    const report = await api(system).call('GET', '/api/v1/audit/card-events/verify', { headers: api(system).admin });
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({ ok: true, broken: [] });
+  });
 });
