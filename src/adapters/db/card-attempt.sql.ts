@@ -16,8 +16,14 @@ import { hotQuery, type Db } from './create-db.js';
  *    absent → locked → risk hold (except the holder's confirming sign-in, `risk_confirm`) → malformed entry → last try not confirmed (issue #11: at one try left an entry spends
  *    nothing unless `confirm_last_try`; the refusal does not depend on the PIN, so it reveals nothing about it),
  * 3. where nothing refuses, compares the hash with the stored one inside the UPDATE of the slot row and either
- *    restores it to its maximum (match) or spends one try (no match) — only where `remaining > 0`,
- * 4. inserts the event with its final result (`success`, `incorrect`, or `refused` with the code),
+ *    restores it to its maximum (match) or spends one try (no match) — only where `remaining > 0`. A right entry on
+ *    a slot already at its maximum changes nothing, so it writes no new slot row (`full_match`, read under the row
+ *    lock): the most common entry of all costs one heap update and its WAL less (docs/decisions.md, "hot path");
+ *    `updated_at` is the counter's last change,
+ * 4. inserts the event with its final result (`success`, `incorrect`, or `refused` with the code), chained: one UPDATE
+ *    of the card's head row (card_event_chain) computes the event's hash with card_event_digest_of, the same bytes
+ *    the chain check computes over the stored row (migration 0020), so the insert trigger stays out of the way; a
+ *    card's first event (no head row yet) arrives without a hash and the trigger starts the chain,
  *
  * and commits once. Concurrent entries on one slot serialise on its row lock, taken before the gate reads the
  * slot: the gate sees the newest committed counter (a concurrent entry that left one try is seen, so the last try
@@ -52,10 +58,11 @@ with card as (
       where b.source_key = $13::text and b.blocked_until > $6::timestamptz and b.lifted_at is null))
 ),
 slot as (
-  select s.card_id, s.remaining from card join pin_slots s on s.card_id = card.id and s.slot = $3::text for update of s
+  select s.card_id, s.remaining, s.pin_hash = $5::bytea and s.remaining = s.max_tries and s.locked_at is null as full_match
+  from card join pin_slots s on s.card_id = card.id and s.slot = $3::text for update of s
 ),
 gate as (
-  select card.id as card_id, slot.remaining as seen_remaining,
+  select card.id as card_id, slot.remaining as seen_remaining, slot.full_match,
     case
       when card.status = 'revoked' then 'CARD_REVOKED'
       when card.status = 'suspended' then 'CARD_SUSPENDED'
@@ -80,20 +87,33 @@ tried as (
       locked_at = case when s.pin_hash = $5::bytea then null when s.remaining = 1 then $6::timestamptz else s.locked_at end,
       updated_at = $6::timestamptz
   from gate
-  where gate.refusal is null and s.card_id = gate.card_id and s.slot = $3::text and s.remaining > 0
+  where gate.refusal is null and not gate.full_match and s.card_id = gate.card_id and s.slot = $3::text and s.remaining > 0
   returning s.pin_hash = $5::bytea as matched, s.remaining
 ),
-ev as (
-  insert into card_events (card_id, occurred_at, operation, slot, result, code, remaining_after,
-                           channel, service, terminal, actor)
-  select gate.card_id, $6::timestamptz, $7::text, $3::text,
-         case when tried.matched then 'success' when tried.matched is not null then 'incorrect' else 'refused' end,
-         case when tried.matched is null then coalesce(gate.refusal, 'PIN_LOCKED') end,
-         case when tried.matched is not null then tried.remaining
-              when gate.refusal is null then 0
-              else gate.seen_remaining end,
-         $8::text, $9::text, $10::text, $11::text
+outcome as (
+  select gate.card_id, nextval('card_events_id_seq') as id,
+         case when tried.matched or (gate.refusal is null and gate.full_match) then 'success'
+              when tried.matched is not null then 'incorrect' else 'refused' end as result,
+         case when tried.matched is null and not (gate.refusal is null and gate.full_match) then coalesce(gate.refusal, 'PIN_LOCKED') end as code,
+         (case when tried.matched is not null then tried.remaining
+               when gate.refusal is null and gate.full_match then gate.seen_remaining
+               when gate.refusal is null then 0
+               else gate.seen_remaining end)::smallint as remaining_after
   from gate left join tried on true
+),
+chained as (
+  update card_event_chain h set events = h.events + 1, prev_head = h.head,
+    head = card_event_digest_of(h.head, o.id, o.card_id, $6::timestamptz, $7::text, $3::text, o.result, o.code,
+                                o.remaining_after, $8::text, $9::text, $10::text, $11::text, null::jsonb)
+  from outcome o where h.card_id = o.card_id
+  returning h.prev_head, h.head
+),
+ev as (
+  insert into card_events (id, card_id, occurred_at, operation, slot, result, code, remaining_after,
+                           channel, service, terminal, actor, prev_hash, hash)
+  select o.id, o.card_id, $6::timestamptz, $7::text, $3::text, o.result, o.code, o.remaining_after,
+         $8::text, $9::text, $10::text, $11::text, chained.prev_head, chained.head
+  from outcome o left join chained on true
   returning id, result, code, remaining_after
 )
 select id as event_id, result, code, remaining_after from ev`;

@@ -13,6 +13,7 @@ import * as m0012 from './migrations/0012-lock-incident-index.js';
 import * as m0019 from './migrations/0019-chain-update-first.js';
 import * as m0015 from './migrations/0015-kiosk-reset.js';
 import * as m0017 from './migrations/0017-risk.js';
+import * as m0020 from './migrations/0020-lean-pin-entry.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-chain-update-first': m0019,
   '0015-kiosk-reset': m0015,
   '0017-risk': m0017,
+  '0020-lean-pin-entry': m0020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
