@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/api.js';
 import { PINS } from '../support/factories.js';
 import { createTestSystem, STORES, type TestSystem } from '../support/test-db.js';
+import { housekeeping } from '../../src/adapters/jobs/housekeeping-jobs.js';
 
 // The reader-session API (what `kagiya reader` speaks) on both stores: Kagiya keeps the card session's
 // security state, every VERIFY goes through the shared PIN-entry path with channel ic-reader, and private keys
@@ -171,6 +172,38 @@ describe.each(STORES)('reader sessions on %s', (store) => {
     const after = await http.call('POST', `/api/v1/cards/${card.cardId}/reader-sessions/${id}/apdu`, { body: { command: SELECT_JPKI }, headers: { 'x-card-key': card.cardKey } });
     expect(after.status).toBe(404);
     expect((await system.deps.readerSessions.find(id))?.state.verified).toEqual([]);
+  });
+
+  it('purges sessions closed or idle for a day (housekeeping), and keeps the ones in use and every PIN event', async () => {
+    const card = await rsaCard();
+    const closed = await insert(card);
+    await closed.send(SELECT_JPKI, ef('0018'), verifyApdu(PINS.auth));
+    expect((await closed.remove()).status).toBe(200);
+    const idle = await insert(card);
+    const eventsBefore = await system.db.selectFrom('card_events').select('id').where('card_id', '=', card.cardId).execute();
+
+    const started = now;
+    try {
+      now = new Date(now.getTime() + 23 * 3600_000);
+      const inUse = await insert(card);
+      await housekeeping(system.db, now);
+      expect(await system.deps.readerSessions.find(closed.opened.sessionId)).not.toBeNull();
+      expect(await system.deps.readerSessions.find(idle.opened.sessionId)).not.toBeNull();
+
+      now = new Date(now.getTime() + 2 * 3600_000);
+      await inUse.send(SELECT_JPKI);
+      // Other tests' sessions in this database may go too: at least these two.
+      expect((await housekeeping(system.db, now)).readerSessions).toBeGreaterThanOrEqual(2);
+      expect(await system.deps.readerSessions.find(inUse.opened.sessionId)).not.toBeNull();
+    } finally {
+      now = started;
+    }
+    expect(await system.deps.readerSessions.find(closed.opened.sessionId)).toBeNull();
+    expect(await system.deps.readerSessions.find(idle.opened.sessionId)).toBeNull();
+    const gone = await http.call('POST', `/api/v1/cards/${card.cardId}/reader-sessions/${idle.opened.sessionId}/apdu`, { body: { command: SELECT_JPKI }, headers: { 'x-card-key': card.cardKey } });
+    expect(gone.status).toBe(404);
+    const eventsAfter = await system.db.selectFrom('card_events').select('id').where('card_id', '=', card.cardId).execute();
+    expect(eventsAfter).toEqual(eventsBefore);
   });
 
   it('records a signature made on the reader, and keeps tries unspent by reading', async () => {

@@ -2,6 +2,7 @@ import type { ReaderSession, ReaderSessionStore } from '../../app/reader/reader-
 import type { ReaderState } from '../../app/reader/virtual-card.js';
 import type { ApId } from '../../domain/apdu/jpki-layout.js';
 import { PIN_SLOTS, type PinSlot } from '../../domain/pin-slot.js';
+import { sql } from 'kysely';
 import type { Db } from './create-db.js';
 import type { ReaderSessionTable } from './schema.js';
 
@@ -61,4 +62,17 @@ export function createReaderSessionStore(db: Db): ReaderSessionStore {
       await db.updateTable('reader_sessions').set({ closed_at: now, verified_slots: '', selected_ap: null, selected_ef: null }).where('id', '=', id).execute();
     },
   };
+}
+
+/**
+ * Deletes reader sessions closed, or last seen, before `cutoff` (housekeeping, src/adapters/jobs/housekeeping-jobs.ts).
+ * A session idle longer than the reader's idle limit is dead already; its row held only a selected file and which PINs
+ * were verified in it, and the PIN entries themselves are card events, kept.
+ */
+export async function purgeReaderSessions(db: Db, cutoff: Date): Promise<number> {
+  const r = await db
+    .deleteFrom('reader_sessions')
+    .where(sql<Date>`coalesce(closed_at, last_seen_at)`, '<', cutoff)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows ?? 0);
 }

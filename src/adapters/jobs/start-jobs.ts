@@ -4,10 +4,11 @@ import { createMassJobStore } from '../db/mass-job-store.js';
 import { createNotificationStore } from '../db/notification-store.js';
 import { createMailboxMailer, createSmtpMailer, type Mailer } from '../mail/mailer.js';
 import { createJobQueue, type QueueDatabase } from './job-queue.js';
+import { startHousekeepingJobs } from './housekeeping-jobs.js';
 import { startMassStatusJobs } from './mass-status-jobs.js';
 import { startNotificationJobs } from './notification-jobs.js';
 
-// The Kagiya process's worker: the job queue and everything that runs on it (notifications, mass jobs).
+// The Kagiya process's worker: the job queue and everything that runs on it (notifications, mass jobs, housekeeping).
 
 export type JobSettings = Readonly<{
   /** smtp(s)://… to send e-mail; null keeps notifications in the mailbox (development). */
@@ -41,6 +42,12 @@ export async function startJobs(db: Db, database: QueueDatabase, clock: () => Da
       onError,
     });
     mass = await startMassStatusJobs(queue, createMassJobStore(db), { clock, batchSize: s.massBatchSize ?? 500, onError });
+    await startHousekeepingJobs(queue, db, {
+      clock,
+      onDone: (r) => {
+        if (r.readerSessions + r.oidcModels > 0) logger.info({ purged: r }, 'housekeeping');
+      },
+    });
   } catch (error) {
     // A half-started worker (the database dropped us while it scheduled) leaves nothing running behind.
     await queue.stop({ graceful: false, wait: false });
