@@ -57,7 +57,7 @@ async function main(): Promise<number> {
   const machine = machineInfo();
   const startedAt = new Date();
   const adminUrl = process.env.BENCH_ADMIN_URL?.trim() || DEFAULT_ADMIN_URL;
-  log(`Kagiya bench${QUICK ? ' (BENCH_QUICK)' : ''} — ${machine.nproc} CPUs (${machine.cpuModel}), node ${machine.node}, load average ${machine.loadAverage.join(' ')}`);
+  log(`Kagiya bench${QUICK ? ' (BENCH_QUICK)' : ''} — ${machine.nproc} CPUs (${machine.cpuModel}), node ${machine.node}, load average ${machine.loadAverage.join(' ')}, host speed ${machine.hostSpeedMs} ms (sha256 ×300k, lower is faster)`);
   log(`  cards ${config.sizes.map(sizeLabel).join(' then ')}, ${config.connections} HTTP connections, server pools ${config.poolSize}, pgbench clients ${config.pgbenchClients}, ${config.seconds} s per phase (+${config.warmupSeconds} s warm-up)`);
   await ensurePostgres(adminUrl, log);
   const pgbenchBin = findPgbench();
@@ -176,7 +176,7 @@ async function main(): Promise<number> {
     kagiyaPeakRss: Math.max(...kagiya.map((s) => s.peakRssBytes ?? 0)) || null,
     kagiyaReadyMs: Math.max(...kagiya.map((s) => s.readyMs)),
   });
-  const title = `Kagiya bench ${startedAt.toISOString().slice(0, 16)}Z — ${machine.nproc} CPUs, load average at start ${machine.loadAverage.join(' ')}`;
+  const title = `Kagiya bench ${startedAt.toISOString().slice(0, 16)}Z — ${machine.nproc} CPUs, load average at start ${machine.loadAverage.join(' ')}, host speed ${machine.hostSpeedMs} ms (sha256 ×300k, lower is faster)`;
   const text = [
     title,
     `${config.connections} HTTP connections (autocannon), server pools ${config.poolSize}, pgbench -M prepared with ${config.pgbenchClients} clients, ${config.seconds} s per phase; verify = 95 % right, 5 % wrong PINs`,
