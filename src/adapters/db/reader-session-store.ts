@@ -1,8 +1,8 @@
+import { sql } from 'kysely';
 import type { ReaderSession, ReaderSessionStore } from '../../app/reader/reader-ports.js';
 import type { ReaderState } from '../../app/reader/virtual-card.js';
 import type { ApId } from '../../domain/apdu/jpki-layout.js';
 import { PIN_SLOTS, type PinSlot } from '../../domain/pin-slot.js';
-import { sql } from 'kysely';
 import type { Db } from './create-db.js';
 import type { ReaderSessionTable } from './schema.js';
 
