@@ -4,6 +4,7 @@ import { api } from '../support/api.js';
 import { PINS } from '../support/factories.js';
 import { postJson, startServerChild, stopServerChild, type ServerChild } from '../support/server-child.js';
 import { createTestSystem, POSTGRES_ENABLED, type TestSystem } from '../support/test-db.js';
+import { pinBatchStats } from '../../src/adapters/db/card-attempt.sql.js';
 
 type Answer = { status: number; body: { remaining?: number; error?: { code: string; details?: { lockedNow?: boolean } } & Record<string, unknown> } };
 
@@ -119,6 +120,48 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     expect(Number(count!.n)).toBeGreaterThanOrEqual(served);
     const report = await api(system).call('GET', '/api/v1/audit/card-events/verify', { headers: api(system).admin });
     expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({ ok: true, broken: [] });
+  });
+
+  it('answers each of many cards entered at once with its own result, entries sharing statements (batches)', async () => {
+    // 40 cards, each a right auth entry and a wrong sign entry, all at once: in this process (whose batch counters the
+    // test reads) and over the three servers. Statements carry several cards' entries; each answer must be its own
+    // card's, each card's counters and events must agree, and every card's chain must stay whole.
+    const cards = await Promise.all(Array.from({ length: 40 }, () => api(system).newCard()));
+    const before = pinBatchStats(system.db) ?? { statements: 0, entries: 0, largest: 0 };
+    const entry = (card: { cardId: string; cardKey: string }, i: number, slot: 'auth' | 'sign') =>
+      i % 2 === 0
+        ? api(system).verify(card, slot, slot === 'auth' ? PINS.auth : '000000', {}, { confirmLastTry: true })
+        : (postJson(`${servers[i % 3]!.base}/api/v1/cards/${card.cardId}/pins/${slot}/verify`, { 'x-card-key': card.cardKey }, {
+            pin: slot === 'auth' ? PINS.auth : '000000',
+            confirmLastTry: true,
+          }) as Promise<Answer>);
+    const answers = await Promise.all(cards.flatMap((card, i) => [entry(card, i, 'auth'), entry(card, i, 'sign')]));
+    const after = pinBatchStats(system.db)!;
+    expect(after.entries - before.entries).toBeGreaterThanOrEqual(40);
+    // fewer statements than entries: entries shared statements
+    expect(after.statements - before.statements).toBeLessThan(after.entries - before.entries);
+    expect(after.largest).toBeGreaterThan(1);
+    cards.forEach((card, i) => {
+      const [auth, sign] = [answers[2 * i]!, answers[2 * i + 1]!];
+      if (auth.status !== 503) expect([auth.status, auth.body.remaining], card.cardId).toEqual([200, 3]);
+      if (sign.status !== 503) expect([sign.status, codeOf(sign as Answer), (sign.body as { error?: { remaining?: number } }).error?.remaining], card.cardId).toEqual([401, 'PIN_INCORRECT', 4]);
+    });
+    for (const [i, card] of cards.entries()) {
+      const rows = (
+        await sql<{ slot: string; result: string; remaining_after: number }>`
+          select slot, result, remaining_after from card_events where card_id = ${card.cardId} and operation = 'verify' order by slot
+        `.execute(system.db)
+      ).rows;
+      const expected = [
+        ...(answers[2 * i]!.status === 503 ? [] : [{ slot: 'auth', result: 'success', remaining_after: 3 }]),
+        ...(answers[2 * i + 1]!.status === 503 ? [] : [{ slot: 'sign', result: 'incorrect', remaining_after: 4 }]),
+      ];
+      expect(rows, card.cardId).toEqual(expected);
+      const status = await api(system).status(card);
+      expect([status.body.pins.auth.remaining, status.body.pins.sign.remaining]).toEqual([3, answers[2 * i + 1]!.status === 503 ? 5 : 4]);
+    }
+    const report = await api(system).call('GET', '/api/v1/audit/card-events/verify', { headers: api(system).admin });
     expect(report.body).toMatchObject({ ok: true, broken: [] });
   });
 });

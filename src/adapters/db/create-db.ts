@@ -93,6 +93,12 @@ export function hotQuery(db: Db): HotQuery {
   return HOT.get(db) ?? (async <R>(text: string, values: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[]);
 }
 
+const POOL_SIZE = new WeakMap<Db, number>();
+/** The size of the pg pool behind `db`, or null where there is none (PGlite, a transaction). */
+export function hotPoolSize(db: Db): number | null {
+  return POOL_SIZE.get(db) ?? null;
+}
+
 export async function createDb(config: DbConfig, options: DbOptions = {}): Promise<Db> {
   const onFault = options.onFault ?? (() => undefined);
   if (config.kind === 'postgres') {
@@ -108,6 +114,7 @@ export async function createDb(config: DbConfig, options: DbOptions = {}): Promi
     // query reconnects. The client's own listener (namingPool) has told onFault already.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool, onFault) as never }) });
+    POOL_SIZE.set(db, config.poolSize);
     HOT.set(db, async (text, values) => {
       // pool.query checks a client out, listens for its errors while the statement runs, and destroys it on a
       // connection fault; every client also has namingPool's listener from the moment the pool made it.

@@ -1458,7 +1458,7 @@ export interface paths {
         readonly get?: never;
         readonly put?: never;
         /**
-         * Verify a PIN (the try is spent before the compare and restored on a match)
+         * Verify a PIN (compared and counted in one statement; a match restores the tries)
          * @description Optional headers recorded with the attempt: X-Kagiya-Channel (smartphone, pc, kiosk, counter, clinic, ic-reader, other), X-Kagiya-Service, X-Kagiya-Terminal.
          */
         readonly post: {

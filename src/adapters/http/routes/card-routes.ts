@@ -72,7 +72,7 @@ export function registerCardRoutes(app: OpenAPIHono<Env>) {
       method: 'post',
       path: '/api/v1/cards/{cardId}/pins/{slot}/verify',
       tags: tag,
-      summary: 'Verify a PIN (the try is spent before the compare and restored on a match)',
+      summary: 'Verify a PIN (compared and counted in one statement; a match restores the tries)',
       description: CONTEXT_HEADERS_DOC,
       parameters: [CARD_KEY_PARAMETER],
       request: { params: slotParams, body: body(PinBody) },

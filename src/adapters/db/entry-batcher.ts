@@ -1,0 +1,108 @@
+/**
+ * Groups PIN entries that arrive while the database is busy into one statement (docs/decisions.md, "PIN entries in
+ * batches"). An entry is sent at once while fewer than `maxInFlight` statements are running; otherwise it waits for
+ * the next free turn, and all waiting entries go together, up to `maxBatch`. So an idle server adds no wait, and a
+ * busy one spends PostgreSQL's per-statement and per-commit cost once for many entries.
+ *
+ * A card appears at most once in a statement and in at most one statement at a time: the statement keeps one chain
+ * head per card, and two statements holding different slots of the same two cards could otherwise wait on each other.
+ * An entry for a card already on its way waits for the next turn, so one card's entries still reach the database one
+ * after another, as on the card itself.
+ *
+ * Every entry of a statement shares its fate: all are answered after its commit, or all fail with its error (nothing
+ * was written then). A deadlock with another server's statement (PostgreSQL aborts one of the two, so nothing of it
+ * was written) sends that statement's entries again, each alone.
+ */
+export type BatchRun<I, R> = (inputs: readonly I[]) => Promise<ReadonlyArray<R | null>>;
+
+type Waiting<I, R> = { input: I; key: string; resolve: (value: R | null) => void; reject: (error: unknown) => void };
+
+export type EntryBatcher<I, R> = Readonly<{
+  submit(input: I): Promise<R | null>;
+  /** Counters for tests and the bench: statements sent and the entries they carried. */
+  stats(): Readonly<{ statements: number; entries: number; largest: number }>;
+}>;
+
+export function createEntryBatcher<I, R>(options: {
+  run: BatchRun<I, R>;
+  keyOf: (input: I) => string;
+  /** Whether an error means PostgreSQL rolled the statement back to break a deadlock (safe to send again). */
+  isDeadlock: (error: unknown) => boolean;
+  maxInFlight: number;
+  maxBatch: number;
+}): EntryBatcher<I, R> {
+  const { run, keyOf, isDeadlock, maxInFlight, maxBatch } = options;
+  let waiting: Waiting<I, R>[] = [];
+  const busyKeys = new Set<string>();
+  let inFlight = 0;
+  const stats = { statements: 0, entries: 0, largest: 0 };
+
+  const send = (batch: Waiting<I, R>[], retryAlone: boolean) => {
+    inFlight += 1;
+    for (const w of batch) busyKeys.add(w.key);
+    stats.statements += 1;
+    stats.entries += batch.length;
+    stats.largest = Math.max(stats.largest, batch.length);
+    const settle = () => {
+      inFlight -= 1;
+      for (const w of batch) busyKeys.delete(w.key);
+    };
+    run(batch.map((w) => w.input)).then(
+      (rows) => {
+        settle();
+        batch.forEach((w, i) => w.resolve(rows[i] ?? null));
+        pump();
+      },
+      (error: unknown) => {
+        settle();
+        if (retryAlone && batch.length > 1 && isDeadlock(error)) {
+          // Each alone: a statement with one card takes one slot and one chain head, so it cannot deadlock again.
+          waiting = [...batch, ...waiting];
+          pumpAlone(batch.length);
+        } else {
+          for (const w of batch) w.reject(error);
+        }
+        pump();
+      },
+    );
+  };
+
+  /** The first `count` waiting entries, each in a statement of its own, whatever the in-flight count. */
+  const pumpAlone = (count: number) => {
+    const alone = waiting.slice(0, count);
+    waiting = waiting.slice(count);
+    for (const w of alone) {
+      if (busyKeys.has(w.key)) waiting.unshift(w);
+      else send([w], false);
+    }
+  };
+
+  const pump = () => {
+    while (inFlight < maxInFlight && waiting.length > 0) {
+      const batch: Waiting<I, R>[] = [];
+      const keys = new Set<string>();
+      const rest: Waiting<I, R>[] = [];
+      for (const w of waiting) {
+        if (batch.length < maxBatch && !busyKeys.has(w.key) && !keys.has(w.key)) {
+          batch.push(w);
+          keys.add(w.key);
+        } else {
+          rest.push(w);
+        }
+      }
+      waiting = rest;
+      if (batch.length === 0) return;
+      send(batch, true);
+    }
+  };
+
+  return {
+    submit(input) {
+      return new Promise<R | null>((resolve, reject) => {
+        waiting.push({ input, key: keyOf(input), resolve, reject });
+        pump();
+      });
+    },
+    stats: () => ({ ...stats }),
+  };
+}
