@@ -12,7 +12,8 @@ import { pino } from 'pino';
 import { createSystem } from '../src/system.js';
 import { renderChart } from './lib/chart.js';
 import { runStatus, runVerify, type LoadOptions, type ScenarioResult } from './lib/http-load.js';
-import { runPgbench, STATUS_SCRIPT, VERIFY_SCRIPT } from './lib/pgbench.js';
+import { runPgbench, STATUS_SCRIPT, verifyScript } from './lib/pgbench.js';
+import { PIN_BATCH_MAX, pinStatementsInFlight } from '../src/adapters/db/card-attempt.sql.js';
 import { BENCH_DB_NAME, DEFAULT_ADMIN_URL, dropDatabase, ensurePostgres, findPgbench, recreateDatabase, serverSettings, urlForDatabase } from './lib/postgres.js';
 import { cpuBreakdown, machineInfo, peakRss, sampleCpu, trackDatabaseCpu } from './lib/proc.js';
 import { raceKagiya, racePeer, type RaceResult } from './lib/race.js';
@@ -40,6 +41,8 @@ const config = {
   connections: intEnv('BENCH_CONNECTIONS', 64),
   poolSize: intEnv('BENCH_POOL_SIZE', 16),
   pgbenchClients: intEnv('BENCH_PGBENCH_CLIENTS', intEnv('BENCH_POOL_SIZE', 16)),
+  floorClients: pinStatementsInFlight(intEnv('BENCH_POOL_SIZE', 16)),
+  floorBatch: Math.min(PIN_BATCH_MAX, intEnv('BENCH_FLOOR_BATCH', 1)),
   raceSize: intEnv('BENCH_RACE', 200),
   seedParallel: intEnv('BENCH_SEED_PARALLEL', 2),
   serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
@@ -51,6 +54,13 @@ if ([...config.systems].some((s) => !['floor', 'kagiya', 'peer'].includes(s))) t
 if (config.sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('BENCH_SIZES: card counts ≥ 1000, comma-separated');
 
 const log = (line: string) => console.log(line);
+
+/** Statements the Kagiya bench server sent for PIN entries, and the entries they carried (bench/server.ts). */
+async function pinBatches(baseUrl: string): Promise<{ statements: number; entries: number; largest: number }> {
+  const res = await fetch(`${baseUrl}/bench/pin-batches`);
+  if (!res.ok) throw new Error(`pin batches: HTTP ${res.status}`);
+  return (await res.json()) as { statements: number; entries: number; largest: number };
+}
 const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 
 async function main(): Promise<number> {
@@ -58,7 +68,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const adminUrl = process.env.BENCH_ADMIN_URL?.trim() || DEFAULT_ADMIN_URL;
   log(`Kagiya bench${QUICK ? ' (BENCH_QUICK)' : ''} — ${machine.nproc} CPUs (${machine.cpuModel}), node ${machine.node}, load average ${machine.loadAverage.join(' ')}, host speed ${machine.hostSpeedMs} ms (sha256 ×300k, lower is faster)`);
-  log(`  cards ${config.sizes.map(sizeLabel).join(' then ')}, ${config.connections} HTTP connections, server pools ${config.poolSize}, pgbench clients ${config.pgbenchClients}, ${config.seconds} s per phase (+${config.warmupSeconds} s warm-up)`);
+  log(`  cards ${config.sizes.map(sizeLabel).join(' then ')}, ${config.connections} HTTP connections, server pools ${config.poolSize}, pgbench clients ${config.floorClients} for verify (entries per statement as Kagiya's), ${config.pgbenchClients} for status, ${config.seconds} s per phase (+${config.warmupSeconds} s warm-up)`);
   await ensurePostgres(adminUrl, log);
   const pgbenchBin = findPgbench();
   if (!pgbenchBin) throw new Error('pgbench not found (PATH, /usr/lib/postgresql/*/bin): install postgresql-contrib / postgresql-client');
@@ -74,6 +84,8 @@ async function main(): Promise<number> {
 
   const rows: Row[] = [];
   const races: RaceResult[] = [];
+  /** Entries per verify statement of the floor, per card count: Kagiya's average in the same run. */
+  const floorBatches: string[] = [];
   const seeding: { size: number; seconds: number }[] = [];
   const servers: { name: string; size: number; readyMs: number; peakRssBytes: number | null }[] = [];
   let unexpected = 0;
@@ -101,19 +113,6 @@ async function main(): Promise<number> {
       };
 
       // The floor: pgbench with the very statements the server runs.
-      for (const [scenario, script] of [['verify', VERIFY_SCRIPT], ['status', STATUS_SCRIPT]] as const) {
-        if (!config.systems.has('floor')) break;
-        await reset();
-        const r = await runPgbench({ bin: pgbenchBin, url: dbUrl, name: `${scenario}-sql`, script, mode: 'prepared', clients: config.pgbenchClients, threads: Math.min(2, machine.nproc), seconds: config.seconds, ncards: size, trackCpu });
-        const picks = r.statementLatencyMs.find((s) => s.statement.startsWith('select card_id'));
-        log(`  floor ${scenario}: ${fmt(r.tps, 0)} tps, p50 ${fmt(r.latencyMs.p50, 2)} ms, p99 ${fmt(r.latencyMs.p99, 2)} ms, PG ${fmt(r.postgresCores, 2)} cores${picks ? ` (card pick ${fmt(picks.ms, 3)} ms of each transaction)` : ''}${r.aborted ? ' — ABORTED' : ''}`);
-        if (r.aborted || (r.failedTransactions ?? 0) > 0) {
-          unexpected += 1;
-          log(`    pgbench: ${r.stderrTail}`);
-        }
-        rows.push({ size, scenario, system: 'floor (pgbench)', rps: r.tps ?? 0, p50: r.latencyMs.p50, p99: r.latencyMs.p99, errors: r.failedTransactions ?? 0, serverCpuMs: null, postgresCpuMs: r.tps ? (1000 * r.postgresCores) / r.tps : null, otherCores: null });
-      }
-
       // The two servers under the same HTTP load.
       type System = { system: 'Kagiya' | 'textbook peer'; script: string; env: Record<string, string>; nodeArgs: string[] };
       const systems = ([
@@ -127,6 +126,7 @@ async function main(): Promise<number> {
         tsxReadyMs = viaTsx.readyMs;
         log(`  Kagiya started through tsx (no bundle): ready in ${fmt(viaTsx.readyMs / 1000, 2)} s`);
       }
+      let kagiyaBatch: number | null = null;
       for (const s of systems) {
         await reset();
         const server = await startChild({ name: s.system, script: s.script, cwd: ROOT, env: s.env, nodeArgs: s.nodeArgs });
@@ -140,7 +140,13 @@ async function main(): Promise<number> {
             if (scenario === 'verify') seq = (await runVerify(warm, seq)).nextSeq;
             else await runStatus(warm);
           }
+          const batchesBefore = s.system === 'Kagiya' ? await pinBatches(load.baseUrl) : null;
           const r = await measure(server, trackCpu, () => (scenario === 'verify' ? runVerify(load, seq) : runStatus(load)));
+          if (batchesBefore && scenario === 'verify') {
+            const after = await pinBatches(load.baseUrl);
+            kagiyaBatch = (after.entries - batchesBefore.entries) / Math.max(1, after.statements - batchesBefore.statements);
+            log(`  Kagiya verify: ${fmt(kagiyaBatch, 1)} entries per statement on average, at most ${after.largest}`);
+          }
           unexpected += r.result.errors;
           log(
             `  ${s.system} ${scenario}: ${fmt(r.result.requestsPerSecondAvg, 0)} req/s, p50 ${fmt(r.result.latencyMs.p50)} ms, p99 ${fmt(r.result.latencyMs.p99)} ms, errors ${r.result.errors}` +
@@ -161,6 +167,33 @@ async function main(): Promise<number> {
         servers.push({ name: s.system, size, readyMs: server.readyMs, peakRssBytes: peak });
         log(`  ${s.system}: peak RSS ${fmt(peak === null ? null : peak / 1024 / 1024)} MB`);
       }
+
+      // The floor: pgbench with the very statements the server runs, after the servers, because verify runs in the
+      // shape Kagiya's server ran it in this run: as many statements at once as its batcher sends (a quarter of its
+      // pool), each carrying as many entries as Kagiya's statements carried on average under the verify load
+      // (BENCH_FLOOR_BATCH when Kagiya was not measured).
+      const floorBatch = Math.max(1, Math.round(kagiyaBatch ?? config.floorBatch));
+      if (config.systems.has('floor')) floorBatches.push(`${floorBatch} at ${sizeLabel(size)}`);
+      const floorShapes = {
+        verify: { script: verifyScript(floorBatch), clients: config.floorClients, entries: floorBatch },
+        status: { script: STATUS_SCRIPT, clients: config.pgbenchClients, entries: 1 },
+      };
+      for (const [scenario, shape] of Object.entries(floorShapes) as Array<['verify' | 'status', (typeof floorShapes)['verify']]>) {
+        if (!config.systems.has('floor')) break;
+        await reset();
+        const { script, clients, entries } = shape;
+        const raw = await runPgbench({ bin: pgbenchBin, url: dbUrl, name: `${scenario}-sql`, script, mode: 'prepared', clients, threads: Math.min(2, machine.nproc), seconds: config.seconds, ncards: size, trackCpu });
+        // Per entry: a transaction of the verify script carries `entries` PIN entries.
+        const r = { ...raw, tps: raw.tps === null ? null : raw.tps * entries };
+        const picks = r.statementLatencyMs.find((s) => s.statement.startsWith('select'));
+        log(`  floor ${scenario}: ${fmt(r.tps, 0)} entries/s (${clients} clients, ${entries} per statement), p50 ${fmt(r.latencyMs.p50, 2)} ms, p99 ${fmt(r.latencyMs.p99, 2)} ms per statement, PG ${fmt(r.postgresCores, 2)} cores${picks ? ` (card pick ${fmt(picks.ms, 3)} ms of each transaction)` : ''}${r.aborted ? ' — ABORTED' : ''}`);
+        if (r.aborted || (r.failedTransactions ?? 0) > 0) {
+          unexpected += 1;
+          log(`    pgbench: ${r.stderrTail}`);
+        }
+        rows.push({ size, scenario, system: 'floor (pgbench)', rps: r.tps ?? 0, p50: r.latencyMs.p50, p99: r.latencyMs.p99, errors: r.failedTransactions ?? 0, serverCpuMs: null, postgresCpuMs: r.tps ? (1000 * r.postgresCores) / r.tps : null, otherCores: null });
+      }
+
     }
   } finally {
     await db.end().catch(() => undefined);
@@ -179,7 +212,7 @@ async function main(): Promise<number> {
   const title = `Kagiya bench ${startedAt.toISOString().slice(0, 16)}Z — ${machine.nproc} CPUs, load average at start ${machine.loadAverage.join(' ')}, host speed ${machine.hostSpeedMs} ms (sha256 ×300k, lower is faster)`;
   const text = [
     title,
-    `${config.connections} HTTP connections (autocannon), server pools ${config.poolSize}, pgbench -M prepared with ${config.pgbenchClients} clients, ${config.seconds} s per phase; verify = 95 % right, 5 % wrong PINs`,
+    `${config.connections} HTTP connections (autocannon), server pools ${config.poolSize}, pgbench -M prepared with ${config.floorClients} clients for verify (each statement carrying as many entries as Kagiya's did on average: ${floorBatches.join(', ') || 'n/a'}) and ${config.pgbenchClients} clients (status), ${config.seconds} s per phase; verify = 95 % right, 5 % wrong PINs`,
     '',
     sideBySide(rows),
     '',

@@ -3,6 +3,7 @@
 // secrets do not show in `ps`). Prints one JSON line `{"ready":true,"port":…}` on stdout once listening.
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
+import { pinBatchStats } from '../src/adapters/db/card-attempt.sql.js';
 import { createSystem } from '../src/system.js';
 
 function required(name: string): string {
@@ -24,7 +25,12 @@ async function main() {
     bootstrapToken: required('BENCH_BOOTSTRAP_TOKEN'),
     logger,
   });
-  const server = serve({ fetch: system.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  // The bench reads how many PIN entries each statement carried (the floor runs the same shape).
+  const fetch = (request: Request) =>
+    new URL(request.url).pathname === '/bench/pin-batches'
+      ? Response.json(pinBatchStats(system.db) ?? { statements: 0, entries: 0, largest: 0 })
+      : system.app.fetch(request);
+  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
     process.stdout.write(`${JSON.stringify({ ready: true, port: info.port, pid: process.pid, poolSize })}\n`);
   });
   let closing = false;

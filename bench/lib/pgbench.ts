@@ -25,24 +25,29 @@ export function pgbenchStatement(text: string, params: readonly string[], nulls:
 }
 
 /**
- * One card from the whole population, uniformly; 5 % of entries carry the wrong PIN's hash. Each card enters from its
- * own device, as over HTTP (http-load.ts), and its source key is the server's (`terminal:<service>/<terminal>`,
- * domain/risk.ts) — spelt with ':' apart, because pgbench reads ':name' as a variable even inside a string literal.
+ * The entries of one statement (the server groups the entries that arrive while the database is busy, up to
+ * PIN_BATCH_MAX, src/adapters/db/entry-batcher.ts): `batch` cards spread evenly over the population from a random
+ * start, so they are distinct; 5 % of entries carry the wrong PIN's hash. Each card enters from its own device, as
+ * over HTTP (http-load.ts), and its source key is the server's (`terminal:<service>/<terminal>`, domain/risk.ts) —
+ * spelt with ':' apart, because pgbench reads ':name' as a variable even inside a string literal. The JSON is what
+ * pinAttemptEntry builds in the server.
  */
-const PICK_FOR_VERIFY = `\\set n random(1, :ncards)
-\\set wrong random(1, 20)
-select card_id, key_hash, case when :wrong::int = 1 then wrong_hash else right_hash end as pin_hash, 'auth' as slot,
-       'auth' as cert_kind, now()::text as now, 'verify' as operation, 'pc' as channel, 'bench' as service,
-       'device-' || n as terminal, false as confirm_last_try, 'terminal' || ':' || 'bench/device-' || n as source_key
-from bench_cards where n = :n \\gset
+function pickForVerify(batch: number): string {
+  return `\\set base random(0, :ncards - 1)
+select jsonb_agg(jsonb_build_object('n', i, 'card_id', card_id, 'key_hash', encode(key_hash, 'hex'), 'slot', 'auth',
+         'cert_kind', 'auth', 'pin_hash', encode(case when random() < 0.05 then wrong_hash else right_hash end, 'hex'),
+         'now', now(), 'operation', 'verify', 'channel', 'pc', 'service', 'bench', 'terminal', 'device-' || n,
+         'actor', null, 'confirm_last_try', false, 'source_key', 'terminal' || ':' || 'bench/device-' || n))::text as entries
+from generate_series(0, ${batch - 1}) i join bench_cards on n = (:base::int + i * (:ncards::int / ${batch})) % :ncards::int + 1 \\gset
 `;
+}
 
 const PICK_FOR_STATUS = `\\set n random(1, :ncards)
 select card_id, key_hash from bench_cards where n = :n \\gset
 `;
 
-/** One verify as the server runs it: PIN_ATTEMPT_SQL, nothing else. */
-export const VERIFY_SCRIPT = PICK_FOR_VERIFY + pgbenchStatement(PIN_ATTEMPT_SQL, PIN_ATTEMPT_PARAMS, new Set(['actor']));
+/** `batch` verifies in one statement as the server runs them: PIN_ATTEMPT_SQL, nothing else. */
+export const verifyScript = (batch: number) => pickForVerify(batch) + pgbenchStatement(PIN_ATTEMPT_SQL, PIN_ATTEMPT_PARAMS);
 
 /** One GET …/status as the server runs it: CARD_OVERVIEW_SQL. */
 export const STATUS_SCRIPT = PICK_FOR_STATUS + pgbenchStatement(CARD_OVERVIEW_SQL, CARD_OVERVIEW_PARAMS);
