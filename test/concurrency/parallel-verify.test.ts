@@ -164,4 +164,32 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     const report = await api(system).call('GET', '/api/v1/audit/card-events/verify', { headers: api(system).admin });
     expect(report.body).toMatchObject({ ok: true, broken: [] });
   });
+
+  it('answers other cards while PIN statements wait on slots someone holds locked for long', async () => {
+    // Two cards' auth slots are held by an open transaction (as a long counter step would): the entries for them wait,
+    // and so fill this process's PIN statements; after a second those stop counting and the other cards go on.
+    const held = await Promise.all([api(system).newCard(), api(system).newCard()]);
+    const others = await Promise.all(Array.from({ length: 8 }, () => api(system).newCard()));
+    let release!: () => void;
+    const releasing = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = system.db.transaction().execute(async (trx) => {
+      await sql`select 1 from pin_slots where card_id in (${held[0]!.cardId}, ${held[1]!.cardId}) and slot = 'auth' for update`.execute(trx);
+      locked();
+      await releasing;
+    });
+    await lockTaken;
+    const waiting = held.map((card) => api(system).verify(card, 'auth', PINS.auth));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const answered = await Promise.race([
+      Promise.all(others.map((card) => api(system).verify(card, 'auth', PINS.auth))),
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000)),
+    ]);
+    release();
+    await holder;
+    expect(answered).not.toBe('timeout');
+    expect((answered as Array<{ status: number }>).map((a) => a.status)).toEqual(Array(8).fill(200));
+    expect((await Promise.all(waiting)).map((a) => a.status)).toEqual([200, 200]);
+  });
 });

@@ -198,6 +198,8 @@ function batcherOf(db: Db): EntryBatcher<PinAttemptInput, PinAttemptRow> | null 
     isDeadlock: (error) => (error as { code?: unknown } | null)?.code === '40P01',
     maxInFlight: pinStatementsInFlight(poolSize),
     maxBatch: PIN_BATCH_MAX,
+    // A PIN statement takes milliseconds; one that has waited a second is waiting on a lock.
+    stuckAfterMs: 1_000,
   });
   BATCHERS.set(db, batcher);
   return batcher;

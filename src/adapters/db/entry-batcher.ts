@@ -9,6 +9,9 @@
  * An entry for a card already on its way waits for the next turn, so one card's entries still reach the database one
  * after another, as on the card itself.
  *
+ * A statement that runs longer than `stuckAfterMs` (waiting on a row lock that someone holds for long) stops counting
+ * as running: its entries keep waiting for it, everyone else's go on in other statements.
+ *
  * Every entry of a statement shares its fate: all are answered after its commit, or all fail with its error (nothing
  * was written then). A deadlock with another server's statement (PostgreSQL aborts one of the two, so nothing of it
  * was written) sends that statement's entries again, each alone.
@@ -30,8 +33,9 @@ export function createEntryBatcher<I, R>(options: {
   isDeadlock: (error: unknown) => boolean;
   maxInFlight: number;
   maxBatch: number;
+  stuckAfterMs: number;
 }): EntryBatcher<I, R> {
-  const { run, keyOf, isDeadlock, maxInFlight, maxBatch } = options;
+  const { run, keyOf, isDeadlock, maxInFlight, maxBatch, stuckAfterMs } = options;
   let waiting: Waiting<I, R>[] = [];
   const busyKeys = new Set<string>();
   let inFlight = 0;
@@ -43,8 +47,20 @@ export function createEntryBatcher<I, R>(options: {
     stats.statements += 1;
     stats.entries += batch.length;
     stats.largest = Math.max(stats.largest, batch.length);
-    const settle = () => {
+    let counted = true;
+    const uncount = () => {
+      if (!counted) return;
+      counted = false;
       inFlight -= 1;
+    };
+    const stuck = setTimeout(() => {
+      uncount();
+      pump();
+    }, stuckAfterMs);
+    stuck.unref?.();
+    const settle = () => {
+      clearTimeout(stuck);
+      uncount();
       for (const w of batch) busyKeys.delete(w.key);
     };
     run(batch.map((w) => w.input)).then(
