@@ -208,9 +208,10 @@ function batcherOf(db: Db): EntryBatcher<PinAttemptInput, PinAttemptRow> | null 
 /**
  * PIN statements running at once from one pool: an eighth of it, at least two. What arrives meanwhile waits for the
  * next statement, so fewer statements at once means more entries each and less CPU per entry; measured at 10k bench
- * cards, 64 connections, pool 16 (`BENCH_SYSTEMS=kagiya BENCH_SIZES=10000 BENCH_SECONDS=8 npx tsx bench/run-bench.ts`):
- * 2 at once 4,131 verifies/s (13.8 entries a statement, PostgreSQL 0.097 CPU-ms each), 4 at once 3,897 (7.2, 0.121),
- * 8 at once 3,233 (3.9, 0.158), 16 at once 2,656 (2.1, 0.226). The rest of the pool stays free for everything else.
+ * cards, 64 connections, pool 16 (`BENCH_SYSTEMS=kagiya BENCH_SIZES=10000 BENCH_SECONDS=8 npx tsx bench/run-bench.ts`),
+ * verifies/s (entries a statement; CPU-ms per verify in the server / PostgreSQL): 2 at once 5,714–5,774 (14.5; 0.12 /
+ * 0.10), 4 at once 5,241 (7.6; 0.13 / 0.13), 8 at once 4,526 (4.1; 0.15 / 0.16), 16 at once 3,503 (2.3; 0.19 / 0.22).
+ * The rest of the pool stays free for everything else.
  */
 export const pinStatementsInFlight = (poolSize: number) => Math.max(2, Math.floor(poolSize / 8));
 
