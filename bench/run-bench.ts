@@ -169,29 +169,33 @@ async function main(): Promise<number> {
       }
 
       // The floor: pgbench with the very statements the server runs, after the servers, because verify runs in the
-      // shape Kagiya's server ran it in this run: as many statements at once as its batcher sends (a quarter of its
-      // pool), each carrying as many entries as Kagiya's statements carried on average under the verify load
+      // shape Kagiya's server ran it in this run: as many statements at once as its batcher sends (an eighth of its
+      // pool, at least 2), each carrying as many entries as Kagiya's statements carried on average under the verify load
       // (BENCH_FLOOR_BATCH when Kagiya was not measured).
       const floorBatch = Math.max(1, Math.round(kagiyaBatch ?? config.floorBatch));
       if (config.systems.has('floor')) floorBatches.push(`${floorBatch} at ${sizeLabel(size)}`);
       const floorShapes = {
         verify: { script: verifyScript(floorBatch), clients: config.floorClients, entries: floorBatch },
         status: { script: STATUS_SCRIPT, clients: config.pgbenchClients, entries: 1 },
+        // For the record: the same statement with one entry each, as many clients as the pool (the shape before batches).
+        single: { script: verifyScript(1), clients: config.pgbenchClients, entries: 1 },
       };
-      for (const [scenario, shape] of Object.entries(floorShapes) as Array<['verify' | 'status', (typeof floorShapes)['verify']]>) {
+      for (const [name, shape] of Object.entries(floorShapes) as Array<['verify' | 'status' | 'single', (typeof floorShapes)['verify']]>) {
+        const scenario = name === 'status' ? 'status' : 'verify';
+        const system = name === 'single' ? 'floor, 1 per statement' : 'floor (pgbench)';
         if (!config.systems.has('floor')) break;
         await reset();
         const { script, clients, entries } = shape;
-        const raw = await runPgbench({ bin: pgbenchBin, url: dbUrl, name: `${scenario}-sql`, script, mode: 'prepared', clients, threads: Math.min(2, machine.nproc), seconds: config.seconds, ncards: size, trackCpu });
+        const raw = await runPgbench({ bin: pgbenchBin, url: dbUrl, name: `${name}-sql`, script, mode: 'prepared', clients, threads: Math.min(2, machine.nproc), seconds: config.seconds, ncards: size, trackCpu });
         // Per entry: a transaction of the verify script carries `entries` PIN entries.
         const r = { ...raw, tps: raw.tps === null ? null : raw.tps * entries };
         const picks = r.statementLatencyMs.find((s) => s.statement.startsWith('select'));
-        log(`  floor ${scenario}: ${fmt(r.tps, 0)} entries/s (${clients} clients, ${entries} per statement), p50 ${fmt(r.latencyMs.p50, 2)} ms, p99 ${fmt(r.latencyMs.p99, 2)} ms per statement, PG ${fmt(r.postgresCores, 2)} cores${picks ? ` (card pick ${fmt(picks.ms, 3)} ms of each transaction)` : ''}${r.aborted ? ' — ABORTED' : ''}`);
+        log(`  ${system} ${scenario}: ${fmt(r.tps, 0)} entries/s (${clients} clients, ${entries} per statement), p50 ${fmt(r.latencyMs.p50, 2)} ms, p99 ${fmt(r.latencyMs.p99, 2)} ms per statement, PG ${fmt(r.postgresCores, 2)} cores${picks ? ` (card pick ${fmt(picks.ms, 3)} ms of each transaction)` : ''}${r.aborted ? ' — ABORTED' : ''}`);
         if (r.aborted || (r.failedTransactions ?? 0) > 0) {
           unexpected += 1;
           log(`    pgbench: ${r.stderrTail}`);
         }
-        rows.push({ size, scenario, system: 'floor (pgbench)', rps: r.tps ?? 0, p50: r.latencyMs.p50, p99: r.latencyMs.p99, errors: r.failedTransactions ?? 0, serverCpuMs: null, postgresCpuMs: r.tps ? (1000 * r.postgresCores) / r.tps : null, otherCores: null });
+        rows.push({ size, scenario, system, rps: r.tps ?? 0, p50: r.latencyMs.p50, p99: r.latencyMs.p99, errors: r.failedTransactions ?? 0, serverCpuMs: null, postgresCpuMs: r.tps ? (1000 * r.postgresCores) / r.tps : null, otherCores: null });
       }
 
     }

@@ -6,7 +6,7 @@ import * as vl from 'vega-lite';
 export type ChartRow = Readonly<{ system: string; scenario: string; cards: string; rps: number; p99: number }>;
 
 export async function renderChart(rows: readonly ChartRow[], title: string): Promise<string> {
-  const order = ['floor (pgbench)', 'Kagiya', 'textbook peer'];
+  const order = ['floor (pgbench)', 'floor, 1 per statement', 'Kagiya', 'textbook peer'];
   const bars = (field: 'rps' | 'p99', label: string) => ({
     width: 260,
     height: 220,
@@ -17,7 +17,7 @@ export async function renderChart(rows: readonly ChartRow[], title: string): Pro
       x: { field: 'cards', type: 'nominal' as const, title: 'cards', sort: null, axis: { labelAngle: 0 } },
       xOffset: { field: 'system', type: 'nominal' as const, sort: order },
       y: { field, type: 'quantitative' as const, title: label },
-      color: { field: 'system', type: 'nominal' as const, sort: order, scale: { range: ['#8c96a3', '#c0392b', '#2e86c1'] } },
+      color: { field: 'system', type: 'nominal' as const, sort: order, scale: { range: ['#8c96a3', '#c8ced6', '#c0392b', '#2e86c1'] } },
     },
   });
   const spec: vl.TopLevelSpec = {
