@@ -172,15 +172,19 @@ async function runBatch(db: Db, inputs: readonly PinAttemptInput[]): Promise<Arr
 
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What jsonb refuses in a string: NUL, and a UTF-16 surrogate without its pair. */
+const JSONB_REFUSES = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /**
- * An entry whose values PostgreSQL could refuse (a card id that is not a canonical uuid, a NUL in a text) is never
- * batched: its error must not fail the entries of other people.
+ * An entry whose values PostgreSQL could refuse (a card id that is not a canonical uuid; in a text, what jsonb
+ * refuses) is never batched: its error must not fail the entries of other people. (The edge guard already refuses
+ * such bodies, and headers cannot carry them.)
  */
-function batchable(input: PinAttemptInput): boolean {
+export function batchable(input: PinAttemptInput): boolean {
   const { context } = input;
   return (
     CANONICAL_UUID.test(input.cardId) &&
-    ![input.operation, context.channel, context.service, context.terminal, context.actor, context.address].some((v) => typeof v === 'string' && v.includes('\u0000'))
+    ![input.operation, context.channel, context.service, context.terminal, context.actor, context.address].some((v) => typeof v === 'string' && JSONB_REFUSES.test(v))
   );
 }
 
