@@ -150,10 +150,10 @@ async function main(): Promise<number> {
           unexpected += r.result.errors;
           log(
             `  ${s.system} ${scenario}: ${fmt(r.result.requestsPerSecondAvg, 0)} req/s, p50 ${fmt(r.result.latencyMs.p50)} ms, p99 ${fmt(r.result.latencyMs.p99)} ms, errors ${r.result.errors}` +
-              `, CPU per request: server ${fmt(r.serverCpuMs, 3)} ms (${r.serverKernelPercent ?? 'n/a'} % kernel), PostgreSQL ${fmt(r.postgresCpuMs, 3)} ms (other processes ${fmt(r.otherCores, 2)} cores)` +
+              `, CPU per request: server ${fmt(r.serverCpuMs, 3)} ms (${r.serverKernelPercent ?? 'n/a'} % kernel), PostgreSQL ${fmt(r.postgresCpuMs, 3)} ms, load generator ${fmt(r.loadCpuMs, 3)} ms (other processes ${fmt(r.otherCores, 2)} cores)` +
               (Object.keys(r.result.tally.unexpected).length ? `, unexpected ${JSON.stringify(r.result.tally.unexpected)}` : ''),
           );
-          rows.push({ size, scenario, system: s.system, rps: r.result.requestsPerSecondAvg, p50: r.result.latencyMs.p50, p99: r.result.latencyMs.p99, errors: r.result.errors, serverCpuMs: r.serverCpuMs, postgresCpuMs: r.postgresCpuMs, otherCores: r.otherCores });
+          rows.push({ size, scenario, system: s.system, rps: r.result.requestsPerSecondAvg, p50: r.result.latencyMs.p50, p99: r.result.latencyMs.p99, errors: r.result.errors, serverCpuMs: r.serverCpuMs, postgresCpuMs: r.postgresCpuMs, loadCpuMs: r.loadCpuMs, otherCores: r.otherCores });
         }
         if (size === config.sizes.at(-1)) {
           await reset();
@@ -195,7 +195,7 @@ async function main(): Promise<number> {
           unexpected += 1;
           log(`    pgbench: ${r.stderrTail}`);
         }
-        rows.push({ size, scenario, system, rps: r.tps ?? 0, p50: r.latencyMs.p50, p99: r.latencyMs.p99, errors: r.failedTransactions ?? 0, serverCpuMs: null, postgresCpuMs: r.tps ? (1000 * r.postgresCores) / r.tps : null, otherCores: null });
+        rows.push({ size, scenario, system, rps: r.tps ?? 0, p50: r.latencyMs.p50, p99: r.latencyMs.p99, errors: r.failedTransactions ?? 0, serverCpuMs: null, postgresCpuMs: r.tps ? (1000 * r.postgresCores) / r.tps : null, loadCpuMs: null, otherCores: null });
       }
 
     }
@@ -262,7 +262,7 @@ async function measure(server: Child, trackCpu: () => Promise<{ stop(): Promise<
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = cpuBreakdown(before, sampleCpu(server.pid), wall, await tracker.stop());
   const perRequest = (cores: number) => (result.requestsPerSecondAvg > 0 ? (1000 * cores) / result.requestsPerSecondAvg : null);
-  return { result, serverCpuMs: perRequest(cpu.serverCores), serverKernelPercent: cpu.serverKernelPercent, postgresCpuMs: perRequest(cpu.postgresCores), otherCores: cpu.otherCores };
+  return { result, serverCpuMs: perRequest(cpu.serverCores), serverKernelPercent: cpu.serverKernelPercent, postgresCpuMs: perRequest(cpu.postgresCores), loadCpuMs: perRequest(cpu.loadGeneratorCores), otherCores: cpu.otherCores };
 }
 
 main().then(

@@ -13,6 +13,8 @@ export type Row = Readonly<{
   /** CPU milliseconds per request: the server process (null for pgbench) and the bench database's backends. */
   serverCpuMs: number | null;
   postgresCpuMs: number | null;
+  /** CPU milliseconds per request of the load generator (autocannon, in the bench process; null for pgbench). */
+  loadCpuMs?: number | null;
   otherCores: number | null;
 }>;
 
@@ -29,7 +31,7 @@ export function table(rows: readonly string[][]): string {
 
 export function sideBySide(rows: readonly Row[]): string {
   const floorOf = (r: Row) => rows.find((f) => f.size === r.size && f.scenario === r.scenario && f.system === 'floor (pgbench)');
-  const out: string[][] = [['cards', 'scenario', 'system', 'req/s', 'of floor', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req server', 'CPU ms/req PG', 'other cores']];
+  const out: string[][] = [['cards', 'scenario', 'system', 'req/s', 'of floor', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req server', 'CPU ms/req PG', 'CPU ms/req load', 'other cores']];
   for (const r of rows) {
     const floor = floorOf(r);
     out.push([
@@ -43,6 +45,7 @@ export function sideBySide(rows: readonly Row[]): string {
       String(r.errors),
       fmt(r.serverCpuMs, 3),
       fmt(r.postgresCpuMs, 3),
+      fmt(r.loadCpuMs, 3),
       fmt(r.otherCores, 2),
     ]);
   }
