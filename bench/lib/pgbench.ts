@@ -1,10 +1,9 @@
 // pgbench scripts that send PostgreSQL the very statements the server sends per request: the text is imported from
 // src/adapters/db/card-attempt.sql.ts (PIN_ATTEMPT_SQL, CARD_OVERVIEW_SQL), never copied. The only rewrite is
-// mechanical: `$k` becomes `:name` (PIN_ATTEMPT_PARAMS / CARD_OVERVIEW_PARAMS name the parameters in order), and a
-// parameter the server binds as NULL (the actor, for a card's own request) becomes the literal NULL, as pgbench
-// cannot bind a null. pgbench cannot compute a uuid or an HMAC either, so each transaction first picks a card by
-// primary key from `bench_cards` (n, card id, key hash, right and wrong PIN hash) with \gset: one extra, read-only
-// round trip per transaction that the server does not make. Its cost is printed per statement (-r).
+// mechanical: `$k` becomes `:name` (PIN_ATTEMPT_PARAMS / CARD_OVERVIEW_PARAMS name the parameters in order).
+// pgbench cannot compute a uuid or an HMAC, so each transaction first reads its cards from `bench_cards` (n, card id,
+// key hash, right and wrong PIN hash) with \gset: one extra, read-only round trip per transaction that the server
+// does not make. Its cost is printed per statement (-r).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,14 +11,14 @@ import { join } from 'node:path';
 import { CARD_OVERVIEW_PARAMS, CARD_OVERVIEW_SQL, PIN_ATTEMPT_PARAMS, PIN_ATTEMPT_SQL } from '../../src/adapters/db/card-attempt.sql.js';
 import { machineCpuSeconds } from './proc.js';
 
-/** `$k` → `:params[k-1]`, or NULL for the parameters in `nulls`; the statement is otherwise untouched. */
-export function pgbenchStatement(text: string, params: readonly string[], nulls: ReadonlySet<string> = new Set()): string {
+/** `$k` → `:params[k-1]`; the statement is otherwise untouched. */
+export function pgbenchStatement(text: string, params: readonly string[]): string {
   // The leading `/* prepared:name */` marker is a comment to PostgreSQL, but pgbench would read `:name` in it as a
   // variable; it goes.
   const out = text.replace(/^\/\* prepared:[a-z_]+ \*\/\s*/, '').replace(/\$(\d+)/g, (_, k: string) => {
     const name = params[Number(k) - 1];
     if (!name) throw new Error(`statement uses $${k} but only ${params.length} parameters are named`);
-    return nulls.has(name) ? 'NULL' : `:${name}`;
+    return `:${name}`;
   });
   return `${out.trim()};\n`;
 }

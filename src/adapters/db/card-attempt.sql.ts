@@ -2,6 +2,7 @@ import type { CertStatus } from '../../domain/card.js';
 import type { CertKind, PinSlot } from '../../domain/pin-slot.js';
 import type { CardOverview, EventContext } from '../../app/ports.js';
 import { sourceKeyOf } from '../../domain/risk.js';
+import { isWellFormedText } from '../../domain/well-formed-text.js';
 import { hotPoolSize, hotQuery, type Db } from './create-db.js';
 import { createEntryBatcher, type EntryBatcher } from './entry-batcher.js';
 
@@ -172,9 +173,6 @@ async function runBatch(db: Db, inputs: readonly PinAttemptInput[]): Promise<Arr
 
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** What jsonb refuses in a string: NUL, and a UTF-16 surrogate without its pair. */
-const JSONB_REFUSES = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
  * An entry whose values PostgreSQL could refuse (a card id that is not a canonical uuid; in a text, what jsonb
  * refuses) is never batched: its error must not fail the entries of other people. (The edge guard already refuses
@@ -184,7 +182,7 @@ export function batchable(input: PinAttemptInput): boolean {
   const { context } = input;
   return (
     CANONICAL_UUID.test(input.cardId) &&
-    ![input.operation, context.channel, context.service, context.terminal, context.actor, context.address].some((v) => typeof v === 'string' && JSONB_REFUSES.test(v))
+    ![input.operation, context.channel, context.service, context.terminal, context.actor, context.address].some((v) => typeof v === 'string' && !isWellFormedText(v))
   );
 }
 

@@ -41,7 +41,7 @@ export function createEntryBatcher<I, R>(options: {
   let inFlight = 0;
   const stats = { statements: 0, entries: 0, largest: 0 };
 
-  const send = (batch: Waiting<I, R>[], retryAlone: boolean) => {
+  const send = (batch: Waiting<I, R>[]) => {
     inFlight += 1;
     for (const w of batch) busyKeys.add(w.key);
     stats.statements += 1;
@@ -71,26 +71,16 @@ export function createEntryBatcher<I, R>(options: {
       },
       (error: unknown) => {
         settle();
-        if (retryAlone && batch.length > 1 && isDeadlock(error)) {
-          // Each alone: a statement with one card takes one slot and one chain head, so it cannot deadlock again.
-          waiting = [...batch, ...waiting];
-          pumpAlone(batch.length);
+        if (batch.length > 1 && isDeadlock(error)) {
+          // Each alone, whatever the in-flight count: a statement with one card takes one slot and one chain head,
+          // so it cannot deadlock again (and a single entry's deadlock goes to its caller).
+          for (const w of batch) send([w]);
         } else {
           for (const w of batch) w.reject(error);
         }
         pump();
       },
     );
-  };
-
-  /** The first `count` waiting entries, each in a statement of its own, whatever the in-flight count. */
-  const pumpAlone = (count: number) => {
-    const alone = waiting.slice(0, count);
-    waiting = waiting.slice(count);
-    for (const w of alone) {
-      if (busyKeys.has(w.key)) waiting.unshift(w);
-      else send([w], false);
-    }
   };
 
   const pump = () => {
@@ -108,7 +98,7 @@ export function createEntryBatcher<I, R>(options: {
       }
       waiting = rest;
       if (batch.length === 0) return;
-      send(batch, true);
+      send(batch);
     }
   };
 

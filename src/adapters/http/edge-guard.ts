@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../../domain/errors.js';
+import { LONE_SURROGATE } from '../../domain/well-formed-text.js';
 import { bodyLimit } from './body-limits.js';
 import { errorJson } from './http-context.js';
 import { errorPage, wantsHtml } from './public-pages.js';
@@ -13,7 +14,6 @@ import { errorPage, wantsHtml } from './public-pages.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_DEPTH = 32;
 // The identity provider's login and consent screens post HTML forms (the card file as an upload): those routes read
 // their own body, within the limit below, so the JSON check does not apply to them.
