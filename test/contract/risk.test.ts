@@ -204,7 +204,7 @@ describe.each(STORES)('risk detection on %s', (store) => {
 
     // Evaluating again refreshes the figures of the open flag, no second flag; dismissing is audited.
     expect((await http.call('POST', '/api/v1/risk/services/evaluate', { headers: http.admin })).body.flagged).toBe(0);
-    const dismissed = await http.call('POST', `/api/v1/risk/services/${flags.body.flags[0].id}/dismiss`, { headers: http.admin, body: { reason: 'clinic fixed its terminal' } });
+    const dismissed = await http.call('POST', `/api/v1/risk/service-flags/${flags.body.flags[0].id}/dismiss`, { headers: http.admin, body: { reason: 'clinic fixed its terminal' } });
     expect(dismissed.status).toBe(200);
     expect((await http.call('GET', '/api/v1/risk/services', { headers: http.admin })).body.flags).toEqual([]);
     expect((await audits('risk.service_dismissed')).map((a) => a.target_id)).toEqual(['clinic-zero']);

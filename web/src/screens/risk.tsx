@@ -82,7 +82,7 @@ function FlagsTable({ flags, reason, act }: { flags: ServiceFlag[]; reason: stri
                   <td>{pick(f.explanation)}</td>
                   <td className="nowrap">{formatDateTime(f.flaggedAt)}</td>
                   <td>
-                    <button type="button" className="button button-ghost" disabled={!reason.trim()} onClick={() => void act(() => post(`/api/v1/risk/services/${f.id}/dismiss`, { reason: reason.trim() }))}>
+                    <button type="button" className="button button-ghost" disabled={!reason.trim()} onClick={() => void act(() => post(`/api/v1/risk/service-flags/${f.id}/dismiss`, { reason: reason.trim() }))}>
                       {t('riskDismiss')}
                     </button>
                   </td>

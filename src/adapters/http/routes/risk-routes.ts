@@ -127,7 +127,7 @@ export function registerRiskRoutes(app: OpenAPIHono<Env>) {
   reg(
     {
       method: 'post',
-      path: '/api/v1/risk/services/{flagId}/dismiss',
+      path: '/api/v1/risk/service-flags/{flagId}/dismiss',
       tags: riskTag,
       summary: 'Dismiss a flag after looking into it (audited)',
       request: { params: z.object({ flagId: z.string().uuid() }), body: body(z.object({ reason: Reason })) },
