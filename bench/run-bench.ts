@@ -17,7 +17,7 @@ import { PIN_BATCH_MAX, pinStatementsInFlight } from '../src/adapters/db/card-at
 import { BENCH_DB_NAME, DEFAULT_ADMIN_URL, dropDatabase, ensurePostgres, findPgbench, recreateDatabase, serverSettings, urlForDatabase } from './lib/postgres.js';
 import { cpuBreakdown, machineInfo, peakRss, sampleCpu, trackDatabaseCpu } from './lib/proc.js';
 import { raceKagiya, racePeer, type RaceResult } from './lib/race.js';
-import { evaluate, sideBySide, sizeLabel, targetsTable, type Row } from './lib/report.js';
+import { evaluate, median, sideBySide, sizeLabel, targetsTable, type Row } from './lib/report.js';
 import { benchCard, makeTemplate, seedRange } from './lib/seed.js';
 import { startChild, stopChild, type Child } from './lib/servers.js';
 import { bundleServer } from './lib/bundle.js';
@@ -43,6 +43,8 @@ const config = {
   pgbenchClients: intEnv('BENCH_PGBENCH_CLIENTS', intEnv('BENCH_POOL_SIZE', 16)),
   floorClients: pinStatementsInFlight(intEnv('BENCH_POOL_SIZE', 16)),
   floorBatch: Math.min(PIN_BATCH_MAX, intEnv('BENCH_FLOOR_BATCH', 1)),
+  /** Verify rounds per size: Kagiya, the peer and the floor take turns, each round BENCH_SECONDS / rounds long. */
+  rounds: intEnv('BENCH_ROUNDS', QUICK ? 1 : 3),
   raceSize: intEnv('BENCH_RACE', 200),
   seedParallel: intEnv('BENCH_SEED_PARALLEL', 2),
   serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
@@ -86,6 +88,8 @@ async function main(): Promise<number> {
   const races: RaceResult[] = [];
   /** Entries per verify statement of the floor, per card count: Kagiya's average in the same run. */
   const floorBatches: string[] = [];
+  /** Per size, each round's Kagiya verify rate over the floor's and over the peer's in that round. */
+  const roundRatios: { size: number; ofFloor: number[]; vsPeer: number[] }[] = [];
   const seeding: { size: number; seconds: number }[] = [];
   const servers: { name: string; size: number; readyMs: number; peakRssBytes: number | null }[] = [];
   let unexpected = 0;
@@ -126,78 +130,133 @@ async function main(): Promise<number> {
         tsxReadyMs = viaTsx.readyMs;
         log(`  Kagiya started through tsx (no bundle): ready in ${fmt(viaTsx.readyMs / 1000, 2)} s`);
       }
-      let kagiyaBatch: number | null = null;
-      for (const s of systems) {
-        await reset();
-        const server = await startChild({ name: s.system, script: s.script, cwd: ROOT, env: s.env, nodeArgs: s.nodeArgs });
-        log(`  ${s.system}: ready in ${fmt(server.readyMs / 1000, 2)} s`);
-        const load: LoadOptions = { baseUrl: `http://127.0.0.1:${server.port}`, connections: config.connections, seconds: config.seconds, cardCount: size, card };
-        let seq = 0;
-        for (const scenario of ['verify', 'status'] as const) {
-          await reset();
-          if (config.warmupSeconds > 0) {
-            const warm = { ...load, seconds: config.warmupSeconds };
-            if (scenario === 'verify') seq = (await runVerify(warm, seq)).nextSeq;
-            else await runStatus(warm);
-          }
-          const batchesBefore = s.system === 'Kagiya' ? await pinBatches(load.baseUrl) : null;
-          const r = await measure(server, trackCpu, () => (scenario === 'verify' ? runVerify(load, seq) : runStatus(load)));
-          if (batchesBefore && scenario === 'verify') {
-            const after = await pinBatches(load.baseUrl);
-            kagiyaBatch = (after.entries - batchesBefore.entries) / Math.max(1, after.statements - batchesBefore.statements);
-            log(`  Kagiya verify: ${fmt(kagiyaBatch, 1)} entries per statement on average, at most ${after.largest}`);
-          }
+      // Both servers run for the whole size; each idles while the other (or pgbench) is measured. Verify is measured in
+      // rounds that alternate Kagiya, the peer and the floor (each round's floor in the shape Kagiya's round ran), so
+      // that a machine whose speed drifts during the run (this one's does, by up to 1.5×) weighs on all three alike;
+      // the targets take the median of the rounds' ratios.
+      const started: { s: System; server: Child; load: LoadOptions; seq: number }[] = [];
+      try {
+        for (const s of systems) {
+          const server = await startChild({ name: s.system, script: s.script, cwd: ROOT, env: s.env, nodeArgs: s.nodeArgs });
+          log(`  ${s.system}: ready in ${fmt(server.readyMs / 1000, 2)} s`);
+          started.push({ s, server, seq: 0, load: { baseUrl: `http://127.0.0.1:${server.port}`, connections: config.connections, seconds: config.seconds, cardCount: size, card } });
+        }
+        const record = (system: Row['system'], scenario: Row['scenario'], round: number | null, r: Measured, batch: number | null) => {
           unexpected += r.result.errors;
           log(
-            `  ${s.system} ${scenario}: ${fmt(r.result.requestsPerSecondAvg, 0)} req/s, p50 ${fmt(r.result.latencyMs.p50)} ms, p99 ${fmt(r.result.latencyMs.p99)} ms, errors ${r.result.errors}` +
+            `  ${system} ${scenario}${round === null ? '' : ` (round ${round + 1})`}: ${fmt(r.result.requestsPerSecondAvg, 0)} req/s, p50 ${fmt(r.result.latencyMs.p50)} ms, p99 ${fmt(r.result.latencyMs.p99)} ms, errors ${r.result.errors}` +
+              (batch === null ? '' : `, ${fmt(batch, 1)} entries per statement`) +
               `, CPU per request: server ${fmt(r.serverCpuMs, 3)} ms (${r.serverKernelPercent ?? 'n/a'} % kernel), PostgreSQL ${fmt(r.postgresCpuMs, 3)} ms, load generator ${fmt(r.loadCpuMs, 3)} ms (other processes ${fmt(r.otherCores, 2)} cores)` +
+              `, WAL per request ${r.wal}` +
               (Object.keys(r.result.tally.unexpected).length ? `, unexpected ${JSON.stringify(r.result.tally.unexpected)}` : ''),
           );
-          rows.push({ size, scenario, system: s.system, rps: r.result.requestsPerSecondAvg, p50: r.result.latencyMs.p50, p99: r.result.latencyMs.p99, errors: r.result.errors, serverCpuMs: r.serverCpuMs, postgresCpuMs: r.postgresCpuMs, loadCpuMs: r.loadCpuMs, otherCores: r.otherCores });
-        }
-        if (size === config.sizes.at(-1)) {
+          return { size, scenario, system, rps: r.result.requestsPerSecondAvg, p50: r.result.latencyMs.p50, p99: r.result.latencyMs.p99, errors: r.result.errors, serverCpuMs: r.serverCpuMs, postgresCpuMs: r.postgresCpuMs, loadCpuMs: r.loadCpuMs, otherCores: r.otherCores, seconds: r.result.seconds } satisfies RoundRow;
+        };
+        const runFloor = async (name: 'verify' | 'status' | 'single', entries: number, seconds: number, round: number | null): Promise<RoundRow | null> => {
+          if (!config.systems.has('floor')) return null;
+          const scenario = name === 'status' ? 'status' : 'verify';
+          const system = name === 'single' ? 'floor, 1 per statement' : 'floor (pgbench)';
+          const script = name === 'status' ? STATUS_SCRIPT : verifyScript(entries);
+          // verify: as many statements at once as Kagiya's batcher sends (an eighth of its pool, at least 2); status and
+          // the one-entry record: as many clients as the pool.
+          const clients = name === 'verify' ? config.floorClients : config.pgbenchClients;
           await reset();
-          const race = s.system === 'Kagiya' ? await raceKagiya(dbUrl, load.baseUrl, card(0), config.raceSize) : await racePeer(load.baseUrl, card(0), config.raceSize);
-          log(`  ${s.system} race: ${race.sent} parallel wrong PINs on one slot → ${race.compared} compared; answers ${JSON.stringify(race.answers)}`);
-          races.push(race);
+          await checkpoint(db, log);
+          const walBefore = await walStats(db);
+          const raw = await runPgbench({ bin: pgbenchBin, url: dbUrl, name: `${name}-sql`, script, mode: 'prepared', clients, threads: Math.min(2, machine.nproc), seconds, ncards: size, trackCpu });
+          // Per entry: a transaction of the verify script carries `entries` PIN entries.
+          const r = { ...raw, tps: raw.tps === null ? null : raw.tps * entries };
+          const picks = r.statementLatencyMs.find((s) => s.statement.startsWith('select'));
+          const wal = walPerRequest(walBefore, await walStats(db), r.tps === null ? 0 : Math.round(r.tps * seconds));
+          log(`  ${system} ${scenario}${round === null ? '' : ` (round ${round + 1})`}: ${fmt(r.tps, 0)} entries/s (${clients} clients, ${entries} per statement), p50 ${fmt(r.latencyMs.p50, 2)} ms, p99 ${fmt(r.latencyMs.p99, 2)} ms per statement, PG ${fmt(r.postgresCores, 2)} cores${picks ? ` (card pick ${fmt(picks.ms, 3)} ms of each transaction)` : ''}, WAL per entry ${wal}${r.aborted ? ' — ABORTED' : ''}`);
+          if (r.aborted || (r.failedTransactions ?? 0) > 0) {
+            unexpected += 1;
+            log(`    pgbench: ${r.stderrTail}`);
+          }
+          return { size, scenario, system, rps: r.tps ?? 0, p50: r.latencyMs.p50, p99: r.latencyMs.p99, errors: r.failedTransactions ?? 0, serverCpuMs: null, postgresCpuMs: r.tps ? (1000 * r.postgresCores) / r.tps : null, loadCpuMs: null, otherCores: null, seconds };
+        };
+
+        // Verify, in rounds.
+        for (const x of started) {
+          if (config.warmupSeconds === 0) break;
+          await reset();
+          x.seq = (await runVerify({ ...x.load, seconds: config.warmupSeconds }, x.seq)).nextSeq;
         }
+        const roundSeconds = Math.max(2, Math.round(config.seconds / config.rounds));
+        const verifyRounds: Partial<Record<Row['system'], RoundRow[]>> = {};
+        const keep = (row: RoundRow | null) => {
+          if (row) (verifyRounds[row.system] ??= []).push(row);
+        };
+        const batches: number[] = [];
+        for (let round = 0; round < config.rounds; round += 1) {
+          let kagiyaBatch: number | null = null;
+          for (const x of started) {
+            await reset();
+            const before = x.s.system === 'Kagiya' ? await pinBatches(x.load.baseUrl) : null;
+            await checkpoint(db, log);
+            const load = { ...x.load, seconds: roundSeconds };
+            let next = x.seq;
+            const r = await measure(x.server, trackCpu, db, async () => {
+              const out = await runVerify(load, x.seq);
+              next = out.nextSeq;
+              return out;
+            });
+            x.seq = next;
+            if (before) {
+              const after = await pinBatches(x.load.baseUrl);
+              kagiyaBatch = (after.entries - before.entries) / Math.max(1, after.statements - before.statements);
+              batches.push(kagiyaBatch);
+            }
+            keep(record(x.s.system, 'verify', round, r, x.s.system === 'Kagiya' ? kagiyaBatch : null));
+          }
+          const floorBatch = Math.min(PIN_BATCH_MAX, Math.max(1, Math.round(kagiyaBatch ?? config.floorBatch)));
+          keep(await runFloor('verify', floorBatch, roundSeconds, round));
+        }
+        if (config.systems.has('floor')) floorBatches.push(`${batches.length ? batches.map((b) => fmt(b, 1)).join('/') : config.floorBatch} at ${sizeLabel(size)}`);
+        for (const [system, list] of Object.entries(verifyRounds) as Array<[Row['system'], RoundRow[]]>) rows.push(combineRounds(system, list));
+        const byRound = (system: Row['system']) => verifyRounds[system] ?? [];
+        const k = byRound('Kagiya');
+        roundRatios.push({
+          size,
+          ofFloor: k.map((r, i) => (byRound('floor (pgbench)')[i] ? r.rps / byRound('floor (pgbench)')[i]!.rps : NaN)).filter(Number.isFinite),
+          vsPeer: k.map((r, i) => (byRound('textbook peer')[i] ? r.rps / byRound('textbook peer')[i]!.rps : NaN)).filter(Number.isFinite),
+        });
+
+        // Status, once each.
+        for (const x of started) {
+          await reset();
+          if (config.warmupSeconds > 0) await runStatus({ ...x.load, seconds: config.warmupSeconds });
+          await checkpoint(db, log);
+          const r = await measure(x.server, trackCpu, db, () => runStatus(x.load));
+          const { seconds: _s, ...row } = record(x.s.system, 'status', null, r, null);
+          rows.push(row);
+        }
+        for (const name of ['status', 'single'] as const) {
+          // For the record: the same statement with one entry each, as many clients as the pool (the shape before batches).
+          const r = await runFloor(name, 1, config.seconds, null);
+          if (r) {
+            const { seconds: _s, ...row } = r;
+            rows.push(row);
+          }
+        }
+
+        if (size === config.sizes.at(-1)) {
+          for (const x of started) {
+            await reset();
+            const race = x.s.system === 'Kagiya' ? await raceKagiya(dbUrl, x.load.baseUrl, card(0), config.raceSize) : await racePeer(x.load.baseUrl, card(0), config.raceSize);
+            log(`  ${x.s.system} race: ${race.sent} parallel wrong PINs on one slot → ${race.compared} compared; answers ${JSON.stringify(race.answers)}`);
+            races.push(race);
+          }
+        }
+      } finally {
         await new Promise((r) => setTimeout(r, 500));
-        const peak = peakRss(server.pid);
-        await stopChild(server);
-        servers.push({ name: s.system, size, readyMs: server.readyMs, peakRssBytes: peak });
-        log(`  ${s.system}: peak RSS ${fmt(peak === null ? null : peak / 1024 / 1024)} MB`);
-      }
-
-      // The floor: pgbench with the very statements the server runs, after the servers, because verify runs in the
-      // shape Kagiya's server ran it in this run: as many statements at once as its batcher sends (an eighth of its
-      // pool, at least 2), each carrying as many entries as Kagiya's statements carried on average under the verify load
-      // (BENCH_FLOOR_BATCH when Kagiya was not measured).
-      const floorBatch = Math.max(1, Math.round(kagiyaBatch ?? config.floorBatch));
-      if (config.systems.has('floor')) floorBatches.push(`${floorBatch} at ${sizeLabel(size)}`);
-      const floorShapes = {
-        verify: { script: verifyScript(floorBatch), clients: config.floorClients, entries: floorBatch },
-        status: { script: STATUS_SCRIPT, clients: config.pgbenchClients, entries: 1 },
-        // For the record: the same statement with one entry each, as many clients as the pool (the shape before batches).
-        single: { script: verifyScript(1), clients: config.pgbenchClients, entries: 1 },
-      };
-      for (const [name, shape] of Object.entries(floorShapes) as Array<['verify' | 'status' | 'single', (typeof floorShapes)['verify']]>) {
-        const scenario = name === 'status' ? 'status' : 'verify';
-        const system = name === 'single' ? 'floor, 1 per statement' : 'floor (pgbench)';
-        if (!config.systems.has('floor')) break;
-        await reset();
-        const { script, clients, entries } = shape;
-        const raw = await runPgbench({ bin: pgbenchBin, url: dbUrl, name: `${name}-sql`, script, mode: 'prepared', clients, threads: Math.min(2, machine.nproc), seconds: config.seconds, ncards: size, trackCpu });
-        // Per entry: a transaction of the verify script carries `entries` PIN entries.
-        const r = { ...raw, tps: raw.tps === null ? null : raw.tps * entries };
-        const picks = r.statementLatencyMs.find((s) => s.statement.startsWith('select'));
-        log(`  ${system} ${scenario}: ${fmt(r.tps, 0)} entries/s (${clients} clients, ${entries} per statement), p50 ${fmt(r.latencyMs.p50, 2)} ms, p99 ${fmt(r.latencyMs.p99, 2)} ms per statement, PG ${fmt(r.postgresCores, 2)} cores${picks ? ` (card pick ${fmt(picks.ms, 3)} ms of each transaction)` : ''}${r.aborted ? ' — ABORTED' : ''}`);
-        if (r.aborted || (r.failedTransactions ?? 0) > 0) {
-          unexpected += 1;
-          log(`    pgbench: ${r.stderrTail}`);
+        for (const x of started) {
+          const peak = peakRss(x.server.pid);
+          await stopChild(x.server);
+          servers.push({ name: x.s.system, size, readyMs: x.server.readyMs, peakRssBytes: peak });
+          log(`  ${x.s.system}: peak RSS ${fmt(peak === null ? null : peak / 1024 / 1024)} MB`);
         }
-        rows.push({ size, scenario, system, rps: r.tps ?? 0, p50: r.latencyMs.p50, p99: r.latencyMs.p99, errors: r.failedTransactions ?? 0, serverCpuMs: null, postgresCpuMs: r.tps ? (1000 * r.postgresCores) / r.tps : null, loadCpuMs: null, otherCores: null });
       }
-
     }
   } finally {
     await db.end().catch(() => undefined);
@@ -212,11 +271,13 @@ async function main(): Promise<number> {
     races,
     kagiyaPeakRss: Math.max(...kagiya.map((s) => s.peakRssBytes ?? 0)) || null,
     kagiyaReadyMs: Math.max(...kagiya.map((s) => s.readyMs)),
+    roundRatios: roundRatios.find((r) => r.size === config.sizes.at(-1)) ?? null,
   });
   const title = `Kagiya bench ${startedAt.toISOString().slice(0, 16)}Z — ${machine.nproc} CPUs, load average at start ${machine.loadAverage.join(' ')}, host speed ${machine.hostSpeedMs} ms (sha256 ×300k, lower is faster)`;
   const text = [
     title,
-    `${config.connections} HTTP connections (autocannon), server pools ${config.poolSize}, pgbench -M prepared with ${config.floorClients} clients for verify (each statement carrying as many entries as Kagiya's did on average: ${floorBatches.join(', ') || 'n/a'}) and ${config.pgbenchClients} clients (status), ${config.seconds} s per phase; verify = 95 % right, 5 % wrong PINs`,
+    `${config.connections} HTTP connections (autocannon), server pools ${config.poolSize}, pgbench -M prepared with ${config.floorClients} clients for verify (each statement carrying as many entries as Kagiya's did on average: ${floorBatches.join(', ') || 'n/a'}) and ${config.pgbenchClients} clients (status), ${config.seconds} s per phase, verify in ${config.rounds} alternating round(s), each phase after a checkpoint; verify = 95 % right, 5 % wrong PINs`,
+    ...roundRatios.map((r) => `rounds at ${sizeLabel(r.size)}: Kagiya verify of floor ${r.ofFloor.map((x) => `${fmt(100 * x, 0)} %`).join(', ') || 'n/a'}; vs peer ${r.vsPeer.map((x) => `${fmt(x, 2)} ×`).join(', ') || 'n/a'}`),
     '',
     sideBySide(rows),
     '',
@@ -235,7 +296,7 @@ async function main(): Promise<number> {
   writeFileSync(join(out, `${stem}.txt`), `${text}\n`);
   writeFileSync(
     join(out, `${stem}.json`),
-    `${JSON.stringify({ timestamp: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine, postgres: pgSettings, config, rows, races, servers, tsxReadyMs, seeding, targets, unexpectedErrors: unexpected }, null, 2)}\n`,
+    `${JSON.stringify({ timestamp: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine, postgres: pgSettings, config, rows, roundRatios, races, servers, tsxReadyMs, seeding, targets, unexpectedErrors: unexpected }, null, 2)}\n`,
   );
   const svg = await renderChart(
     rows.map((r) => ({ system: r.system, scenario: r.scenario, cards: sizeLabel(r.size), rps: Math.round(r.rps), p99: r.p99 ?? 0 })),
@@ -254,7 +315,75 @@ async function main(): Promise<number> {
   return unexpected > 0 ? 1 : 0;
 }
 
-async function measure(server: Child, trackCpu: () => Promise<{ stop(): Promise<number> }>, run: () => Promise<ScenarioResult>) {
+/**
+ * Every measured phase starts right after a CHECKPOINT, so none pays for the writes of the one before it: without
+ * this, the first system after seeding 1M cards ran during the spread checkpoint of the seed (minutes of writes),
+ * and every phase wrote a full-page image for each page it touched first after whichever checkpoint fell into it.
+ */
+async function checkpoint(db: pg.Client, log: (line: string) => void) {
+  const t0 = process.hrtime.bigint();
+  try {
+    await db.query('checkpoint');
+  } catch (error) {
+    log(`  (checkpoint before the phase failed, measuring anyway: ${(error as Error).message})`);
+    return;
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (seconds > 1) log(`  checkpoint before the phase: ${fmt(seconds)} s`);
+}
+
+type WalStats = { bytes: number; fpi: number; checkpoints: number } | null;
+async function walStats(db: pg.Client): Promise<WalStats> {
+  try {
+    const { rows } = await db.query<{ bytes: string; fpi: string; checkpoints: string }>(
+      'select wal_bytes::text as bytes, wal_fpi::text as fpi, (select (checkpoints_timed + checkpoints_req)::text from pg_stat_bgwriter) as checkpoints from pg_stat_wal',
+    );
+    const row = rows[0];
+    return row ? { bytes: Number(row.bytes), fpi: Number(row.fpi), checkpoints: Number(row.checkpoints) } : null;
+  } catch {
+    return null; // PostgreSQL before 14 has no pg_stat_wal
+  }
+}
+
+/** WAL written per request during a phase (the whole server's, which the bench has to itself), for the log. */
+function walPerRequest(a: WalStats, b: WalStats, requests: number): string {
+  if (!a || !b || requests <= 0) return 'n/a';
+  const kb = (b.bytes - a.bytes) / 1024 / requests;
+  const fpi = (b.fpi - a.fpi) / requests;
+  return `${fmt(kb, 2)} KB (${fmt(fpi, 2)} full-page images), checkpoints during the phase ${b.checkpoints - a.checkpoints}`;
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>;
+/** One verify round (or a single phase) of one system, with its length so that rounds can be combined. */
+type RoundRow = Row & { seconds: number };
+
+/**
+ * A system's verify rounds as one row: requests per second and CPU per request over all rounds (weighted by
+ * length), p50 and p99 the median of the rounds'.
+ */
+function combineRounds(system: Row['system'], list: readonly RoundRow[]): Row {
+  const seconds = list.reduce((a, r) => a + r.seconds, 0);
+  const requests = list.reduce((a, r) => a + r.rps * r.seconds, 0);
+  const perRequest = (pick: (r: RoundRow) => number | null | undefined) =>
+    list.every((r) => typeof pick(r) === 'number') ? list.reduce((a, r) => a + pick(r)! * r.rps * r.seconds, 0) / Math.max(1, requests) : null;
+  const mid = (pick: (r: RoundRow) => number | null) => median(list.map(pick).filter((x): x is number => x !== null));
+  return {
+    size: list[0]!.size,
+    scenario: 'verify',
+    system,
+    rps: requests / Math.max(1e-9, seconds),
+    p50: mid((r) => r.p50),
+    p99: mid((r) => r.p99),
+    errors: list.reduce((a, r) => a + r.errors, 0),
+    serverCpuMs: perRequest((r) => r.serverCpuMs),
+    postgresCpuMs: perRequest((r) => r.postgresCpuMs),
+    loadCpuMs: perRequest((r) => r.loadCpuMs),
+    otherCores: mid((r) => r.otherCores),
+  };
+}
+
+async function measure(server: Child, trackCpu: () => Promise<{ stop(): Promise<number> }>, db: pg.Client, run: () => Promise<ScenarioResult>) {
+  const walBefore = await walStats(db);
   const tracker = await trackCpu();
   const before = sampleCpu(server.pid);
   const t0 = process.hrtime.bigint();
@@ -262,7 +391,8 @@ async function measure(server: Child, trackCpu: () => Promise<{ stop(): Promise<
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = cpuBreakdown(before, sampleCpu(server.pid), wall, await tracker.stop());
   const perRequest = (cores: number) => (result.requestsPerSecondAvg > 0 ? (1000 * cores) / result.requestsPerSecondAvg : null);
-  return { result, serverCpuMs: perRequest(cpu.serverCores), serverKernelPercent: cpu.serverKernelPercent, postgresCpuMs: perRequest(cpu.postgresCores), loadCpuMs: perRequest(cpu.loadGeneratorCores), otherCores: cpu.otherCores };
+  const wal = walPerRequest(walBefore, await walStats(db), result.requestsTotal);
+  return { result, wal, serverCpuMs: perRequest(cpu.serverCores), serverKernelPercent: cpu.serverKernelPercent, postgresCpuMs: perRequest(cpu.postgresCores), loadCpuMs: perRequest(cpu.loadGeneratorCores), otherCores: cpu.otherCores };
 }
 
 main().then(

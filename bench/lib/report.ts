@@ -21,6 +21,13 @@ export type Row = Readonly<{
 export type Target = Readonly<{ name: string; goal: string; measured: string; met: boolean | null; note: string }>;
 
 export const sizeLabel = (n: number) => (n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
+/** The median, or null for none. */
+export function median(xs: readonly number[] | null | undefined): number | null {
+  if (!xs || xs.length === 0) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 
 export function table(rows: readonly string[][]): string {
@@ -58,6 +65,8 @@ export function evaluate(input: {
   races: readonly RaceResult[];
   kagiyaPeakRss: number | null;
   kagiyaReadyMs: number;
+  /** The largest size's verify rounds: Kagiya's rate over the floor's and the peer's, round by round. */
+  roundRatios?: Readonly<{ ofFloor: readonly number[]; vsPeer: readonly number[] }> | null;
 }): Target[] {
   const { rows, sizes } = input;
   const big = sizes.at(-1)!;
@@ -72,8 +81,17 @@ export function evaluate(input: {
   const miss = (value: number | null, goal: number, higher: boolean) =>
     value === null ? 'not measured' : (higher ? value >= goal : value <= goal) ? '' : `missed by ${fmt(Math.abs(100 * (value / goal - 1)), 0)} %`;
 
-  const ofFloor = ratio(kv?.rps, fv?.rps);
-  targets.push({ name: `Kagiya verify vs floor (${sizeLabel(big)})`, goal: '≥ 60 %', measured: `${fmt(ofFloor === null ? null : 100 * ofFloor, 0)} %`, met: ofFloor === null ? null : ofFloor >= 0.6, note: miss(ofFloor, 0.6, true) });
+  // With rounds, the median of the rounds' ratios (each taken minutes apart at most seconds); else the one ratio.
+  const rounds = input.roundRatios;
+  const roundsNote = (xs: readonly number[] | undefined, show: (x: number) => string) => (xs && xs.length > 1 ? `median of ${xs.length} rounds (${xs.map(show).join(', ')})` : '');
+  const ofFloor = median(rounds?.ofFloor) ?? ratio(kv?.rps, fv?.rps);
+  targets.push({
+    name: `Kagiya verify vs floor (${sizeLabel(big)})`,
+    goal: '≥ 60 %',
+    measured: `${fmt(ofFloor === null ? null : 100 * ofFloor, 0)} %`,
+    met: ofFloor === null ? null : ofFloor >= 0.6,
+    note: [miss(ofFloor, 0.6, true), roundsNote(rounds?.ofFloor, (x) => `${fmt(100 * x, 0)} %`)].filter(Boolean).join('; '),
+  });
   const single = get(big, 'verify', 'floor, 1 per statement');
   const ofSingle = ratio(kv?.rps, single?.rps);
   targets.push({
@@ -83,8 +101,14 @@ export function evaluate(input: {
     met: null,
     note: ofSingle === null ? 'not measured' : 'PostgreSQL alone, without batches',
   });
-  const vsPeer = ratio(kv?.rps, pv?.rps);
-  targets.push({ name: `Kagiya verify vs textbook peer (${sizeLabel(big)})`, goal: '≥ 1.5 ×', measured: `${fmt(vsPeer, 2)} ×`, met: vsPeer === null ? null : vsPeer >= 1.5, note: miss(vsPeer, 1.5, true) });
+  const vsPeer = median(rounds?.vsPeer) ?? ratio(kv?.rps, pv?.rps);
+  targets.push({
+    name: `Kagiya verify vs textbook peer (${sizeLabel(big)})`,
+    goal: '≥ 1.5 ×',
+    measured: `${fmt(vsPeer, 2)} ×`,
+    met: vsPeer === null ? null : vsPeer >= 1.5,
+    note: [miss(vsPeer, 1.5, true), roundsNote(rounds?.vsPeer, (x) => `${fmt(x, 2)} ×`)].filter(Boolean).join('; '),
+  });
   const growth = sizes.length > 1 ? ratio(kv?.p99, kvSmall?.p99) : null;
   targets.push({
     name: `Kagiya verify p99 ${sizeLabel(big)} / ${sizeLabel(small)}`,
