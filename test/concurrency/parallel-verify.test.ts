@@ -4,7 +4,7 @@ import { api } from '../support/api.js';
 import { PINS } from '../support/factories.js';
 import { postJson, startServerChild, stopServerChild, type ServerChild } from '../support/server-child.js';
 import { createTestSystem, POSTGRES_ENABLED, type TestSystem } from '../support/test-db.js';
-import { pinBatchStats } from '../../src/adapters/db/card-attempt.sql.js';
+import { PIN_LOCK_WAIT_LIMIT, pinBatchStats } from '../../src/adapters/db/card-attempt.sql.js';
 
 type Answer = { status: number; body: { remaining?: number; error?: { code: string; details?: { lockedNow?: boolean } } & Record<string, unknown> } };
 
@@ -192,4 +192,46 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     expect((answered as Array<{ status: number }>).map((a) => a.status)).toEqual(Array(8).fill(200));
     expect((await Promise.all(waiting)).map((a) => a.status)).toEqual([200, 200]);
   });
+
+  it(`gives up on a slot held past the lock wait limit (${PIN_LOCK_WAIT_LIMIT}): SERVICE_BUSY, nothing spent or recorded; the entries that shared its statement are answered`, async () => {
+    const held = await api(system).newCard();
+    const others = await Promise.all(Array.from({ length: 6 }, () => api(system).newCard()));
+    let release!: () => void;
+    const releasing = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = system.db.transaction().execute(async (trx) => {
+      await sql`select 1 from pin_slots where card_id = ${held.cardId} and slot = 'auth' for update`.execute(trx);
+      locked();
+      await releasing;
+    });
+    try {
+      await lockTaken;
+      const before = pinBatchStats(system.db) ?? { statements: 0, entries: 0, largest: 0 };
+      const started = Date.now();
+      // Two entries take the statements this process sends at once; the held card's entry and four more wait and go
+      // together in the next statement, which meets the held row.
+      const first = others.slice(0, 2).map((card) => api(system).verify(card, 'auth', PINS.auth));
+      const heldAnswer = api(system).verify(held, 'auth', '9999', {}, { confirmLastTry: true }).then((a) => ({ ...a, ms: Date.now() - started }));
+      const rest = others.slice(2).map((card) => api(system).verify(card, 'auth', PINS.auth));
+      const answers = await Promise.all([...first, ...rest]);
+      expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+      const answer = await heldAnswer;
+      expect(answer.status).toBe(503);
+      expect(answer.body.error.code).toBe('SERVICE_BUSY');
+      expect(answer.ms).toBeGreaterThanOrEqual(4_000);
+      const after = pinBatchStats(system.db)!;
+      expect(after.largest).toBeGreaterThanOrEqual(2);
+      expect(after.entries - before.entries).toBeGreaterThan(after.statements - before.statements);
+    } finally {
+      release();
+      await holder;
+    }
+    // Nothing of the held card's entry: no try spent, no event; the card answers normally once the row is free.
+    expect(await events(held.cardId)).toEqual([]);
+    expect((await api(system).status(held)).body.pins.auth.remaining).toBe(3);
+    expect((await api(system).verify(held, 'auth', PINS.auth)).status).toBe(200);
+    const report = await api(system).call('GET', '/api/v1/audit/card-events/verify', { headers: api(system).admin });
+    expect(report.body).toMatchObject({ ok: true, broken: [] });
+  }, 60_000);
 });

@@ -35,7 +35,8 @@ import { createEntryBatcher, type EntryBatcher } from './entry-batcher.js';
  * and commits once. Concurrent entries on one slot serialise on its row lock, taken before the gate reads the
  * slot: the gate sees the newest committed counter (a concurrent entry that left one try is seen, so the last try
  * is never spent unconfirmed), never more than `remaining` entries are compared between two successes, and an entry
- * that finds the slot drained meanwhile is refused as locked. The lock costs about 0.03 CPU-ms of PostgreSQL per
+ * that finds the slot drained meanwhile is refused as locked. A row held elsewhere is waited for at most
+ * PIN_LOCK_WAIT_LIMIT; then nothing is written and the entry answers SERVICE_BUSY. The lock costs about 0.03 CPU-ms of PostgreSQL per
  * entry (docs/decisions.md, "hot path").
  * A crash before the commit leaves no trace and nobody has been answered; after it, the try and the event are
  * durable. There is no pending state.
@@ -44,11 +45,21 @@ import { createEntryBatcher, type EntryBatcher } from './entry-batcher.js';
  */
 export const PIN_ATTEMPT_PARAMS = ['entries'] as const;
 
+/**
+ * How long the PIN statement waits for a row someone else holds (a slot, a chain head) before PostgreSQL gives up,
+ * rolls it back and the entry answers SERVICE_BUSY, having spent nothing (55P03, db-faults.ts). Rows are held for
+ * milliseconds in normal work; this bounds what an open transaction elsewhere (a stuck job, a console session) can do
+ * to a resident waiting at a terminal. Set with set_config(…, true) as the statement's first act, so it holds for
+ * this transaction only (for the rest of it when the entry runs inside a larger one).
+ */
+export const PIN_LOCK_WAIT_LIMIT = '5s';
+
 export const PIN_ATTEMPT_SQL = `/* prepared:pin_attempts */
 with entry as (
-  select * from jsonb_to_recordset($1::jsonb) as e(n int, card_id uuid, key_hash text, slot text, cert_kind text,
+  select e.* from jsonb_to_recordset($1::jsonb) as e(n int, card_id uuid, key_hash text, slot text, cert_kind text,
     pin_hash text, now timestamptz, operation text, channel text, service text, terminal text, actor text,
     confirm_last_try boolean, source_key text)
+  cross join (select set_config('lock_timeout', '${PIN_LOCK_WAIT_LIMIT}', true)) as wait_limit
 ),
 card as (
   select e.n, e.slot, e.cert_kind, decode(e.pin_hash, 'hex') as pin_hash, e.now, e.operation, e.channel, e.service,
@@ -197,7 +208,8 @@ function batcherOf(db: Db): EntryBatcher<PinAttemptInput, PinAttemptRow> | null 
   const batcher = createEntryBatcher<PinAttemptInput, PinAttemptRow>({
     run: (inputs) => runBatch(db, inputs),
     keyOf: (input) => input.cardId.toLowerCase(),
-    isDeadlock: (error) => (error as { code?: unknown } | null)?.code === '40P01',
+    // A deadlock victim, or a row held past PIN_LOCK_WAIT_LIMIT: rolled back whole, so each entry goes again alone.
+    retryAlone: (error) => ['40P01', '55P03'].includes((error as { code?: unknown } | null)?.code as string),
     maxInFlight: pinStatementsInFlight(poolSize),
     maxBatch: PIN_BATCH_MAX,
     // A PIN statement takes milliseconds; one that has waited a second is waiting on a lock.

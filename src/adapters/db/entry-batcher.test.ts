@@ -19,7 +19,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe('entry batcher', () => {
   it('sends at once while statements are free, then groups what waits into one statement', async () => {
     const { statements, run } = manualRun();
-    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, isDeadlock: () => false, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 60_000 });
+    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, retryAlone: () => false, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 60_000 });
     const first = batcher.submit({ card: 'a', value: 1 });
     const rest = ['b', 'c', 'd'].map((card, i) => batcher.submit({ card, value: i + 2 }));
     expect(statements.map((s) => s.inputs.map((i) => i.card))).toEqual([['a']]);
@@ -34,7 +34,7 @@ describe('entry batcher', () => {
 
   it('never puts one card twice in a statement, nor in two statements at once, and keeps its entries in order', async () => {
     const { statements, run } = manualRun();
-    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, isDeadlock: () => false, maxInFlight: 2, maxBatch: 32, stuckAfterMs: 60_000 });
+    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, retryAlone: () => false, maxInFlight: 2, maxBatch: 32, stuckAfterMs: 60_000 });
     const answers = [batcher.submit({ card: 'a', value: 1 }), batcher.submit({ card: 'a', value: 2 }), batcher.submit({ card: 'b', value: 3 }), batcher.submit({ card: 'a', value: 4 })];
     // a(1) goes alone; a(2) waits for it although a statement is free, so b(3) takes the free one.
     expect(statements.map((s) => s.inputs.map((i) => i.value))).toEqual([[1], [3]]);
@@ -53,7 +53,7 @@ describe('entry batcher', () => {
 
   it('caps a statement at maxBatch entries', async () => {
     const { statements, run } = manualRun();
-    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, isDeadlock: () => false, maxInFlight: 1, maxBatch: 2, stuckAfterMs: 60_000 });
+    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, retryAlone: () => false, maxInFlight: 1, maxBatch: 2, stuckAfterMs: 60_000 });
     const answers = [1, 2, 3, 4, 5].map((value) => batcher.submit({ card: `c${value}`, value }));
     statements[0]!.finish();
     await tick();
@@ -66,7 +66,7 @@ describe('entry batcher', () => {
 
   it('fails every entry of a failed statement with its error, and goes on with the next', async () => {
     const { statements, run } = manualRun();
-    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, isDeadlock: () => false, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 60_000 });
+    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, retryAlone: () => false, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 60_000 });
     const first = batcher.submit({ card: 'a', value: 1 });
     const grouped = [batcher.submit({ card: 'b', value: 2 }), batcher.submit({ card: 'c', value: 3 })];
     const down = new Error('connection terminated');
@@ -82,7 +82,7 @@ describe('entry batcher', () => {
 
   it('sends the entries of a statement chosen as a deadlock victim again, each alone', async () => {
     const { statements, run } = manualRun();
-    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, isDeadlock: (e) => e === deadlock, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 60_000 });
+    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, retryAlone: (e) => e === deadlock, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 60_000 });
     const first = batcher.submit({ card: 'x', value: 9 });
     const grouped = [batcher.submit({ card: 'a', value: 1 }), batcher.submit({ card: 'b', value: 2 })];
     statements[0]!.finish();
@@ -99,7 +99,7 @@ describe('entry batcher', () => {
 
   it('passes a deadlock of a single entry to its caller instead of retrying for ever', async () => {
     const { statements, run } = manualRun();
-    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, isDeadlock: (e) => e === deadlock, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 60_000 });
+    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, retryAlone: (e) => e === deadlock, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 60_000 });
     const alone = batcher.submit({ card: 'a', value: 1 });
     statements[0]!.finish(deadlock);
     await expect(alone).rejects.toBe(deadlock);
@@ -108,7 +108,7 @@ describe('entry batcher', () => {
 
   it('stops counting a statement that hangs (a row lock held for long), so other cards go on; its own entries wait for it', async () => {
     const { statements, run } = manualRun();
-    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, isDeadlock: () => false, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 20 });
+    const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, retryAlone: () => false, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 20 });
     const hung = batcher.submit({ card: 'a', value: 1 });
     const sameCard = batcher.submit({ card: 'a', value: 2 });
     const other = batcher.submit({ card: 'b', value: 3 });

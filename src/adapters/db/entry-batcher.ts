@@ -13,8 +13,10 @@
  * as running: its entries keep waiting for it, everyone else's go on in other statements.
  *
  * Every entry of a statement shares its fate: all are answered after its commit, or all fail with its error (nothing
- * was written then). A deadlock with another server's statement (PostgreSQL aborts one of the two, so nothing of it
- * was written) sends that statement's entries again, each alone.
+ * was written then). An error that one entry may have caused for all (a deadlock with another server's statement, a
+ * row lock held elsewhere past the statement's lock wait limit: PostgreSQL rolled the statement back, so nothing of
+ * it was written) sends that statement's entries again, each alone: the others are answered, and only the entry
+ * that meets the same fault again gets its error.
  */
 export type BatchRun<I, R> = (inputs: readonly I[]) => Promise<ReadonlyArray<R | null>>;
 
@@ -29,13 +31,16 @@ export type EntryBatcher<I, R> = Readonly<{
 export function createEntryBatcher<I, R>(options: {
   run: BatchRun<I, R>;
   keyOf: (input: I) => string;
-  /** Whether an error means PostgreSQL rolled the statement back to break a deadlock (safe to send again). */
-  isDeadlock: (error: unknown) => boolean;
+  /**
+   * Whether an error means PostgreSQL rolled the statement back for a reason one entry may have caused (a deadlock, a
+   * lock wait past the limit): safe to send again, each entry alone.
+   */
+  retryAlone: (error: unknown) => boolean;
   maxInFlight: number;
   maxBatch: number;
   stuckAfterMs: number;
 }): EntryBatcher<I, R> {
-  const { run, keyOf, isDeadlock, maxInFlight, maxBatch, stuckAfterMs } = options;
+  const { run, keyOf, retryAlone, maxInFlight, maxBatch, stuckAfterMs } = options;
   let waiting: Waiting<I, R>[] = [];
   const busyKeys = new Set<string>();
   let inFlight = 0;
@@ -71,9 +76,10 @@ export function createEntryBatcher<I, R>(options: {
       },
       (error: unknown) => {
         settle();
-        if (batch.length > 1 && isDeadlock(error)) {
+        if (batch.length > 1 && retryAlone(error)) {
           // Each alone, whatever the in-flight count: a statement with one card takes one slot and one chain head,
-          // so it cannot deadlock again (and a single entry's deadlock goes to its caller).
+          // so it cannot deadlock again, and only the entry whose row is held waits again (a single entry's error
+          // goes to its caller).
           for (const w of batch) send([w]);
         } else {
           for (const w of batch) w.reject(error);
