@@ -332,14 +332,17 @@ async function checkpoint(db: pg.Client, log: (line: string) => void) {
   if (seconds > 1) log(`  checkpoint before the phase: ${fmt(seconds)} s`);
 }
 
-type WalStats = { bytes: number; fpi: number; checkpoints: number } | null;
+type WalStats = { bytes: number; fpi: number; checkpoints: number; commits: number } | null;
 async function walStats(db: pg.Client): Promise<WalStats> {
   try {
-    const { rows } = await db.query<{ bytes: string; fpi: string; checkpoints: string }>(
-      'select wal_bytes::text as bytes, wal_fpi::text as fpi, (select (checkpoints_timed + checkpoints_req)::text from pg_stat_bgwriter) as checkpoints from pg_stat_wal',
+    const { rows } = await db.query<{ bytes: string; fpi: string; checkpoints: string; commits: string }>(
+      `select wal_bytes::text as bytes, wal_fpi::text as fpi,
+              (select (checkpoints_timed + checkpoints_req)::text from pg_stat_bgwriter) as checkpoints,
+              (select xact_commit::text from pg_stat_database where datname = current_database()) as commits
+       from pg_stat_wal`,
     );
     const row = rows[0];
-    return row ? { bytes: Number(row.bytes), fpi: Number(row.fpi), checkpoints: Number(row.checkpoints) } : null;
+    return row ? { bytes: Number(row.bytes), fpi: Number(row.fpi), checkpoints: Number(row.checkpoints), commits: Number(row.commits) } : null;
   } catch {
     return null; // PostgreSQL before 14 has no pg_stat_wal
   }
@@ -350,7 +353,9 @@ function walPerRequest(a: WalStats, b: WalStats, requests: number): string {
   if (!a || !b || requests <= 0) return 'n/a';
   const kb = (b.bytes - a.bytes) / 1024 / requests;
   const fpi = (b.fpi - a.fpi) / requests;
-  return `${fmt(kb, 2)} KB (${fmt(fpi, 2)} full-page images), checkpoints during the phase ${b.checkpoints - a.checkpoints}`;
+  // Commits of the bench database (statistics are flushed within a second, so the last moments may be missing).
+  const commits = (b.commits - a.commits) / requests;
+  return `${fmt(kb, 2)} KB (${fmt(fpi, 2)} full-page images), checkpoints during the phase ${b.checkpoints - a.checkpoints}, commits per request ${fmt(commits, 3)}`;
 }
 
 type Measured = Awaited<ReturnType<typeof measure>>;
