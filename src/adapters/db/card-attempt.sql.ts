@@ -36,8 +36,8 @@ import { createEntryBatcher, type EntryBatcher } from './entry-batcher.js';
  * slot: the gate sees the newest committed counter (a concurrent entry that left one try is seen, so the last try
  * is never spent unconfirmed), never more than `remaining` entries are compared between two successes, and an entry
  * that finds the slot drained meanwhile is refused as locked. A row held elsewhere is waited for at most
- * PIN_LOCK_WAIT_LIMIT; then nothing is written and the entry answers SERVICE_BUSY. The lock costs about 0.03 CPU-ms of PostgreSQL per
- * entry (docs/decisions.md, "hot path").
+ * PIN_LOCK_WAIT_LIMIT; then nothing is written and the entry answers SERVICE_BUSY. The lock costs about 0.03 CPU-ms
+ * of PostgreSQL per entry (docs/decisions.md, "hot path").
  * A crash before the commit leaves no trace and nobody has been answered; after it, the try and the event are
  * durable. There is no pending state.
  *
