@@ -34,6 +34,24 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
       select id, result, code, remaining_after from card_events where card_id = ${cardId} and operation = 'verify' order by id
     `.execute(system.db).then((r) => r.rows);
 
+  /** Holds the cards' auth slot rows in an open transaction (as a long counter step would) until the returned call. */
+  const holdAuthSlots = async (cardIds: string[]): Promise<() => Promise<void>> => {
+    let release!: () => void;
+    const releasing = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = system.db.transaction().execute(async (trx) => {
+      await sql`select 1 from pin_slots where card_id in (${sql.join(cardIds)}) and slot = 'auth' for update`.execute(trx);
+      locked();
+      await releasing;
+    });
+    await Promise.race([lockTaken, holder]);
+    return async () => {
+      release();
+      await holder;
+    };
+  };
+
   const codeOf = (a: Answer) => a.body.error?.code ?? String(a.status);
   const lockedNow = (a: Answer) => (a.body.error as { lockedNow?: boolean } | undefined)?.lockedNow === true;
 
@@ -170,24 +188,14 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     // and so fill this process's PIN statements; after a second those stop counting and the other cards go on.
     const held = await Promise.all([api(system).newCard(), api(system).newCard()]);
     const others = await Promise.all(Array.from({ length: 8 }, () => api(system).newCard()));
-    let release!: () => void;
-    const releasing = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-    const holder = system.db.transaction().execute(async (trx) => {
-      await sql`select 1 from pin_slots where card_id in (${held[0]!.cardId}, ${held[1]!.cardId}) and slot = 'auth' for update`.execute(trx);
-      locked();
-      await releasing;
-    });
-    await lockTaken;
+    const release = await holdAuthSlots(held.map((card) => card.cardId));
     const waiting = held.map((card) => api(system).verify(card, 'auth', PINS.auth));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const answered = await Promise.race([
       Promise.all(others.map((card) => api(system).verify(card, 'auth', PINS.auth))),
       new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000)),
     ]);
-    release();
-    await holder;
+    await release();
     expect(answered).not.toBe('timeout');
     expect((answered as Array<{ status: number }>).map((a) => a.status)).toEqual(Array(8).fill(200));
     expect((await Promise.all(waiting)).map((a) => a.status)).toEqual([200, 200]);
@@ -196,17 +204,8 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
   it(`gives up on a slot held past the lock wait limit (${PIN_LOCK_WAIT_LIMIT}): SERVICE_BUSY, nothing spent or recorded; the entries that shared its statement are answered`, async () => {
     const held = await api(system).newCard();
     const others = await Promise.all(Array.from({ length: 6 }, () => api(system).newCard()));
-    let release!: () => void;
-    const releasing = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-    const holder = system.db.transaction().execute(async (trx) => {
-      await sql`select 1 from pin_slots where card_id = ${held.cardId} and slot = 'auth' for update`.execute(trx);
-      locked();
-      await releasing;
-    });
+    const release = await holdAuthSlots([held.cardId]);
     try {
-      await lockTaken;
       const before = pinBatchStats(system.db) ?? { statements: 0, entries: 0, largest: 0 };
       const started = Date.now();
       // Two entries take the statements this process sends at once; the held card's entry and four more wait and go
@@ -224,8 +223,7 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
       expect(after.largest).toBeGreaterThanOrEqual(2);
       expect(after.entries - before.entries).toBeGreaterThan(after.statements - before.statements);
     } finally {
-      release();
-      await holder;
+      await release();
     }
     // Nothing of the held card's entry: no try spent, no event; the card answers normally once the row is free.
     expect(await events(held.cardId)).toEqual([]);
