@@ -160,6 +160,15 @@ describe.runIf(RUN_E2E)('a risk hold as the clerk sees it, and the national admi
       expect(await row.innerText()).toContain('100%');
       expect(await page.getByTestId('risk-blocks').innerText()).toContain(`ip:${source}`);
       await snap(page, lang, 'risk-21-admin-risk-screen');
+
+      // Dismissing the flag after looking into it: the row goes, and the flag is kept as dismissed, by this admin.
+      await page.getByLabel(label(lang, 'riskReason')).fill(lang === 'ja' ? '医院の端末設定を修正済み' : 'the clinic fixed its terminal');
+      await row.getByRole('button', { name: label(lang, 'riskDismiss') }).click();
+      await row.waitFor({ state: 'detached' });
+      const flags = await system.deps.risk.listFlags({ includeDismissed: true });
+      const dismissed = flags.find((f) => f.service === service);
+      expect(dismissed?.dismissedAt).toBeInstanceOf(Date);
+      expect(dismissed?.dismissedBy).toBeTruthy();
       expect(logs.errors).toEqual([]);
     });
   }
