@@ -4,8 +4,8 @@ import type { RiskHold } from './risk-ports.js';
 
 // Risk detection from the request path (issue 13 item 1). It runs after a failed PIN entry has COMMITTED and before
 // its answer leaves: the entry's outcome is already durable, so detection can only add a block or a hold, never change
-// what the entry did. It costs two prepared statements (an insert, then three indexed counts), only on failed entries; a right
-// PIN pays nothing here. A source block is therefore in place before the same client's next entry is accepted; entries
+// what the entry did. It costs one prepared statement (three indexed counts; the failure itself was recorded by the PIN
+// statement, in the same commit as its event), only on failed entries; a right PIN pays nothing here. A source block is therefore in place before the same client's next entry is accepted; entries
 // already in flight in parallel may still land (the figures in README "Risk holds and source blocks").
 
 /** The actor recorded for decisions Kagiya makes itself (audit). */
@@ -18,12 +18,9 @@ export async function afterFailedEntry(deps: AppDeps, input: { cardId: string; c
   const rules = deps.riskRules;
   const address = context.address ?? null;
   const sourceKey = sourceKeyOf({ address, service: context.service, terminal: context.terminal });
-  const recorded = await deps.risk.recordFailure({
+  const recorded = await deps.risk.failureFigures({
     cardId,
     sourceKey,
-    address,
-    service: context.service,
-    at: now,
     sourceSince: minutesBefore(now, rules.sourceSpray.windowMinutes),
     addressesSince: minutesBefore(now, rules.cardAddresses.windowMinutes),
     servicesSince: minutesBefore(now, rules.cardServices.windowMinutes),

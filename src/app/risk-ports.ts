@@ -39,16 +39,14 @@ export type ServiceFlag = Readonly<{
 
 export interface RiskStore {
   /**
-   * Records one failed entry (a try spent), with where it came from, then returns the figures the rules judge, this
-   * failure and every one committed meanwhile included: distinct cards failed from its source since `sourceSince` (0 without a
-   * source), and distinct addresses (since `addressesSince`) and services (since `servicesSince`) failed on its card.
+   * The figures the rules judge after a failed entry (a try spent, which the PIN statement recorded with its event),
+   * that failure and every one committed meanwhile included: distinct cards failed from its source since
+   * `sourceSince` (0 without a source), and distinct addresses (since `addressesSince`) and services (since
+   * `servicesSince`) failed on its card.
    */
-  recordFailure(input: {
+  failureFigures(input: {
     cardId: string;
     sourceKey: string | null;
-    address: string | null;
-    service: string | null;
-    at: Date;
     sourceSince: Date;
     addressesSince: Date;
     servicesSince: Date;

@@ -90,6 +90,24 @@ describe.each(STORES)('risk detection on %s', (store) => {
     expect(answers.filter((a) => a.body.error.code === 'SOURCE_BLOCKED')).toHaveLength(50 - spent);
   });
 
+  it('records a try spent for detection with the entry itself (same statement, same commit), and nothing else', async () => {
+    const card = await http.newCard();
+    const failures = async () =>
+      (await sql<{ source_key: string | null; address: string | null; service: string | null; occurred_at: Date }>`
+        select source_key, address, service, occurred_at from risk_failures where card_id = ${card.cardId} order by id
+      `.execute(system.db)).rows;
+    const headers = { ...from('203.0.113.77'), 'x-kagiya-service': 'portal-test' };
+    expect((await http.verify(card, 'auth', PINS.auth, headers)).status).toBe(200);
+    expect((await http.verify(card, 'auth', '12', headers)).body.error.code).toBe('PIN_FORMAT');
+    expect(await failures()).toEqual([]);
+    expect((await http.verify(card, 'auth', '0000', headers)).body.error.code).toBe('PIN_INCORRECT');
+    const rows = await failures();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ source_key: 'ip:203.0.113.77', address: '203.0.113.77', service: 'portal-test' });
+    const incorrect = (await cardEvents(card)).find((e) => e.result === 'incorrect');
+    expect(new Date(rows[0]!.occurred_at).toISOString()).toBe(incorrect?.occurredAt);
+  });
+
   it('judges an entry relayed by a trusted front end by its terminal, scoped by service', async () => {
     const kiosk = { 'x-kagiya-service': 'konbini-test', 'x-kagiya-terminal': 'store-9 MMK', 'x-kagiya-channel': 'kiosk' };
     const cards: Card[] = [];

@@ -27,7 +27,9 @@ import { createEntryBatcher, type EntryBatcher } from './entry-batcher.js';
  *    a slot already at its maximum changes nothing, so it writes no new slot row (`full_match`, read under the row
  *    lock): the most common entry of all costs one heap update and its WAL less (docs/decisions.md, "hot path");
  *    `updated_at` is the counter's last change,
- * 4. inserts the event with its final result (`success`, `incorrect`, or `refused` with the code), chained: one UPDATE
+ * 4. records a try spent (`incorrect`) for risk detection too (risk_failures, with the entry's source, address and
+ *    service), so the figures the rules count never miss a failure that was answered,
+ * 5. inserts the event with its final result (`success`, `incorrect`, or `refused` with the code), chained: one UPDATE
  *    of the card's head row (card_event_chain) computes the event's hash with card_event_digest_of, the same bytes
  *    the chain check computes over the stored row (migration 0020), so the insert trigger stays out of the way; a
  *    card's first event (no head row yet) arrives without a hash and the trigger starts the chain,
@@ -58,7 +60,7 @@ export const PIN_ATTEMPT_SQL = `/* prepared:pin_attempts */
 with entry as (
   select e.* from jsonb_to_recordset($1::jsonb) as e(n int, card_id uuid, key_hash text, slot text, cert_kind text,
     pin_hash text, now timestamptz, operation text, channel text, service text, terminal text, actor text,
-    confirm_last_try boolean, source_key text)
+    confirm_last_try boolean, source_key text, address text)
   cross join (select set_config('lock_timeout', '${PIN_LOCK_WAIT_LIMIT}', true)) as wait_limit
 ),
 card as (
@@ -120,6 +122,12 @@ chained as (
   from outcome o where h.card_id = o.id
   returning o.n, h.prev_head, h.head
 ),
+failed as (
+  insert into risk_failures (card_id, source_key, address, service, occurred_at)
+  select o.id, e.source_key, e.address, o.service, o.now
+  from outcome o join entry e on e.n = o.n
+  where o.result = 'incorrect'
+),
 ev as (
   insert into card_events (id, card_id, occurred_at, operation, slot, result, code, remaining_after,
                            channel, service, terminal, actor, prev_hash, hash)
@@ -169,6 +177,7 @@ export function pinAttemptEntry(input: PinAttemptInput, n: number) {
     actor: context.actor,
     confirm_last_try: input.confirmLastTry,
     source_key: sourceKeyOf({ address: context.address ?? null, service: context.service, terminal: context.terminal }),
+    address: context.address ?? null,
   };
 }
 

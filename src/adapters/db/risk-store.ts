@@ -7,16 +7,11 @@ import type { CardRiskHoldTable, RiskServiceFlagTable, RiskSourceBlockTable } fr
 // statement itself only probes risk_source_blocks by primary key and card_risk_holds by its partial unique index.
 
 /**
- * A failed entry, then the figures of the rules, as two prepared statements (it runs on every wrong PIN, before the
- * answer: three statements through the query builder measured about 2 CPU-ms of the server per failure,
- * docs/decisions.md "hot path"). Two, not one: the counts must run after the insert has committed, in a snapshot of
- * their own, so that parallel failures of one source see each other (a burst is stopped at the threshold plus the
- * entries in flight, not later).
+ * The figures of the rules after a failed entry, as one prepared statement (it runs on every wrong PIN, before the
+ * answer, docs/decisions.md "hot path"). The failure itself was recorded by the PIN statement, in the same commit as
+ * its event (card-attempt.sql.ts); the counts run after that commit, in a snapshot of their own, so that parallel
+ * failures of one source see each other (a burst is stopped at the threshold plus the entries in flight, not later).
  */
-const RECORD_FAILURE_SQL = `/* prepared:risk_failure */
-insert into risk_failures (card_id, source_key, address, service, occurred_at)
-values ($1::uuid, $2::text, $3::text, $4::text, $5::timestamptz)`;
-
 const FAILURE_FIGURES_SQL = `/* prepared:risk_figures */
 select
   (select count(distinct card_id) from risk_failures
@@ -63,8 +58,7 @@ const toFlag = (r: Selectable<RiskServiceFlagTable>): ServiceFlag => ({
 
 export function createRiskStore(db: Db): RiskStore {
   return {
-    async recordFailure({ cardId, sourceKey, address, service, at, sourceSince, addressesSince, servicesSince }) {
-      await hotQuery(db)(RECORD_FAILURE_SQL, [cardId, sourceKey, address, service, at]);
+    async failureFigures({ cardId, sourceKey, sourceSince, addressesSince, servicesSince }) {
       const row = (await hotQuery(db)<{ source_cards: string; addresses: string; services: string }>(FAILURE_FIGURES_SQL, [
         cardId,
         sourceKey,
