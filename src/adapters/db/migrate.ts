@@ -14,6 +14,7 @@ import * as m0019 from './migrations/0019-chain-update-first.js';
 import * as m0015 from './migrations/0015-kiosk-reset.js';
 import * as m0017 from './migrations/0017-risk.js';
 import * as m0020 from './migrations/0020-lean-pin-entry.js';
+import * as m0021 from './migrations/0021-room-for-hot-updates.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-kiosk-reset': m0015,
   '0017-risk': m0017,
   '0020-lean-pin-entry': m0020,
+  '0021-room-for-hot-updates': m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
