@@ -5,8 +5,9 @@ import type { RiskHold } from './risk-ports.js';
 // Risk detection from the request path (issue 13 item 1). It runs after a failed PIN entry has COMMITTED and before
 // its answer leaves: the entry's outcome is already durable, so detection can only add a block or a hold, never change
 // what the entry did. It costs one prepared statement (three indexed counts; the failure itself was recorded by the PIN
-// statement, in the same commit as its event), only on failed entries; a right PIN pays nothing here. A source block is therefore in place before the same client's next entry is accepted; entries
-// already in flight in parallel may still land (the figures in README "Risk holds and source blocks").
+// statement, in the same commit as its event), only on failed entries; a right PIN pays nothing here. A source block
+// is therefore in place before the same client's next entry is accepted; entries already in flight in parallel may
+// still land (the figures in README "Risk holds and source blocks").
 
 /** The actor recorded for decisions Kagiya makes itself (audit). */
 export const RISK_ACTOR = { id: 'kagiya-risk', role: 'system' } as const;
@@ -16,8 +17,7 @@ const minutesBefore = (now: Date, minutes: number) => new Date(now.getTime() - m
 export async function afterFailedEntry(deps: AppDeps, input: { cardId: string; context: EventContext; now: Date }): Promise<void> {
   const { cardId, context, now } = input;
   const rules = deps.riskRules;
-  const address = context.address ?? null;
-  const sourceKey = sourceKeyOf({ address, service: context.service, terminal: context.terminal });
+  const sourceKey = sourceKeyOf({ address: context.address ?? null, service: context.service, terminal: context.terminal });
   const recorded = await deps.risk.failureFigures({
     cardId,
     sourceKey,
