@@ -11,7 +11,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { createSystem } from '../src/system.js';
 import { renderChart } from './lib/chart.js';
-import { runStatus, runVerify, type LoadOptions, type ScenarioResult } from './lib/http-load.js';
+import { loadGeneratorOf, runStatus, runVerify, type LoadOptions, type ScenarioResult } from './lib/http-load.js';
 import { runPgbench, STATUS_SCRIPT, verifyScript } from './lib/pgbench.js';
 import { PIN_BATCH_MAX, pinStatementsInFlight } from '../src/adapters/db/card-attempt.sql.js';
 import { BENCH_DB_NAME, DEFAULT_ADMIN_URL, dropDatabase, ensurePostgres, findPgbench, recreateDatabase, serverSettings, urlForDatabase } from './lib/postgres.js';
@@ -39,6 +39,7 @@ const config = {
   seconds: intEnv('BENCH_SECONDS', QUICK ? 3 : 15),
   warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', QUICK ? 1 : 5, 0),
   connections: intEnv('BENCH_CONNECTIONS', 64),
+  generator: loadGeneratorOf(process.env.BENCH_LOAD),
   poolSize: intEnv('BENCH_POOL_SIZE', 16),
   pgbenchClients: intEnv('BENCH_PGBENCH_CLIENTS', intEnv('BENCH_POOL_SIZE', 16)),
   floorClients: pinStatementsInFlight(intEnv('BENCH_POOL_SIZE', 16)),
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const adminUrl = process.env.BENCH_ADMIN_URL?.trim() || DEFAULT_ADMIN_URL;
   log(`Kagiya bench${QUICK ? ' (BENCH_QUICK)' : ''} — ${machine.nproc} CPUs (${machine.cpuModel}), node ${machine.node}, load average ${machine.loadAverage.join(' ')}, host speed ${machine.hostSpeedMs} ms (sha256 ×300k, lower is faster)`);
-  log(`  cards ${config.sizes.map(sizeLabel).join(' then ')}, ${config.connections} HTTP connections, server pools ${config.poolSize}, pgbench clients ${config.floorClients} for verify (entries per statement as Kagiya's), ${config.pgbenchClients} for status, ${config.seconds} s per phase (+${config.warmupSeconds} s warm-up)`);
+  log(`  cards ${config.sizes.map(sizeLabel).join(' then ')}, ${config.connections} HTTP connections (${config.generator === 'autocannon' ? 'autocannon' : 'keep-alive loop'}), server pools ${config.poolSize}, pgbench clients ${config.floorClients} for verify (entries per statement as Kagiya's), ${config.pgbenchClients} for status, ${config.seconds} s per phase (+${config.warmupSeconds} s warm-up)`);
   await ensurePostgres(adminUrl, log);
   const pgbenchBin = findPgbench();
   if (!pgbenchBin) throw new Error('pgbench not found (PATH, /usr/lib/postgresql/*/bin): install postgresql-contrib / postgresql-client');
@@ -139,7 +140,7 @@ async function main(): Promise<number> {
         for (const s of systems) {
           const server = await startChild({ name: s.system, script: s.script, cwd: ROOT, env: s.env, nodeArgs: s.nodeArgs });
           log(`  ${s.system}: ready in ${fmt(server.readyMs / 1000, 2)} s`);
-          started.push({ s, server, seq: 0, load: { baseUrl: `http://127.0.0.1:${server.port}`, connections: config.connections, seconds: config.seconds, cardCount: size, card } });
+          started.push({ s, server, seq: 0, load: { baseUrl: `http://127.0.0.1:${server.port}`, connections: config.connections, seconds: config.seconds, cardCount: size, card, generator: config.generator } });
         }
         const record = (system: Row['system'], scenario: Row['scenario'], round: number | null, r: Measured, batch: number | null) => {
           unexpected += r.result.errors;
@@ -276,7 +277,7 @@ async function main(): Promise<number> {
   const title = `Kagiya bench ${startedAt.toISOString().slice(0, 16)}Z — ${machine.nproc} CPUs, load average at start ${machine.loadAverage.join(' ')}, host speed ${machine.hostSpeedMs} ms (sha256 ×300k, lower is faster)`;
   const text = [
     title,
-    `${config.connections} HTTP connections (autocannon), server pools ${config.poolSize}, pgbench -M prepared with ${config.floorClients} clients for verify (each statement carrying as many entries as Kagiya's did on average: ${floorBatches.join(', ') || 'n/a'}) and ${config.pgbenchClients} clients (status), ${config.seconds} s per phase, verify in ${config.rounds} alternating round(s), each phase after a checkpoint; verify = 95 % right, 5 % wrong PINs`,
+    `${config.connections} HTTP connections (${config.generator === 'autocannon' ? 'autocannon' : 'keep-alive loop, bench/lib/keep-alive-load.ts'}), server pools ${config.poolSize}, pgbench -M prepared with ${config.floorClients} clients for verify (each statement carrying as many entries as Kagiya's did on average: ${floorBatches.join(', ') || 'n/a'}) and ${config.pgbenchClients} clients (status), ${config.seconds} s per phase, verify in ${config.rounds} alternating round(s), each phase after a checkpoint; verify = 95 % right, 5 % wrong PINs`,
     ...roundRatios.map((r) => `rounds at ${sizeLabel(r.size)}: Kagiya verify of floor ${r.ofFloor.map((x) => `${fmt(100 * x, 0)} %`).join(', ') || 'n/a'}; vs peer ${r.vsPeer.map((x) => `${fmt(x, 2)} ×`).join(', ') || 'n/a'}`),
     '',
     sideBySide(rows),

@@ -1,5 +1,8 @@
-// The two autocannon scenarios against the child server, with exact accounting of every response.
+// The two HTTP scenarios against the child server, with exact accounting of every response. The load comes from
+// keep-alive-load.ts (the default) or, with BENCH_LOAD=autocannon, from autocannon, to compare the two generators'
+// CPU per request in one run (docs/decisions.md, "The bench's load generator").
 import autocannon from 'autocannon';
+import { runLoadLoop, type LoadLoopResult, type PlannedRequest } from './keep-alive-load.js';
 import type { BenchCard } from './seed.js';
 import { BENCH_PINS, WRONG_AUTH_PIN } from './seed.js';
 
@@ -10,7 +13,16 @@ export type LoadOptions = Readonly<{
   /** How many cards, and card n (0-based) of them. */
   cardCount: number;
   card: (index: number) => BenchCard;
+  /** Which generator sends the requests. */
+  generator?: LoadGenerator;
 }>;
+
+export type LoadGenerator = 'keep-alive-loop' | 'autocannon';
+export const loadGeneratorOf = (env: string | undefined): LoadGenerator => {
+  if (env === undefined || env === '' || env === 'loop') return 'keep-alive-loop';
+  if (env === 'autocannon') return 'autocannon';
+  throw new Error(`BENCH_LOAD must be "loop" or "autocannon", not ${JSON.stringify(env)}`);
+};
 
 /**
  * Recorded with every attempt, as a relying service would send them. Each card enters its PINs from its own device
@@ -85,6 +97,14 @@ export function verifyPlan(i: number, n: number): { card: number; wrong: boolean
 
 type Ctx = { wrong?: boolean };
 
+/** A right PIN must get 200, a wrong one 401 PIN_INCORRECT; anything else is counted by what it was. */
+function judgeVerify(tally: Tally, status: number, body: string, isWrong: boolean) {
+  if (!isWrong && status === 200) tally.ok++;
+  else if (isWrong && status === 401 && errorCodeOf(body) === 'PIN_INCORRECT') tally.expectedIncorrect++;
+  else if (isWrong && status === 200) bump(tally, '200 for a wrong PIN');
+  else bump(tally, `${status} ${errorCodeOf(body)}${isWrong ? ' (wrong PIN)' : ' (right PIN)'}`);
+}
+
 async function fire(options: LoadOptions, request: autocannon.Request): Promise<autocannon.Result> {
   return autocannon({
     url: options.baseUrl,
@@ -125,8 +145,77 @@ function summarise(name: string, options: LoadOptions, result: autocannon.Result
   };
 }
 
+const percentileOf = (sorted: Float64Array, p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+function summariseLoop(name: string, options: LoadOptions, result: LoadLoopResult, tally: Tally): ScenarioResult {
+  const unexpected = Object.values(tally.unexpected).reduce((a, b) => a + b, 0);
+  const counts = result.perSecond;
+  const mean = counts.reduce((a, b) => a + b, 0) / Math.max(1, counts.length);
+  const stddev = Math.sqrt(counts.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, counts.length));
+  const lat = result.latenciesMs;
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  return {
+    name,
+    seconds: options.seconds,
+    connections: options.connections,
+    requestsTotal: result.answered,
+    requestsPerSecondAvg: mean,
+    requestsPerSecondStddev: stddev,
+    latencyMs: {
+      avg: round2(lat.reduce((a, b) => a + b, 0) / Math.max(1, lat.length)),
+      p50: round2(percentileOf(lat, 50)),
+      p90: round2(percentileOf(lat, 90)),
+      p99: round2(percentileOf(lat, 99)),
+      max: round2(lat.length ? lat[lat.length - 1]! : NaN),
+    },
+    statusCodes: result.statusCodes,
+    tally,
+    socketErrors: result.socketErrors,
+    timeouts: result.timeouts,
+    errors: unexpected + result.socketErrors + result.timeouts,
+    expectedNon2xx: tally.expectedIncorrect,
+  };
+}
+
+function loop<T>(options: LoadOptions, next: () => PlannedRequest<T>, wantBody: (status: number, tag: T) => boolean, onAnswer: (status: number, body: string, tag: T) => void) {
+  const url = new URL(options.baseUrl);
+  return runLoadLoop<T>({
+    host: url.hostname,
+    port: Number(url.port),
+    connections: options.connections,
+    seconds: options.seconds,
+    timeoutSeconds: 10,
+    next,
+    wantBody,
+    onAnswer: (answer, tag) => onAnswer(answer.status, answer.body ?? '', tag),
+  });
+}
+
+/** Header lines ("name: value\r\n") of the context every PIN entry carries. */
+const contextHeaderLines = Object.entries(CONTEXT_HEADERS)
+  .map(([k, v]) => `${k}: ${v}\r\n`)
+  .join('');
+
 /** GET /api/v1/cards/{id}/status with X-Card-Key, cards round-robin; anything but 200 is an error. */
 export async function runStatus(options: LoadOptions): Promise<ScenarioResult> {
+  if (options.generator !== 'autocannon') {
+    const tally = emptyTally();
+    let seq = 0;
+    const result = await loop<null>(
+      options,
+      () => {
+        const card = options.card(cardIndexOf(seq++, options.cardCount));
+        return { method: 'GET', path: `/api/v1/cards/${card.cardId}/status`, headers: `x-card-key: ${card.cardKey}\r\n`, tag: null };
+      },
+      (status) => status !== 200,
+      (status, body) => {
+        if (status === 200) tally.ok++;
+        else bump(tally, `${status} ${errorCodeOf(body)}`);
+      },
+    );
+    return summariseLoop('status', options, result, tally);
+  }
   const tally = emptyTally();
   let seq = 0;
   const request: autocannon.Request = {
@@ -153,6 +242,25 @@ export async function runVerify(options: LoadOptions, startAt = 0): Promise<Scen
   const right = JSON.stringify({ pin: BENCH_PINS.auth });
   const wrong = JSON.stringify({ pin: WRONG_AUTH_PIN });
   let seq = startAt;
+  if (options.generator !== 'autocannon') {
+    const result = await loop<boolean>(
+      options,
+      () => {
+        const plan = verifyPlan(seq++, options.cardCount);
+        const card = options.card(plan.card);
+        return {
+          method: 'POST',
+          path: `/api/v1/cards/${card.cardId}/pins/auth/verify`,
+          headers: `x-card-key: ${card.cardKey}\r\ncontent-type: application/json\r\n${contextHeaderLines}x-kagiya-terminal: ${terminalOf(plan.card)}\r\n`,
+          body: plan.wrong ? wrong : right,
+          tag: plan.wrong,
+        };
+      },
+      (status, isWrong) => status !== 200 || isWrong,
+      (status, body, isWrong) => judgeVerify(tally, status, body, isWrong),
+    );
+    return { ...summariseLoop('verify', options, result, tally), nextSeq: seq };
+  }
   const request: autocannon.Request = {
     method: 'POST',
     setupRequest: (req, context) => {
@@ -167,14 +275,8 @@ export async function runVerify(options: LoadOptions, startAt = 0): Promise<Scen
         body: plan.wrong ? wrong : right,
       };
     },
-    onResponse: (status, body, context) => {
-      // With pipelining 1 the context still holds what setupRequest set for this very request.
-      const isWrong = (context as Ctx).wrong === true;
-      if (!isWrong && status === 200) tally.ok++;
-      else if (isWrong && status === 401 && errorCodeOf(body) === 'PIN_INCORRECT') tally.expectedIncorrect++;
-      else if (isWrong && status === 200) bump(tally, '200 for a wrong PIN');
-      else bump(tally, `${status} ${errorCodeOf(body)}${isWrong ? ' (wrong PIN)' : ' (right PIN)'}`);
-    },
+    // With pipelining 1 the context still holds what setupRequest set for this very request.
+    onResponse: (status, body, context) => judgeVerify(tally, status, body, (context as Ctx).wrong === true),
   };
   const result = await fire(options, request);
   return { ...summarise('verify', options, result, tally), nextSeq: seq };
