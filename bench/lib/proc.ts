@@ -136,7 +136,7 @@ export function sampleCpu(serverPid: number): CpuSample {
 
 /**
  * Where the CPU went between two samples, in cores (CPU seconds per wall second): the server child, this driver
- * (autocannon), PostgreSQL processes (see trackPostgresCpu), and everything else on the
+ * (the HTTP load generator), PostgreSQL processes (see trackPostgresCpu), and everything else on the
  * machine (other users' work, kernel threads), which shows when the measurement was disturbed.
  */
 export function cpuBreakdown(a: CpuSample, b: CpuSample, wallSeconds: number, postgres: number) {

@@ -13,7 +13,7 @@ export type Row = Readonly<{
   /** CPU milliseconds per request: the server process (null for pgbench) and the bench database's backends. */
   serverCpuMs: number | null;
   postgresCpuMs: number | null;
-  /** CPU milliseconds per request of the load generator (autocannon, in the bench process; null for pgbench). */
+  /** CPU milliseconds per request of the load generator (in the bench process; null for pgbench). */
   loadCpuMs?: number | null;
   otherCores: number | null;
 }>;
