@@ -232,4 +232,74 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     const report = await api(system).call('GET', '/api/v1/audit/card-events/verify', { headers: api(system).admin });
     expect(report.body).toMatchObject({ ok: true, broken: [] });
   }, 60_000);
+
+  it('sends a statement PostgreSQL broke in a real deadlock again, each entry alone: every card answered once, nothing lost or doubled', async () => {
+    // A transaction elsewhere holds card Y's chain head and then asks for Y's auth slot, which the PIN statement
+    // carrying Y (and four other cards) holds while it waits for that chain head: a deadlock. Only the PIN statement's
+    // backend checks for it (the other side's deadlock_timeout is long), so PostgreSQL rolls the statement back; its
+    // five entries go again, each alone, and all five are answered 200 with one event each.
+    const [y, ...xs] = await Promise.all(Array.from({ length: 5 }, () => api(system).newCard()));
+    const decoys = await Promise.all([api(system).newCard(), api(system).newCard()]);
+    const deadlocks = async () =>
+      Number((await sql<{ n: string }>`select deadlocks::text as n from pg_stat_database where datname = current_database()`.execute(system.db)).rows[0]!.n);
+    const deadlocksBefore = await deadlocks();
+    // The two decoys' entries take this process's two statement turns and wait on their held slots; after a second
+    // they stop counting, and the waiting entries (Y's and the four others) go together in one statement.
+    const releaseDecoys = await holdAuthSlots(decoys.map((card) => card.cardId));
+    let askSlot!: () => void;
+    let commit!: () => void;
+    let slotGranted!: () => void;
+    const slotAsked = new Promise<'slot'>((resolve) => (askSlot = () => resolve('slot')));
+    const committing = new Promise<'commit'>((resolve) => (commit = () => resolve('commit')));
+    const granted = new Promise<void>((resolve) => (slotGranted = resolve));
+    let pid = 0;
+    const other = system.db.transaction().execute(async (trx) => {
+      await sql`set local deadlock_timeout = '60s'`.execute(trx);
+      pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid;
+      await sql`select 1 from card_event_chain where card_id = ${y!.cardId} for update`.execute(trx);
+      if ((await Promise.race([slotAsked, committing])) === 'commit') return;
+      await sql`select 1 from pin_slots where card_id = ${y!.cardId} and slot = 'auth' for update`.execute(trx);
+      slotGranted();
+      await committing;
+    });
+    try {
+      while (pid === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const before = pinBatchStats(system.db) ?? { statements: 0, entries: 0, largest: 0 };
+      const decoyAnswers = decoys.map((card) => api(system).verify(card, 'auth', PINS.auth));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const answers = [y!, ...xs].map((card) => api(system).verify(card, 'auth', PINS.auth));
+      // Wait until the PIN statement waits for the chain head the other transaction holds, then close the cycle.
+      const blockedBy = () =>
+        sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${pid} = any(pg_blocking_pids(pid))`.execute(system.db).then((r) => r.rows[0]!.n);
+      const waitUntil = Date.now() + 10_000;
+      while ((await blockedBy()) === 0 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await blockedBy()).toBe(1);
+      askSlot();
+      // The other side gets Y's slot once PostgreSQL has rolled the PIN statement back (after its deadlock_timeout).
+      await granted;
+      commit();
+      await other;
+      await releaseDecoys();
+      const all = await Promise.all([...answers, ...decoyAnswers]);
+      expect(all.map((a) => a.status)).toEqual(Array(7).fill(200));
+      const after = pinBatchStats(system.db)!;
+      // 2 decoys alone, 5 together, then the same 5 again each alone.
+      expect(after.entries - before.entries).toBe(12);
+      expect(after.largest).toBeGreaterThanOrEqual(5);
+    } finally {
+      commit();
+      await other.catch(() => undefined);
+      await releaseDecoys();
+    }
+    // PostgreSQL counted the deadlock (its statistics reach the view within about a second).
+    const counted = Date.now() + 10_000;
+    while ((await deadlocks()) === deadlocksBefore && Date.now() < counted) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await deadlocks()).toBe(deadlocksBefore + 1);
+    // Each card: one success, its counter full; the chains are whole.
+    for (const card of [y!, ...xs, ...decoys]) {
+      expect((await events(card.cardId)).map((e) => [e.result, e.remaining_after]), card.cardId).toEqual([['success', 3]]);
+    }
+    const report = await api(system).call('GET', '/api/v1/audit/card-events/verify', { headers: api(system).admin });
+    expect(report.body).toMatchObject({ ok: true, broken: [] });
+  }, 60_000);
 });
