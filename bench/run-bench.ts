@@ -59,10 +59,10 @@ if (config.sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error(
 const log = (line: string) => console.log(line);
 
 /** Statements the Kagiya bench server sent for PIN entries, and the entries they carried (bench/server.ts). */
-async function pinBatches(baseUrl: string): Promise<{ statements: number; entries: number; largest: number }> {
+async function pinBatches(baseUrl: string): Promise<{ statements: number; entries: number; largest: number; ms: number }> {
   const res = await fetch(`${baseUrl}/bench/pin-batches`);
   if (!res.ok) throw new Error(`pin batches: HTTP ${res.status}`);
-  return (await res.json()) as { statements: number; entries: number; largest: number };
+  return (await res.json()) as { statements: number; entries: number; largest: number; ms: number };
 }
 const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 
@@ -142,11 +142,11 @@ async function main(): Promise<number> {
           log(`  ${s.system}: ready in ${fmt(server.readyMs / 1000, 2)} s`);
           started.push({ s, server, seq: 0, load: { baseUrl: `http://127.0.0.1:${server.port}`, connections: config.connections, seconds: config.seconds, cardCount: size, card, generator: config.generator } });
         }
-        const record = (system: Row['system'], scenario: Row['scenario'], round: number | null, r: Measured, batch: number | null) => {
+        const record = (system: Row['system'], scenario: Row['scenario'], round: number | null, r: Measured, batch: number | null, statementMs: number | null = null) => {
           unexpected += r.result.errors;
           log(
             `  ${system} ${scenario}${round === null ? '' : ` (round ${round + 1})`}: ${fmt(r.result.requestsPerSecondAvg, 0)} req/s, p50 ${fmt(r.result.latencyMs.p50)} ms, p99 ${fmt(r.result.latencyMs.p99)} ms, errors ${r.result.errors}` +
-              (batch === null ? '' : `, ${fmt(batch, 1)} entries per statement`) +
+              (batch === null ? '' : `, ${fmt(batch, 1)} entries per statement${statementMs === null ? '' : ` (${fmt(statementMs, 1)} ms each from send to answer, in the server)`}`) +
               `, CPU per request: server ${fmt(r.serverCpuMs, 3)} ms (${r.serverKernelPercent ?? 'n/a'} % kernel), PostgreSQL ${fmt(r.postgresCpuMs, 3)} ms, load generator ${fmt(r.loadCpuMs, 3)} ms (other processes ${fmt(r.otherCores, 2)} cores)` +
               `, WAL per request ${r.wal}` +
               (Object.keys(r.result.tally.unexpected).length ? `, unexpected ${JSON.stringify(r.result.tally.unexpected)}` : ''),
@@ -191,6 +191,7 @@ async function main(): Promise<number> {
         const batches: number[] = [];
         for (let round = 0; round < config.rounds; round += 1) {
           let kagiyaBatch: number | null = null;
+          let kagiyaStatementMs: number | null = null;
           for (const x of started) {
             await reset();
             const before = x.s.system === 'Kagiya' ? await pinBatches(x.load.baseUrl) : null;
@@ -206,9 +207,10 @@ async function main(): Promise<number> {
             if (before) {
               const after = await pinBatches(x.load.baseUrl);
               kagiyaBatch = (after.entries - before.entries) / Math.max(1, after.statements - before.statements);
+              kagiyaStatementMs = (after.ms - before.ms) / Math.max(1, after.statements - before.statements);
               batches.push(kagiyaBatch);
             }
-            keep(record(x.s.system, 'verify', round, r, x.s.system === 'Kagiya' ? kagiyaBatch : null));
+            keep(record(x.s.system, 'verify', round, r, x.s.system === 'Kagiya' ? kagiyaBatch : null, x.s.system === 'Kagiya' ? kagiyaStatementMs : null));
           }
           const floorBatch = Math.min(PIN_BATCH_MAX, Math.max(1, Math.round(kagiyaBatch ?? config.floorBatch)));
           keep(await runFloor('verify', floorBatch, roundSeconds, round));

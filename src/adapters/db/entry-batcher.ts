@@ -24,8 +24,11 @@ type Waiting<I, R> = { input: I; key: string; resolve: (value: R | null) => void
 
 export type EntryBatcher<I, R> = Readonly<{
   submit(input: I): Promise<R | null>;
-  /** Counters for tests and the bench: statements sent and the entries they carried. */
-  stats(): Readonly<{ statements: number; entries: number; largest: number }>;
+  /**
+   * Counters for tests and the bench: statements sent, the entries they carried, and the milliseconds from sending
+   * each statement to its settling (summed; the server's view of a statement, event-loop delays included).
+   */
+  stats(): Readonly<{ statements: number; entries: number; largest: number; ms: number }>;
 }>;
 
 export function createEntryBatcher<I, R>(options: {
@@ -44,7 +47,7 @@ export function createEntryBatcher<I, R>(options: {
   let waiting: Waiting<I, R>[] = [];
   const busyKeys = new Set<string>();
   let inFlight = 0;
-  const stats = { statements: 0, entries: 0, largest: 0 };
+  const stats = { statements: 0, entries: 0, largest: 0, ms: 0 };
 
   const send = (batch: Waiting<I, R>[]) => {
     inFlight += 1;
@@ -52,6 +55,7 @@ export function createEntryBatcher<I, R>(options: {
     stats.statements += 1;
     stats.entries += batch.length;
     stats.largest = Math.max(stats.largest, batch.length);
+    const sentAt = performance.now();
     let counted = true;
     const uncount = () => {
       if (!counted) return;
@@ -64,6 +68,7 @@ export function createEntryBatcher<I, R>(options: {
     }, stuckAfterMs);
     stuck.unref?.();
     const settle = () => {
+      stats.ms += performance.now() - sentAt;
       clearTimeout(stuck);
       uncount();
       for (const w of batch) busyKeys.delete(w.key);
