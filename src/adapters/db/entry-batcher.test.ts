@@ -29,7 +29,8 @@ describe('entry batcher', () => {
     expect(statements.map((s) => s.inputs.map((i) => i.card))).toEqual([['a'], ['b', 'c', 'd']]);
     statements[1]!.finish();
     expect(await Promise.all(rest)).toEqual([20, 30, 40]);
-    expect(batcher.stats()).toEqual({ statements: 2, entries: 4, largest: 3 });
+    expect(batcher.stats()).toEqual({ statements: 2, entries: 4, largest: 3, ms: expect.any(Number) });
+    expect(batcher.stats().ms).toBeGreaterThan(0);
   });
 
   it('never puts one card twice in a statement, nor in two statements at once, and keeps its entries in order', async () => {
