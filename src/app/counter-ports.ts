@@ -118,6 +118,12 @@ export interface PinPadStore {
   /** The procedure of a live, unused session, or null. */
   find(tokenHash: Uint8Array, now: Date): Promise<string | null>;
   markUsed(tokenHash: Uint8Array, now: Date): Promise<boolean>;
+  /** Closes the procedure's live pads (a new one is being opened): their addresses stop working. */
+  closeOpen(procedureId: string, now: Date): Promise<void>;
+  /**
+   * Counts a weak PIN refused on a live pad; at `max` the pad closes. Null when the pad is not live.
+   */
+  recordRefusal(tokenHash: Uint8Array, now: Date, max: number): Promise<{ refusals: number; closed: boolean } | null>;
 }
 
 export interface PinResetStore {

@@ -11,8 +11,18 @@ import { validateNewPin } from '../domain/weak-pin.js';
 export const PIN_PAD_MINUTES = 15;
 
 /**
+ * Weak PINs refused (while checking or on 設定する) after which a pad closes. A weak-PIN answer names
+ * the rule that matched, and one rule is "four digits in a row of the holder's My Number": an uncapped pad would let
+ * whoever holds it read the My Number four digits at a time. Ten is more than a holder choosing four PINs needs;
+ * staff open a new pad (an audited step) if it closes.
+ */
+export const PIN_PAD_MAX_REFUSALS = 10;
+
+/**
  * Opens the customer-facing PIN pad for the holder (DOMAIN.md §4: staff never see the new PINs). The token is
- * shown once, as the pad's address; only its hash is kept, and it works once, for 15 minutes.
+ * shown once, as the pad's address; only its hash is kept, and it works once, for 15 minutes. Opened again while
+ * the procedure awaits the PINs (the pad expired, was lost, or closed after too many refused PINs), it replaces the
+ * old one, whose address stops working.
  */
 export function openPinPad(deps: CounterDeps, actor: Actor, procedureId: string): Promise<Outcome<{ record: ProcedureRecord; token: string; expiresAt: Date }>> {
   return withProcedure(deps, actor, procedureId, async (ctx) => {
@@ -20,6 +30,7 @@ export function openPinPad(deps: CounterDeps, actor: Actor, procedureId: string)
     if (!stepped.ok) return stepped;
     const token = deps.counterSecrets.newToken();
     const expiresAt = new Date(ctx.now.getTime() + PIN_PAD_MINUTES * 60_000);
+    await ctx.stores.pinPads.closeOpen(procedureId, ctx.now);
     await ctx.stores.pinPads.create({ tokenHash: deps.counterSecrets.hashToken(token), procedureId, now: ctx.now, expiresAt });
     return ok({ record: stepped.value, token, expiresAt });
   });
@@ -62,14 +73,24 @@ export async function submitPinPad(deps: CounterDeps, token: string, pins: Reado
     // With the procedure row locked, the token is read again: a submission that waited on another one finds the
     // token used (or expired meanwhile), and is told so, not that the procedure moved on.
     if (!(await ctx.stores.pinPads.find(tokenHash, now))) return fail('PIN_PAD_EXPIRED');
-    // A weak PIN writes nothing and leaves the pad usable, so the holder can choose again.
+    // A weak PIN writes nothing and leaves the pad usable, so the holder can choose again (up to PIN_PAD_MAX_REFUSALS).
     const reset = await resetProcedurePins(deps, ctx, pins);
     if (!reset.ok) return reset;
     // The procedure row is locked, so a second submission waits here and then finds the token used.
     if (!(await ctx.stores.pinPads.markUsed(tokenHash, now))) throw new Error('PIN pad token used concurrently');
     return reset;
   });
-  return result.ok ? ok({ procedureId }) : result;
+  if (result.ok) return ok({ procedureId });
+  return isPinRefusal(result.code) ? countRefusal(deps, tokenHash, now, result) : result;
+}
+
+// Only weak-PIN answers say something about the holder (which rule matched); a malformed PIN says nothing and is not counted.
+const isPinRefusal = (code: string) => code === 'PIN_WEAK';
+
+/** Counts a weak PIN refused on the pad; the refusal that reaches the cap answers PIN_PAD_EXPIRED (the pad is closed). */
+async function countRefusal<T>(deps: CounterDeps, tokenHash: Uint8Array, now: Date, refusal: Outcome<T>): Promise<Outcome<T>> {
+  const counted = await deps.counter.run((stores) => stores.pinPads.recordRefusal(tokenHash, now, PIN_PAD_MAX_REFUSALS));
+  return !counted || counted.closed ? fail('PIN_PAD_EXPIRED') : refusal;
 }
 
 /**
@@ -78,8 +99,9 @@ export async function submitPinPad(deps: CounterDeps, token: string, pins: Reado
  */
 export async function checkPinPadPin(deps: CounterDeps, token: string, slot: PinSlot, pin: string): Promise<Outcome<{ slot: PinSlot }>> {
   const now = deps.clock();
-  return deps.counter.run(async (stores) => {
-    const procedureId = await stores.pinPads.find(deps.counterSecrets.hashToken(token), now);
+  const tokenHash = deps.counterSecrets.hashToken(token);
+  const result = await deps.counter.run(async (stores): Promise<Outcome<{ slot: PinSlot }>> => {
+    const procedureId = await stores.pinPads.find(tokenHash, now);
     const record = procedureId ? await stores.procedures.get(procedureId) : null;
     if (!record || record.procedure.state !== 'awaiting_pins') return fail('PIN_PAD_EXPIRED');
     if (!record.procedure.slots.includes(slot)) return fail('INVALID_REQUEST', { field: 'slot' });
@@ -90,4 +112,6 @@ export async function checkPinPadPin(deps: CounterDeps, token: string, slot: Pin
     if (checked.kind === 'weak') return fail('PIN_WEAK', { slot, rule: checked.rule });
     return ok({ slot });
   });
+  if (result.ok || !isPinRefusal(result.code)) return result;
+  return countRefusal(deps, tokenHash, now, result);
 }

@@ -199,8 +199,8 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, ErrorMessage>> = Object.
     en: 'The answer deadline has passed. The procedure must be started again.',
   },
   PIN_PAD_EXPIRED: {
-    ja: 'この暗証番号入力画面は使用済みか、有効期限が切れています。窓口職員にお知らせください。',
-    en: 'This PIN entry screen has been used or has expired. Please tell the counter staff.',
+    ja: 'この暗証番号入力画面は使用済みか、有効期限が切れたか、弱い暗証番号が続いたため閉じられました。窓口職員にお知らせください（新しい入力画面を開けます）。',
+    en: 'This PIN entry screen has been used, has expired, or was closed after too many weak PINs. Please tell the counter staff (they can open a new one).',
   },
   PIN_PAD_REQUIRED: {
     ja: '職員が暗証番号を入力・設定することはできません。新しい暗証番号は、お客様用の暗証番号入力画面で、ご本人（照会書兼回答書による手続では、回答書に記入された暗証番号を代理人）が入力します。',

@@ -114,6 +114,7 @@ const SAME_DAY_ALLOWED: Readonly<Record<string, ProcedureState>> = {
   'documents_checked:cancel': 'cancelled',
   'card_presented:open_pin_pad': 'awaiting_pins',
   'card_presented:cancel': 'cancelled',
+  'awaiting_pins:open_pin_pad': 'awaiting_pins',
   'awaiting_pins:complete': 'completed',
   'awaiting_pins:cancel': 'cancelled',
 };
@@ -130,6 +131,7 @@ const LETTER_ALLOWED: Readonly<Record<string, ProcedureState>> = {
   'answer_verified:cancel': 'cancelled',
   'card_presented:open_pin_pad': 'awaiting_pins',
   'card_presented:cancel': 'cancelled',
+  'awaiting_pins:open_pin_pad': 'awaiting_pins',
   'awaiting_pins:complete': 'completed',
   'awaiting_pins:cancel': 'cancelled',
 };

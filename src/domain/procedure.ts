@@ -7,6 +7,8 @@
 //   letter (voluntary proxy, always; a legal proxy otherwise):
 //     opened →check_documents→ documents_checked →issue_letter→ letter_issued →verify_answer→ answer_verified
 //     →present_card→ card_presented →open_pin_pad→ awaiting_pins →complete→ completed
+//   open_pin_pad again while awaiting_pins opens a new pad and closes the old one (it expired, was lost, or closed
+//   itself after too many refused PINs), so neither the holder nor a proxy with a sealed answer has to start over.
 //   On the letter path the new PINs are the ones the holder wrote in the concealed area of the sealed answer
 //   (照会書兼回答書); at visit 2 the proxy types them at the customer PIN pad, as the holder does on the same day.
 // Staff never see or choose a holder's PIN (DOMAIN.md §4): `complete` is accepted only from the PIN pad, on both
@@ -104,7 +106,7 @@ export const NEXT: Readonly<Record<ProcedurePath, Readonly<Record<ProcedureState
     letter_issued: {},
     answer_verified: {},
     card_presented: { open_pin_pad: 'awaiting_pins', cancel: 'cancelled' },
-    awaiting_pins: { complete: 'completed', cancel: 'cancelled' },
+    awaiting_pins: { open_pin_pad: 'awaiting_pins', complete: 'completed', cancel: 'cancelled' },
     completed: {},
     cancelled: {},
     expired: {},
@@ -115,7 +117,7 @@ export const NEXT: Readonly<Record<ProcedurePath, Readonly<Record<ProcedureState
     letter_issued: { verify_answer: 'answer_verified', expire: 'expired', cancel: 'cancelled' },
     answer_verified: { present_card: 'card_presented', expire: 'expired', cancel: 'cancelled' },
     card_presented: { open_pin_pad: 'awaiting_pins', cancel: 'cancelled' },
-    awaiting_pins: { complete: 'completed', cancel: 'cancelled' },
+    awaiting_pins: { open_pin_pad: 'awaiting_pins', complete: 'completed', cancel: 'cancelled' },
     completed: {},
     cancelled: {},
     expired: {},

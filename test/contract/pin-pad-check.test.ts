@@ -43,4 +43,65 @@ describe.each(STORES)('the PIN pad checks each new PIN as it is entered (%s)', (
     expect((await http.call('POST', `/api/v1/pinpad/${token}`, { body: { pins: { auth: '4829', sign: 'KAGI7Q3X' } } })).status).toBe(200);
     expect((await http.verify(card, 'auth', '4829')).status).toBe(200);
   });
+
+  it('closes the pad after 10 weak PINs, checked or set, and staff open a new one that replaces it', async () => {
+    const http = api(system);
+    const clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
+    const card = await http.newCard({ municipalityCode: '111007', birthDate: '1972-11-03' });
+    const counter = (path: string, body?: unknown) => http.call('POST', path, { ...(body !== undefined ? { body } : {}), headers: clerk });
+    const id = (await counter('/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'self', slots: ['auth', 'sign'] })).body.id;
+    await counter(`/api/v1/counter/procedures/${id}/documents`, { presented: ['my_number_card', 'driving_licence'], holderPresent: true });
+    await counter(`/api/v1/counter/procedures/${id}/card`, { cardId: card.cardId, cardKey: card.cardKey });
+    const tokenOf = (r: { body: unknown }) => String((r.body as { pinPadUrl: string }).pinPadUrl).split('/').pop()!;
+    const first = tokenOf(await counter(`/api/v1/counter/procedures/${id}/pin-pad`));
+    const check = (token: string, pin: string) => http.call('POST', `/api/v1/pinpad/${token}/check`, { body: { slot: 'auth', pin } });
+    const submit = (token: string, auth: string) => http.call('POST', `/api/v1/pinpad/${token}`, { body: { pins: { auth, sign: 'KAGI7Q3X' } } });
+
+    // Malformed PINs say nothing about the holder and are not counted.
+    for (let i = 0; i < 12; i += 1) expect((await submit(first, '12a4')).body.error).toMatchObject({ code: 'PIN_FORMAT' });
+    // Nine weak PINs are answered with their rule, on the check and on 設定する alike.
+    for (let i = 0; i < 5; i += 1) expect((await check(first, '1111')).body.error).toMatchObject({ code: 'PIN_WEAK', rule: 'REPEATED' });
+    for (let i = 0; i < 4; i += 1) expect((await submit(first, '1103')).body.error).toMatchObject({ code: 'PIN_WEAK', rule: 'BIRTH_DATE' });
+    // The tenth closes the pad: no rule is named, and the pad answers as closed from then on.
+    const tenth = await check(first, '1111');
+    expect([tenth.status, tenth.body.error.code]).toEqual([410, 'PIN_PAD_EXPIRED']);
+    expect(tenth.body.error.rule).toBeUndefined();
+    expect((await http.call('GET', `/api/v1/pinpad/${first}`)).status).toBe(410);
+    expect((await submit(first, '4829')).status).toBe(410);
+    // Nothing was written: the card's PINs are as they were.
+    expect((await http.status(card)).body.pins.auth.remaining).toBe(3);
+    expect((await http.verify(card, 'auth', '4829')).status).toBe(401);
+
+    // The clerk opens a new pad (a step in the procedure's history); the old address stays closed.
+    const reopened = await counter(`/api/v1/counter/procedures/${id}/pin-pad`);
+    expect(reopened.status).toBe(200);
+    expect(reopened.body.procedure.state).toBe('awaiting_pins');
+    expect(reopened.body.procedure.history.filter((s: { step: string }) => s.step === 'open_pin_pad')).toHaveLength(2);
+    const second = tokenOf(reopened);
+    expect(second).not.toBe(first);
+    expect((await http.call('GET', `/api/v1/pinpad/${first}`)).status).toBe(410);
+    expect((await http.call('GET', `/api/v1/pinpad/${second}`)).status).toBe(200);
+    // A new pad counts afresh.
+    expect((await check(second, '1111')).body.error).toMatchObject({ code: 'PIN_WEAK', rule: 'REPEATED' });
+    expect((await submit(second, '4829')).status).toBe(200);
+    expect((await http.verify(card, 'auth', '4829')).status).toBe(200);
+    expect((await http.call('GET', `/api/v1/pinpad/${second}`)).status).toBe(410);
+  });
+
+  it('opening a new pad closes the one before it, even when that one still had time', async () => {
+    const http = api(system);
+    const clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
+    const card = await http.newCard({ municipalityCode: '111007', birthDate: '1972-11-03' });
+    const counter = (path: string, body?: unknown) => http.call('POST', path, { ...(body !== undefined ? { body } : {}), headers: clerk });
+    const id = (await counter('/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'self', slots: ['auth'] })).body.id;
+    await counter(`/api/v1/counter/procedures/${id}/documents`, { presented: ['my_number_card', 'driving_licence'], holderPresent: true });
+    await counter(`/api/v1/counter/procedures/${id}/card`, { cardId: card.cardId, cardKey: card.cardKey });
+    const first = (await counter(`/api/v1/counter/procedures/${id}/pin-pad`)).body.pinPadUrl.split('/').pop();
+    const second = (await counter(`/api/v1/counter/procedures/${id}/pin-pad`)).body.pinPadUrl.split('/').pop();
+    const late = await http.call('POST', `/api/v1/pinpad/${first}`, { body: { pins: { auth: '4829' } } });
+    expect([late.status, late.body.error.code]).toEqual([410, 'PIN_PAD_EXPIRED']);
+    expect((await http.verify(card, 'auth', '4829')).status).toBe(401);
+    expect((await http.call('POST', `/api/v1/pinpad/${second}`, { body: { pins: { auth: '4829' } } })).status).toBe(200);
+    expect((await http.verify(card, 'auth', '4829')).status).toBe(200);
+  });
 });

@@ -79,6 +79,17 @@ describe.runIf(RUN_E2E)('counter console: in-person re-setting through the custo
       expect(await link.getAttribute('href')).toMatch(/^\/counter\/pinpad\/[A-Za-z0-9_-]{20,}$/);
       await snap(page, lang, '08-pin-pad-open');
 
+      // The clerk opens a new pad (the customer screen went astray, say): the link changes, the old address stops.
+      const firstHref = await link.getAttribute('href');
+      await page.getByTestId('reopen-pin-pad').click();
+      await page.waitForFunction((old) => document.querySelector('[data-testid="pin-pad-link"]')?.getAttribute('href') !== old, firstHref);
+      expect(await link.getAttribute('href')).toMatch(/^\/counter\/pinpad\/[A-Za-z0-9_-]{20,}$/);
+      const stale = await context.newPage();
+      await stale.goto(`${suite.server.base}${firstHref}`);
+      await stale.getByText(t('padExpired')).waitFor();
+      await snap(stale, lang, '08b-old-pad-closed');
+      await stale.close();
+
       // The holder's screen: a new window, no staff login.
       const [pad] = await Promise.all([context.waitForEvent('page'), link.click()]);
       const padLogs = watchConsole(pad);

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { InquiryLetter, LetterStore, PinPadStore, PinResetStore, ProcedureRecord, ProcedureStore } from '../../app/counter-ports.js';
 import type { Procedure, ProcedureState } from '../../domain/procedure.js';
 import type { PinSlot } from '../../domain/pin-slot.js';
@@ -190,6 +191,24 @@ export function createPinPadStore(db: Executor): PinPadStore {
     async markUsed(tokenHash, now) {
       const r = await db.updateTable('pin_pad_sessions').set({ used_at: now }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
+    },
+    // A closed pad is one whose time is up: find() no longer returns it.
+    async closeOpen(procedureId, now) {
+      await db.updateTable('pin_pad_sessions').set({ expires_at: now }).where('procedure_id', '=', procedureId).where('used_at', 'is', null).where('expires_at', '>', now).execute();
+    },
+    async recordRefusal(tokenHash, now, max) {
+      const row = await db
+        .updateTable('pin_pad_sessions')
+        .set((eb) => ({
+          refusals: eb('refusals', '+', 1),
+          expires_at: sql<Date>`case when refusals + 1 >= ${max} then least(expires_at, ${now}::timestamptz) else expires_at end`,
+        }))
+        .where('token_hash', '=', tokenHash)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returning('refusals')
+        .executeTakeFirst();
+      return row ? { refusals: row.refusals, closed: row.refusals >= max } : null;
     },
   };
 }

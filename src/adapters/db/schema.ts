@@ -195,6 +195,8 @@ export interface PinPadSessionTable {
   created_at: Timestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+  /** Weak PINs refused on this pad; it closes at PIN_PAD_MAX_REFUSALS (migration 0022). */
+  refusals: Generated<number>;
 }
 
 export interface AuditLogTable {

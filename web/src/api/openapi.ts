@@ -3789,7 +3789,7 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Open the customer-facing PIN pad (one use, 15 minutes) */
+        /** Open the customer-facing PIN pad (one use, 15 minutes, closed after 10 weak PINs); opened again while the PINs are awaited, it replaces the old pad */
         readonly post: {
             readonly parameters: {
                 readonly query?: never;

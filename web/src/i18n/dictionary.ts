@@ -288,7 +288,9 @@ export const DICTIONARY = {
     'Show this screen on the customer-facing display (a tablet, say) and let the proxy type each PIN written in the concealed area of the answer, twice. Staff never open the concealed area, see or hear the PINs. When the proxy is done, this screen turns to "completed" by itself.',
   ],
   pinPadWaiting: ['お客様の入力を待っています…', 'Waiting for the holder…'],
-  pinPadLost: ['入力画面のリンクはこの端末に残っていません。お客様側の画面で入力を続けていただくか、取り消してやり直してください。', 'The PIN pad link is not kept on this device. Let the holder continue on the customer screen, or cancel and start again.'],
+  pinPadLost: ['入力画面のリンクはこの端末に残っていません。お客様側の画面で入力を続けていただくか、新しい入力画面を開いてください。', 'The PIN pad link is not kept on this device. Let the holder continue on the customer screen, or open a new PIN pad.'],
+  reopenPinPad: ['新しい入力画面を開く（今の画面は使えなくなります）', 'Open a new PIN pad (the current one stops working)'],
+  reopenPinPadHint: ['お客様側の画面が期限切れになった、閉じられた、またはリンクが見つからない場合に使います。', 'Use this when the customer screen expired, was closed, or its link is lost.'],
   pinPadExpiresAt: ['有効期限 {time}', 'Valid until {time}'],
 
   // Letter
@@ -400,7 +402,7 @@ export const DICTIONARY = {
   padChooseAgain: ['別の暗証番号を選んでください。', 'Please choose another PIN.'],
   padFormat: ['形式が正しくありません。', 'Not the right format.'],
   padEnteredMark: ['入力済み', 'entered'],
-  padExpired: ['この画面は使用済みか、有効期限が切れています。職員にお知らせください。', 'This screen has been used or has expired. Please tell the staff.'],
+  padExpired: ['この画面は使用済みか、有効期限が切れたか、弱い暗証番号が続いたため閉じられました。職員にお知らせください（新しい入力画面を開けます）。', 'This screen has been used, has expired, or was closed after too many weak PINs. Please tell the staff (they can open a new one).'],
 
   // Console not found
   notFoundTitle: ['ページが見つかりません', 'Page not found'],

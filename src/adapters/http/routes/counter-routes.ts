@@ -95,7 +95,7 @@ export function registerCounterRoutes(app: OpenAPIHono<Env>) {
     async (c, actor) => respond(c, await presentCard(c.var.deps, actor, valid(c, 'param').procedureId, valid(c, 'json')), (r) => procedureView(r)),
   );
   reg(
-    { method: 'post', path: procedurePath('/pin-pad'), summary: 'Open the customer-facing PIN pad (one use, 15 minutes)', request: { params: procParams }, responses: ok('PIN pad opened', PinPadOpenedSchema) },
+    { method: 'post', path: procedurePath('/pin-pad'), summary: 'Open the customer-facing PIN pad (one use, 15 minutes, closed after 10 weak PINs); opened again while the PINs are awaited, it replaces the old pad', request: { params: procParams }, responses: ok('PIN pad opened', PinPadOpenedSchema) },
     async (c, actor) =>
       respond(c, await openPinPad(c.var.deps, actor, valid(c, 'param').procedureId), (v) => ({ procedure: procedureView(v.record), pinPadUrl: `/counter/pinpad/${v.token}`, expiresAt: v.expiresAt.toISOString() })),
   );

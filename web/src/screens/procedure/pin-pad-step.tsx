@@ -9,7 +9,8 @@ import { rememberedPad, rememberPad, type RememberedPad } from './remembered';
 /**
  * Both paths: the clerk opens the customer-facing PIN pad; the holder (same day) or the proxy with the sealed answer
  * (letter path, visit 2) types the PINs there, never the clerk. This screen waits (the procedure screen polls) until
- * the procedure is completed.
+ * the procedure is completed. While it waits, the clerk can open a new pad, which closes the old one (it expired, its
+ * link is lost, or it closed after too many weak PINs).
  */
 export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onChange(p: Procedure): void }) {
   const { t } = useLang();
@@ -64,6 +65,15 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
         </div>
       )}
       {waiting && !pad && <p className="alert alert-warning">{t('pinPadLost')}</p>}
+      {waiting && (
+        <div className="pad-reopen">
+          <ErrorBox error={error} />
+          <p className="small muted">{t('reopenPinPadHint')}</p>
+          <button type="button" className="button button-secondary" onClick={open} disabled={busy} data-testid="reopen-pin-pad">
+            {t('reopenPinPad')}
+          </button>
+        </div>
+      )}
       {waiting && (
         <p className="waiting" role="status" aria-live="polite">
           <span className="spinner" aria-hidden="true" /> {t('pinPadWaiting')}
