@@ -5,6 +5,7 @@ import { loadOrCreateDevSecrets } from './adapters/dev-secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 import { classifyDbFault } from './adapters/db/db-faults.js';
 import { createSystem } from './system.js';
+import { survivingBackgroundDbFaults } from './adapters/process/background-db-faults.js';
 import { evaluateServiceFlags } from './app/risk-detection.js';
 import { startServer } from './adapters/http/node-server.js';
 import { seedDemoClients } from './adapters/cli/demo-clients.js';
@@ -79,6 +80,7 @@ function printBanner(
 async function main() {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel, base: undefined });
+  process.on('unhandledRejection', survivingBackgroundDbFaults(logger));
   const warnings: string[] = [];
   const dev = loadOrCreateDevSecrets(config.dataDir);
   // DESIGN.md: loud warnings for every development default still in force.

@@ -105,7 +105,7 @@ describe.runIf(POSTGRES_ENABLED)('PostgreSQL backends terminated under concurren
     console.log(`backend termination: ${terminated} backends terminated in ${TERMINATIONS} rounds; answers:\n${tally.join('\n')}`);
 
     expect(terminated).toBeGreaterThan(0);
-    expect(server.alive(), server.stderr()).toBe(true);
+    expect(server.alive(), `${server.stderr()}\n${server.stdout().slice(-4000)}`).toBe(true);
     expect(server.stderr()).not.toMatch(/Unhandled 'error' event|uncaught/i);
 
     // Only success or our own fault, never a lock or a 500, never a dead socket.
