@@ -16,14 +16,20 @@ describe.each(STORES)('the PIN pad checks each new PIN as it is entered (%s)', (
   });
   afterAll(async () => system?.dispose());
 
-  it('refuses weak and malformed PINs at once, accepts a good one, writes nothing, and caps the checks', async () => {
+  /** A same-day procedure for a new card of municipality 111007, its documents checked and the card presented. */
+  async function atCardPresented(slots: string[]) {
     const http = api(system);
     const clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
     const card = await http.newCard({ municipalityCode: '111007', birthDate: '1972-11-03' });
     const counter = (path: string, body?: unknown) => http.call('POST', path, { ...(body !== undefined ? { body } : {}), headers: clerk });
-    const id = (await counter('/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'self', slots: ['auth', 'sign'] })).body.id;
+    const id: string = (await counter('/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'self', slots })).body.id;
     await counter(`/api/v1/counter/procedures/${id}/documents`, { presented: ['my_number_card', 'driving_licence'], holderPresent: true });
     await counter(`/api/v1/counter/procedures/${id}/card`, { cardId: card.cardId, cardKey: card.cardKey });
+    return { http, card, id, counter };
+  }
+
+  it('refuses weak and malformed PINs at once, accepts a good one, writes nothing, and caps the checks', async () => {
+    const { http, card, id, counter } = await atCardPresented(['auth', 'sign']);
     const token = (await counter(`/api/v1/counter/procedures/${id}/pin-pad`)).body.pinPadUrl.split('/').pop();
     const check = (slot: string, pin: string) => http.call('POST', `/api/v1/pinpad/${token}/check`, { body: { slot, pin } });
 
@@ -45,13 +51,7 @@ describe.each(STORES)('the PIN pad checks each new PIN as it is entered (%s)', (
   });
 
   it('closes the pad after 10 weak PINs, checked or set, and staff open a new one that replaces it', async () => {
-    const http = api(system);
-    const clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
-    const card = await http.newCard({ municipalityCode: '111007', birthDate: '1972-11-03' });
-    const counter = (path: string, body?: unknown) => http.call('POST', path, { ...(body !== undefined ? { body } : {}), headers: clerk });
-    const id = (await counter('/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'self', slots: ['auth', 'sign'] })).body.id;
-    await counter(`/api/v1/counter/procedures/${id}/documents`, { presented: ['my_number_card', 'driving_licence'], holderPresent: true });
-    await counter(`/api/v1/counter/procedures/${id}/card`, { cardId: card.cardId, cardKey: card.cardKey });
+    const { http, card, id, counter } = await atCardPresented(['auth', 'sign']);
     const tokenOf = (r: { body: unknown }) => String((r.body as { pinPadUrl: string }).pinPadUrl).split('/').pop()!;
     const first = tokenOf(await counter(`/api/v1/counter/procedures/${id}/pin-pad`));
     const check = (token: string, pin: string) => http.call('POST', `/api/v1/pinpad/${token}/check`, { body: { slot: 'auth', pin } });
@@ -89,13 +89,7 @@ describe.each(STORES)('the PIN pad checks each new PIN as it is entered (%s)', (
   });
 
   it('opening a new pad closes the one before it, even when that one still had time', async () => {
-    const http = api(system);
-    const clerk = await signIn(system, await newStaff(system, 'clerk', '111007'));
-    const card = await http.newCard({ municipalityCode: '111007', birthDate: '1972-11-03' });
-    const counter = (path: string, body?: unknown) => http.call('POST', path, { ...(body !== undefined ? { body } : {}), headers: clerk });
-    const id = (await counter('/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'self', slots: ['auth'] })).body.id;
-    await counter(`/api/v1/counter/procedures/${id}/documents`, { presented: ['my_number_card', 'driving_licence'], holderPresent: true });
-    await counter(`/api/v1/counter/procedures/${id}/card`, { cardId: card.cardId, cardKey: card.cardKey });
+    const { http, card, id, counter } = await atCardPresented(['auth']);
     const first = (await counter(`/api/v1/counter/procedures/${id}/pin-pad`)).body.pinPadUrl.split('/').pop();
     const second = (await counter(`/api/v1/counter/procedures/${id}/pin-pad`)).body.pinPadUrl.split('/').pop();
     const late = await http.call('POST', `/api/v1/pinpad/${first}`, { body: { pins: { auth: '4829' } } });
