@@ -98,7 +98,8 @@ export function runLoadLoop<T>(options: LoadLoopOptions<T>): Promise<LoadLoopRes
   let open = 0;
   const hostHeader = `host: ${options.host}:${options.port}\r\n`;
 
-  type Conn = { socket: net.Socket; buf: Buffer | null; sentAt: number; tag: T | null; closed: boolean };
+  // `waiting`: a request was sent and its answer has not come (the tag itself may be null, e.g. status reads).
+  type Conn = { socket: net.Socket; buf: Buffer | null; sentAt: number; tag: T | null; waiting: boolean; closed: boolean };
   const conns = new Set<Conn>();
 
   return new Promise((resolve) => {
@@ -142,13 +143,14 @@ export function runLoadLoop<T>(options: LoadLoopOptions<T>): Promise<LoadLoopRes
       const body = r.body ?? '';
       const head = `${r.method} ${r.path} HTTP/1.1\r\n${hostHeader}${r.headers}${r.body === undefined ? '' : `content-length: ${Buffer.byteLength(body)}\r\n`}\r\n`;
       c.tag = r.tag;
+      c.waiting = true;
       c.sentAt = performance.now();
       c.socket.write(head + body, 'utf8');
     };
     const connect = () => {
       const socket = net.connect(options.port, options.host);
       socket.setNoDelay(true);
-      const c: Conn = { socket, buf: null, sentAt: 0, tag: null, closed: false };
+      const c: Conn = { socket, buf: null, sentAt: 0, tag: null, waiting: false, closed: false };
       conns.add(c);
       open += 1;
       socket.on('connect', () => send(c));
@@ -159,7 +161,7 @@ export function runLoadLoop<T>(options: LoadLoopOptions<T>): Promise<LoadLoopRes
       // A socket error always counts; a close counts when a request was waiting for its answer.
       const lost = (failed: boolean) => {
         if (c.closed) return;
-        const counted = failed || c.tag !== null;
+        const counted = failed || c.waiting;
         closeConn(c);
         if (counted) socketErrors += 1;
         replace(counted ? 100 : 0);
@@ -181,8 +183,9 @@ export function runLoadLoop<T>(options: LoadLoopOptions<T>): Promise<LoadLoopRes
           unreadable = true;
         }
       }
-      if (!head || unreadable) {
-        // Not an HTTP/1.1 answer we can read: the connection is dropped and counted, never guessed at.
+      if (!head || unreadable || !c.waiting) {
+        // Not an HTTP/1.1 answer we can read, or an answer to no request: the connection is dropped and counted,
+        // never guessed at.
         socketErrors += 1;
         closeConn(c);
         replace(100);
@@ -203,6 +206,7 @@ export function runLoadLoop<T>(options: LoadLoopOptions<T>): Promise<LoadLoopRes
       const now = performance.now();
       const tag = c.tag as T;
       c.tag = null;
+      c.waiting = false;
       c.buf = buf.length > end ? buf.subarray(end) : null;
       if (answered === latencies.length) {
         const grown = new Float64Array(latencies.length * 2);
@@ -226,9 +230,9 @@ export function runLoadLoop<T>(options: LoadLoopOptions<T>): Promise<LoadLoopRes
     const watchdog = setInterval(() => {
       const now = performance.now();
       for (const c of [...conns]) {
-        if (c.tag !== null && now - c.sentAt > timeoutMs) {
+        if (c.waiting && now - c.sentAt > timeoutMs) {
           timeouts += 1;
-          c.tag = null;
+          c.waiting = false;
           closeConn(c);
           replace(0);
         }

@@ -109,7 +109,10 @@ describe('keep-alive load loop', () => {
     expect(result.socketErrors + result.timeouts).toBe(0);
   });
 
-  it('counts a connection dropped mid-request and an answer that never comes, and goes on', async () => {
+  it.each([
+    ['numbered', (n: number) => n],
+    ['null (as status reads)', () => null],
+  ])('counts a connection dropped mid-request and an answer that never comes, and goes on (tags %s)', async (_kind, tagOf) => {
     const port = await listen((req, res) => {
       const n = Number(req.headers['x-n']);
       if (n === 3) req.socket.destroy();
@@ -117,13 +120,17 @@ describe('keep-alive load loop', () => {
       else res.end('ok');
     });
     let ok = 0;
-    const result = await runLoadLoop<number>({
+    const next = numbered();
+    const result = await runLoadLoop<number | null>({
       host: '127.0.0.1',
       port,
       connections: 2,
       seconds: 1.5,
       timeoutSeconds: 0.5,
-      next: numbered(),
+      next: () => {
+        const r = next();
+        return { ...r, tag: tagOf(r.tag) };
+      },
       wantBody: () => true,
       onAnswer: ({ status, body }) => {
         if (status === 200 && body === 'ok') ok++;
