@@ -123,7 +123,7 @@ export interface PinPadStore {
   /**
    * Counts a weak PIN refused on a live pad; at `max` the pad closes. Null when the pad is not live.
    */
-  recordRefusal(tokenHash: Uint8Array, now: Date, max: number): Promise<{ refusals: number; closed: boolean } | null>;
+  recordRefusal(tokenHash: Uint8Array, now: Date, max: number): Promise<{ procedureId: string; refusals: number; closed: boolean } | null>;
 }
 
 export interface PinResetStore {

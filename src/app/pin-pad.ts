@@ -2,7 +2,7 @@ import type { Actor } from '../domain/actor.js';
 import { SLOT_SPECS, type PinSlot } from '../domain/pin-slot.js';
 import { procedurePath, type ProcedurePath } from '../domain/procedure.js';
 import type { CounterDeps, ProcedureRecord } from './counter-ports.js';
-import { applyStep, withProcedure } from './counter-step.js';
+import { applyStep, auditEntry, withProcedure } from './counter-step.js';
 import { fail, ok, type Outcome } from './outcome.js';
 import { resetProcedurePins } from './reset-procedure-pins.js';
 import { loadHolder } from './load-holder.js';
@@ -66,10 +66,7 @@ export async function submitPinPad(deps: CounterDeps, token: string, pins: Reado
   if (!procedureId) return fail('PIN_PAD_EXPIRED');
   const record = await deps.counter.run((stores) => stores.procedures.get(procedureId));
   if (!record) return fail('PIN_PAD_EXPIRED');
-  // The pad acts for the clerk who opened the procedure; the audit names the pad as the channel.
-  const lastStep = record.procedure.history.at(-1);
-  const opener: Actor = { id: lastStep?.by ?? record.procedure.openedBy, label: 'PIN pad', role: 'clerk', municipalityCode: record.procedure.municipalityCode };
-  const result = await withProcedure(deps, opener, procedureId, async (ctx) => {
+  const result = await withProcedure(deps, padActor(record), procedureId, async (ctx) => {
     // With the procedure row locked, the token is read again: a submission that waited on another one finds the
     // token used (or expired meanwhile), and is told so, not that the procedure moved on.
     if (!(await ctx.stores.pinPads.find(tokenHash, now))) return fail('PIN_PAD_EXPIRED');
@@ -87,10 +84,30 @@ export async function submitPinPad(deps: CounterDeps, token: string, pins: Reado
 // Only weak-PIN answers say something about the holder (which rule matched); a malformed PIN says nothing and is not counted.
 const isPinRefusal = (code: string) => code === 'PIN_WEAK';
 
-/** Counts a weak PIN refused on the pad; the refusal that reaches the cap answers PIN_PAD_EXPIRED (the pad is closed). */
+/**
+ * Counts a weak PIN refused on the pad; the refusal that reaches the cap answers PIN_PAD_EXPIRED (the pad is closed)
+ * and is written to the audit log (`procedure.pin_pad_closed`), in the pad's name, so a pad used to probe the My
+ * Number shows there.
+ */
 async function countRefusal<T>(deps: CounterDeps, tokenHash: Uint8Array, now: Date, refusal: Outcome<T>): Promise<Outcome<T>> {
-  const counted = await deps.counter.run((stores) => stores.pinPads.recordRefusal(tokenHash, now, PIN_PAD_MAX_REFUSALS));
+  const counted = await deps.counter.run(async (stores) => {
+    const result = await stores.pinPads.recordRefusal(tokenHash, now, PIN_PAD_MAX_REFUSALS);
+    if (!result?.closed) return result;
+    const record = await stores.procedures.get(result.procedureId);
+    if (record) {
+      const { procedure } = record;
+      const target = { type: 'procedure', id: procedure.id, municipalityCode: procedure.municipalityCode };
+      await stores.audit.append(auditEntry(padActor(record), now, 'procedure.pin_pad_closed', target, { reason: 'weak_pins', refusals: result.refusals, state: procedure.state }));
+    }
+    return result;
+  });
   return !counted || counted.closed ? fail('PIN_PAD_EXPIRED') : refusal;
+}
+
+/** The pad acts for the clerk who last moved the procedure (who opened the pad); the audit names the pad as the channel. */
+function padActor(record: ProcedureRecord): Actor {
+  const lastStep = record.procedure.history.at(-1);
+  return { id: lastStep?.by ?? record.procedure.openedBy, label: 'PIN pad', role: 'clerk', municipalityCode: record.procedure.municipalityCode };
 }
 
 /**

@@ -68,9 +68,14 @@ describe.each(STORES)('the PIN pad checks each new PIN as it is entered (%s)', (
     expect(tenth.body.error.rule).toBeUndefined();
     expect((await http.call('GET', `/api/v1/pinpad/${first}`)).status).toBe(410);
     expect((await submit(first, '4829')).status).toBe(410);
-    // Nothing was written: the card's PINs are as they were.
+    // Nothing was written to the card: its PINs are as they were. The closing is in the audit log, in the pad's name.
     expect((await http.status(card)).body.pins.auth.remaining).toBe(3);
     expect((await http.verify(card, 'auth', '4829')).status).toBe(401);
+    const audit = await http.call('GET', `/api/v1/audit?limit=20&target=${id}`, { headers: http.admin });
+    const closed = audit.body.entries.filter((e: { action: string }) => e.action === 'procedure.pin_pad_closed');
+    expect(closed).toHaveLength(1);
+    expect(closed[0].detail).toMatchObject({ reason: 'weak_pins', refusals: 10, state: 'awaiting_pins' });
+    expect(JSON.stringify(audit.body)).not.toContain('"1103"');
 
     // The clerk opens a new pad (a step in the procedure's history); the old address stays closed.
     const reopened = await counter(`/api/v1/counter/procedures/${id}/pin-pad`);

@@ -206,9 +206,9 @@ export function createPinPadStore(db: Executor): PinPadStore {
         .where('token_hash', '=', tokenHash)
         .where('used_at', 'is', null)
         .where('expires_at', '>', now)
-        .returning('refusals')
+        .returning(['procedure_id', 'refusals'])
         .executeTakeFirst();
-      return row ? { refusals: row.refusals, closed: row.refusals >= max } : null;
+      return row ? { procedureId: row.procedure_id, refusals: row.refusals, closed: row.refusals >= max } : null;
     },
   };
 }
