@@ -2,7 +2,7 @@
 // keep-alive-load.ts (the default) or, with BENCH_LOAD=autocannon, from autocannon, to compare the two generators'
 // CPU per request in one run (docs/decisions.md, "The bench's load generator").
 import autocannon from 'autocannon';
-import { runLoadLoop, type LoadLoopResult, type PlannedRequest } from './keep-alive-load.js';
+import { runLoadLoop, type LoadLoopResult } from './keep-alive-load.js';
 import type { BenchCard } from './seed.js';
 import { BENCH_PINS, WRONG_AUTH_PIN } from './seed.js';
 
@@ -95,8 +95,6 @@ export function verifyPlan(i: number, n: number): { card: number; wrong: boolean
   return { card: cardIndexOf(card, n), wrong: (card + round) % 20 === 7 };
 }
 
-type Ctx = { wrong?: boolean };
-
 /** A right PIN must get 200, a wrong one 401 PIN_INCORRECT; anything else is counted by what it was. */
 function judgeVerify(tally: Tally, status: number, body: string, isWrong: boolean) {
   if (!isWrong && status === 200) tally.ok++;
@@ -178,59 +176,74 @@ function summariseLoop(name: string, options: LoadOptions, result: LoadLoopResul
   };
 }
 
-function loop<T>(options: LoadOptions, next: () => PlannedRequest<T>, wantBody: (status: number, tag: T) => boolean, onAnswer: (status: number, body: string, tag: T) => void) {
+/** One request of a scenario, whichever generator sends it; `tag` is what its answer is judged by. */
+type ScenarioRequest<T> = Readonly<{ method: 'GET' | 'POST'; path: string; headers: Readonly<Record<string, string>>; body?: string; tag: T }>;
+
+/**
+ * Sends a scenario's requests with the chosen generator and judges every answer against the request it answers:
+ * `wantBody` says when an answer's body is needed to judge it (the keep-alive loop decodes no other).
+ */
+async function drive<T>(
+  name: string,
+  options: LoadOptions,
+  tally: Tally,
+  next: () => ScenarioRequest<T>,
+  wantBody: (status: number, tag: T) => boolean,
+  onAnswer: (status: number, body: string, tag: T) => void,
+): Promise<ScenarioResult> {
+  if (options.generator === 'autocannon') {
+    const request: autocannon.Request = {
+      setupRequest: (req, context) => {
+        const r = next();
+        (context as { tag?: T }).tag = r.tag;
+        return { ...req, method: r.method, path: r.path, headers: { ...r.headers }, ...(r.body === undefined ? {} : { body: r.body }) };
+      },
+      // With pipelining 1 the context still holds what setupRequest set for this very request.
+      onResponse: (status, body, context) => onAnswer(status, body, (context as { tag: T }).tag),
+    };
+    return summarise(name, options, await fire(options, request), tally);
+  }
   const url = new URL(options.baseUrl);
-  return runLoadLoop<T>({
+  const result = await runLoadLoop<T>({
     host: url.hostname,
     port: Number(url.port),
     connections: options.connections,
     seconds: options.seconds,
     timeoutSeconds: 10,
-    next,
+    next: () => {
+      const r = next();
+      return { ...r, headers: headerLines(r.headers) };
+    },
     wantBody,
     onAnswer: (answer, tag) => onAnswer(answer.status, answer.body ?? '', tag),
   });
+  return summariseLoop(name, options, result, tally);
 }
 
-/** Header lines ("name: value\r\n") of the context every PIN entry carries. */
-const contextHeaderLines = Object.entries(CONTEXT_HEADERS)
-  .map(([k, v]) => `${k}: ${v}\r\n`)
-  .join('');
+/** Header lines ("name: value\r\n") as the keep-alive loop writes them. */
+const headerLines = (headers: Readonly<Record<string, string>>) =>
+  Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
 
 /** GET /api/v1/cards/{id}/status with X-Card-Key, cards round-robin; anything but 200 is an error. */
 export async function runStatus(options: LoadOptions): Promise<ScenarioResult> {
-  if (options.generator !== 'autocannon') {
-    const tally = emptyTally();
-    let seq = 0;
-    const result = await loop<null>(
-      options,
-      () => {
-        const card = options.card(cardIndexOf(seq++, options.cardCount));
-        return { method: 'GET', path: `/api/v1/cards/${card.cardId}/status`, headers: `x-card-key: ${card.cardKey}\r\n`, tag: null };
-      },
-      (status) => status !== 200,
-      (status, body) => {
-        if (status === 200) tally.ok++;
-        else bump(tally, `${status} ${errorCodeOf(body)}`);
-      },
-    );
-    return summariseLoop('status', options, result, tally);
-  }
   const tally = emptyTally();
   let seq = 0;
-  const request: autocannon.Request = {
-    method: 'GET',
-    setupRequest: (req) => {
+  return drive<null>(
+    'status',
+    options,
+    tally,
+    () => {
       const card = options.card(cardIndexOf(seq++, options.cardCount));
-      return { ...req, method: 'GET', path: `/api/v1/cards/${card.cardId}/status`, headers: { 'x-card-key': card.cardKey } };
+      return { method: 'GET', path: `/api/v1/cards/${card.cardId}/status`, headers: { 'x-card-key': card.cardKey }, tag: null };
     },
-    onResponse: (status, body) => {
+    (status) => status !== 200,
+    (status, body) => {
       if (status === 200) tally.ok++;
       else bump(tally, `${status} ${errorCodeOf(body)}`);
     },
-  };
-  const result = await fire(options, request);
-  return summarise('status', options, result, tally);
+  );
 }
 
 /**
@@ -242,42 +255,23 @@ export async function runVerify(options: LoadOptions, startAt = 0): Promise<Scen
   const right = JSON.stringify({ pin: BENCH_PINS.auth });
   const wrong = JSON.stringify({ pin: WRONG_AUTH_PIN });
   let seq = startAt;
-  if (options.generator !== 'autocannon') {
-    const result = await loop<boolean>(
-      options,
-      () => {
-        const plan = verifyPlan(seq++, options.cardCount);
-        const card = options.card(plan.card);
-        return {
-          method: 'POST',
-          path: `/api/v1/cards/${card.cardId}/pins/auth/verify`,
-          headers: `x-card-key: ${card.cardKey}\r\ncontent-type: application/json\r\n${contextHeaderLines}x-kagiya-terminal: ${terminalOf(plan.card)}\r\n`,
-          body: plan.wrong ? wrong : right,
-          tag: plan.wrong,
-        };
-      },
-      (status, isWrong) => status !== 200 || isWrong,
-      (status, body, isWrong) => judgeVerify(tally, status, body, isWrong),
-    );
-    return { ...summariseLoop('verify', options, result, tally), nextSeq: seq };
-  }
-  const request: autocannon.Request = {
-    method: 'POST',
-    setupRequest: (req, context) => {
+  const result = await drive<boolean>(
+    'verify',
+    options,
+    tally,
+    () => {
       const plan = verifyPlan(seq++, options.cardCount);
       const card = options.card(plan.card);
-      (context as Ctx).wrong = plan.wrong;
       return {
-        ...req,
         method: 'POST',
         path: `/api/v1/cards/${card.cardId}/pins/auth/verify`,
         headers: { 'x-card-key': card.cardKey, 'content-type': 'application/json', ...CONTEXT_HEADERS, 'x-kagiya-terminal': terminalOf(plan.card) },
         body: plan.wrong ? wrong : right,
+        tag: plan.wrong,
       };
     },
-    // With pipelining 1 the context still holds what setupRequest set for this very request.
-    onResponse: (status, body, context) => judgeVerify(tally, status, body, (context as Ctx).wrong === true),
-  };
-  const result = await fire(options, request);
-  return { ...summarise('verify', options, result, tally), nextSeq: seq };
+    (status, isWrong) => status !== 200 || isWrong,
+    (status, body, isWrong) => judgeVerify(tally, status, body, isWrong),
+  );
+  return { ...result, nextSeq: seq };
 }

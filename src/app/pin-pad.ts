@@ -78,11 +78,11 @@ export async function submitPinPad(deps: CounterDeps, token: string, pins: Reado
     return reset;
   });
   if (result.ok) return ok({ procedureId });
-  return isPinRefusal(result.code) ? countRefusal(deps, tokenHash, now, result) : result;
+  return isWeakPinAnswer(result.code) ? countRefusal(deps, tokenHash, now, result) : result;
 }
 
 // Only weak-PIN answers say something about the holder (which rule matched); a malformed PIN says nothing and is not counted.
-const isPinRefusal = (code: string) => code === 'PIN_WEAK';
+const isWeakPinAnswer = (code: string) => code === 'PIN_WEAK';
 
 /**
  * Counts a weak PIN refused on the pad; the refusal that reaches the cap answers PIN_PAD_EXPIRED (the pad is closed)
@@ -129,6 +129,6 @@ export async function checkPinPadPin(deps: CounterDeps, token: string, slot: Pin
     if (checked.kind === 'weak') return fail('PIN_WEAK', { slot, rule: checked.rule });
     return ok({ slot });
   });
-  if (result.ok || !isPinRefusal(result.code)) return result;
+  if (result.ok || !isWeakPinAnswer(result.code)) return result;
   return countRefusal(deps, tokenHash, now, result);
 }
