@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AppDeps, AuditLog, Clock, PinHasher, TxDeps } from './app/ports.js';
 import type { AuditStore } from './app/counter-ports.js';
-import { createAuditStore } from './adapters/db/audit-store.js';
+import { auditedTransaction, createAuditStore } from './adapters/db/audit-store.js';
 import type { Actor } from './domain/actor.js';
 import { createMyNumberVault } from './adapters/crypto/my-number-vault.js';
 import { createPinHasher } from './adapters/crypto/pin-hasher.js';
@@ -162,7 +162,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   };
   const deps: AppDeps = {
     ...shared,
-    atomically: (work) => db.transaction().execute((trx) => work(inTransaction(trx))),
+    // Audited actions take the audit chain's lock first (audit-store.ts auditedTransaction): no lock-order deadlocks.
+    atomically: (work) => auditedTransaction(db, (trx) => work(inTransaction(trx))),
     // An audit entry on its own (sign-in events and the like) is its own transaction.
     audit: (entry) => counter.run((s) => auditTo(s.audit)(entry)),
     cards: createCardStore(db),

@@ -149,7 +149,10 @@ export type CounterStores = Readonly<{
 }>;
 
 export interface CounterUnitOfWork {
+  /** A step that may change rows and append to the audit log, in one transaction. */
   run<T>(work: (stores: CounterStores) => Promise<T>): Promise<T>;
+  /** Reads only: nothing changed, nothing audited (it does not wait for audited steps). */
+  read<T>(work: (stores: CounterStores) => Promise<T>): Promise<T>;
 }
 
 export interface PasswordHasher {

@@ -49,7 +49,7 @@ export async function searchResidents(deps: CounterDeps, actor: Actor, input: { 
 export async function listProcedures(deps: CounterDeps, actor: Actor, input: { open: boolean }): Promise<Outcome<ProcedureRecord[]>> {
   if (!permitted(actor, 'counter.read', null)) return fail('FORBIDDEN');
   const now = deps.clock();
-  const records = await deps.counter.run((s) => s.procedures.list({ municipalityCode: actor.municipalityCode, open: input.open, limit: 200 }));
+  const records = await deps.counter.read((s) => s.procedures.list({ municipalityCode: actor.municipalityCode, open: input.open, limit: 200 }));
   const overdue = records.filter((r) => !isTerminal(r.procedure.state) && r.procedure.deadline && r.procedure.deadline.getTime() < now.getTime());
   if (overdue.length === 0 || !permitted(actor, 'counter.act', null)) return ok(records);
   for (const r of overdue) {
@@ -60,11 +60,11 @@ export async function listProcedures(deps: CounterDeps, actor: Actor, input: { o
       return expired;
     });
   }
-  return ok(await deps.counter.run((s) => s.procedures.list({ municipalityCode: actor.municipalityCode, open: input.open, limit: 200 })));
+  return ok(await deps.counter.read((s) => s.procedures.list({ municipalityCode: actor.municipalityCode, open: input.open, limit: 200 })));
 }
 
 export async function getProcedure(deps: CounterDeps, actor: Actor, procedureId: string): Promise<Outcome<{ record: ProcedureRecord; letter: InquiryLetter | null; resident: Resident | null }>> {
-  const found = await deps.counter.run(async (s) => {
+  const found = await deps.counter.read(async (s) => {
     const record = await s.procedures.get(procedureId);
     return record ? { record, letter: await s.letters.byProcedure(procedureId) } : null;
   });

@@ -134,7 +134,7 @@ const LETTER_MOVES: Readonly<Record<'mailed' | 'undeliverable', readonly LetterS
 
 /** The mail room's answers: a letter was posted, or came back undeliverable (which ends its procedure). */
 export async function markLetter(deps: CounterDeps, actor: Actor, letterId: string, status: 'mailed' | 'undeliverable'): Promise<Outcome<InquiryLetter>> {
-  const letter = await deps.counter.run((s) => s.letters.get(letterId));
+  const letter = await deps.counter.read((s) => s.letters.get(letterId));
   if (!letter || !permitted(actor, 'counter.act', letter.municipalityCode)) return fail('NOT_FOUND', { resource: 'letter' });
   if (!LETTER_MOVES[status].includes(letter.status)) return fail('CONFLICT', { from: letter.status, to: status });
   return withProcedure(deps, actor, letter.procedureId, async (ctx) => {
@@ -150,11 +150,11 @@ export async function markLetter(deps: CounterDeps, actor: Actor, letterId: stri
 
 export async function listLetters(deps: CounterDeps, actor: Actor, statuses: readonly LetterStatus[]): Promise<Outcome<InquiryLetter[]>> {
   if (!permitted(actor, 'counter.read', null)) return fail('FORBIDDEN');
-  return ok(await deps.counter.run((s) => s.letters.list({ municipalityCode: actor.municipalityCode, statuses, limit: 200 })));
+  return ok(await deps.counter.read((s) => s.letters.list({ municipalityCode: actor.municipalityCode, statuses, limit: 200 })));
 }
 
 export async function letterPdf(deps: CounterDeps, actor: Actor, letterId: string): Promise<Outcome<{ pdf: Uint8Array; referenceNumber: string }>> {
-  const letter = await deps.counter.run((s) => s.letters.get(letterId));
+  const letter = await deps.counter.read((s) => s.letters.get(letterId));
   if (!letter || !permitted(actor, 'counter.read', letter.municipalityCode)) return fail('NOT_FOUND', { resource: 'letter' });
   const pdf = await deps.counter.run(async (s) => {
     await s.audit.append(auditEntry(actor, deps.clock(), 'letter.viewed', { type: 'inquiry_letter', id: letterId, municipalityCode: letter.municipalityCode }));

@@ -10,7 +10,7 @@ export async function listAudit(
   input: { limit: number; beforeSeq?: number; targetId?: string },
 ): Promise<Outcome<{ entries: AuditRecord[] }>> {
   if (!permitted(actor, 'audit.read', null)) return fail('FORBIDDEN');
-  const entries = await deps.counter.run((s) =>
+  const entries = await deps.counter.read((s) =>
     s.audit.list({
       limit: input.limit,
       ...(actor.municipalityCode !== null ? { municipalityCode: actor.municipalityCode } : {}),
@@ -27,7 +27,7 @@ export async function listAudit(
  */
 export async function verifyAuditChain(deps: CounterDeps, actor: Actor): Promise<Outcome<{ ok: boolean; checked: number; brokenAt?: number }>> {
   if (!permitted(actor, 'audit.read', null) || actor.municipalityCode !== null) return fail('FORBIDDEN');
-  return ok(await deps.counter.run((s) => s.audit.verifyChain()));
+  return ok(await deps.counter.read((s) => s.audit.verifyChain()));
 }
 
 /**

@@ -6,7 +6,7 @@ import { fail, ok, type Outcome } from './outcome.js';
 
 /** The policy in force: public, since the guidance page and the counter checklist both come from it (DOMAIN.md §4). */
 export async function getMunicipalPolicy(deps: CounterDeps, municipalityCode: string): Promise<Outcome<MunicipalPolicy>> {
-  const policy = await deps.counter.run((s) => s.policies.current(municipalityCode));
+  const policy = await deps.counter.read((s) => s.policies.current(municipalityCode));
   return policy ? ok(policy) : fail('NOT_FOUND', { resource: 'policy' });
 }
 

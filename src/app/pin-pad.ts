@@ -45,7 +45,7 @@ export type PinPadView = Readonly<{ slots: ReadonlyArray<{ slot: PinSlot; nameJa
 /** What the PIN pad shows: the slots to set and the holder's name, nothing else. */
 export async function viewPinPad(deps: CounterDeps, token: string): Promise<Outcome<PinPadView>> {
   const now = deps.clock();
-  return deps.counter.run(async (stores) => {
+  return deps.counter.read(async (stores) => {
     const procedureId = await stores.pinPads.find(deps.counterSecrets.hashToken(token), now);
     const record = procedureId ? await stores.procedures.get(procedureId) : null;
     if (!record || record.procedure.state !== 'awaiting_pins') return fail('PIN_PAD_EXPIRED');
@@ -62,9 +62,9 @@ export async function viewPinPad(deps: CounterDeps, token: string): Promise<Outc
 export async function submitPinPad(deps: CounterDeps, token: string, pins: Readonly<Partial<Record<PinSlot, string>>>): Promise<Outcome<{ procedureId: string }>> {
   const now = deps.clock();
   const tokenHash = deps.counterSecrets.hashToken(token);
-  const procedureId = await deps.counter.run((stores) => stores.pinPads.find(tokenHash, now));
+  const procedureId = await deps.counter.read((stores) => stores.pinPads.find(tokenHash, now));
   if (!procedureId) return fail('PIN_PAD_EXPIRED');
-  const record = await deps.counter.run((stores) => stores.procedures.get(procedureId));
+  const record = await deps.counter.read((stores) => stores.procedures.get(procedureId));
   if (!record) return fail('PIN_PAD_EXPIRED');
   const result = await withProcedure(deps, padActor(record), procedureId, async (ctx) => {
     // With the procedure row locked, the token is read again: a submission that waited on another one finds the
@@ -117,7 +117,7 @@ function padActor(record: ProcedureRecord): Actor {
 export async function checkPinPadPin(deps: CounterDeps, token: string, slot: PinSlot, pin: string): Promise<Outcome<{ slot: PinSlot }>> {
   const now = deps.clock();
   const tokenHash = deps.counterSecrets.hashToken(token);
-  const result = await deps.counter.run(async (stores): Promise<Outcome<{ slot: PinSlot }>> => {
+  const result = await deps.counter.read(async (stores): Promise<Outcome<{ slot: PinSlot }>> => {
     const procedureId = await stores.pinPads.find(tokenHash, now);
     const record = procedureId ? await stores.procedures.get(procedureId) : null;
     if (!record || record.procedure.state !== 'awaiting_pins') return fail('PIN_PAD_EXPIRED');

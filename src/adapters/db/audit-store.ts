@@ -94,13 +94,32 @@ export function createAuditStore(db: Executor): AuditStore {
   };
 }
 
+/** Takes the audit chain's lock for the rest of the transaction (taken again in the same transaction, it does not wait). */
+export async function lockAuditChain(db: Executor): Promise<void> {
+  await sql`select pg_advisory_xact_lock(7202611)`.execute(db);
+}
+
+/**
+ * A transaction that may append to the audit log, with the chain's lock taken first, before any row it changes.
+ * Appends serialise on that lock until commit; taken halfway instead, it closes a cycle with any transaction that
+ * holds it and waits for a row this one changed (a reissue revoking a card that a suspension has just updated, a mass
+ * job's cards against a counter step): PostgreSQL breaks such a deadlock by failing one of them. Taken first, audited
+ * transactions queue for the lock while holding nothing else.
+ */
+export function auditedTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await lockAuditChain(trx);
+    return work(trx);
+  });
+}
+
 /**
  * Appends many entries in order, inside the caller's transaction, as one chain segment: the lock and the last hash
  * are taken once and the rows inserted in chunks (the mass jobs and the notifier write one entry per card).
  */
 export async function appendAuditEntries(db: Executor, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await sql`select pg_advisory_xact_lock(7202611)`.execute(db);
+  await lockAuditChain(db);
   const last = await db.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
   let prev: Buffer = last ? Buffer.from(last.hash) : GENESIS;
   const rows = entries.map((entry) => {

@@ -1,4 +1,4 @@
-import { appendAuditEntries } from './audit-store.js';
+import { appendAuditEntries, auditedTransaction } from './audit-store.js';
 import type { Db } from './create-db.js';
 
 // The holder's notification address (residents.contact_email, migration 0013), read and set through the holder's own
@@ -14,7 +14,7 @@ export function createContactEmailStore(db: Db) {
       return (await residentOf(db, cardId))?.contact_email;
     },
     async set(cardId: string, email: string | null, now: Date): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
+      return auditedTransaction(db, async (trx) => {
         const r = await residentOf(trx, cardId);
         if (!r) return false;
         await trx.updateTable('residents').set({ contact_email: email }).where('id', '=', r.id).execute();

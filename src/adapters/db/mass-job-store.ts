@@ -1,7 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { TRANSITIONS } from '../../app/change-card-status.js';
 import type { MassJob, MassJobStore, MassOperation, MassScope, MassScopeFilter } from '../../app/mass-card-status.js';
-import { appendAuditEntries } from './audit-store.js';
+import { appendAuditEntries, auditedTransaction } from './audit-store.js';
 import type { Db } from './create-db.js';
 import type { Database, MassJobTable } from './schema.js';
 
@@ -52,7 +52,7 @@ export function createMassJobStore(db: Db) {
   const store = {
     async create({ id, operation, reason, scope, filter, actor, now }) {
       const from = TRANSITIONS[operation].from[0];
-      return db.transaction().execute(async (trx) => {
+      return auditedTransaction(db, async (trx) => {
         const counted = await inScope(trx.selectFrom('cards').innerJoin('residents', 'residents.id', 'cards.resident_id'), filter, from)
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow();
@@ -103,7 +103,7 @@ export function createMassJobStore(db: Db) {
 
     /** One batch of at most `size` cards, in one transaction (see the file comment). */
     async runBatch(jobId: string, size: number, now: Date): Promise<BatchResult> {
-      return db.transaction().execute(async (trx) => {
+      return auditedTransaction(db, async (trx) => {
         const job = await trx.selectFrom('mass_jobs').selectAll().where('id', '=', jobId).forUpdate().executeTakeFirst();
         if (!job || job.state === 'done') return { state: 'done', changed: 0 };
         const t = TRANSITIONS[job.operation];

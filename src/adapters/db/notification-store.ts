@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { AuditEntry } from '../../app/counter-ports.js';
 import { composeNotification, expiryReminders, notificationForEvent, type NotificationKind } from '../../domain/notification.js';
 import type { CertKind } from '../../domain/pin-slot.js';
-import { appendAuditEntries } from './audit-store.js';
+import { appendAuditEntries, auditedTransaction } from './audit-store.js';
 import type { Db } from './create-db.js';
 
 // The notifier's storage: the cursor over card_events, the notifications outbox, and their audit entries.
@@ -98,7 +98,7 @@ export function createNotificationStore(db: Db) {
      * notifications written.
      */
     async scanEvents(input: { now: Date; limit: number; settleMs: number; enqueue: Enqueue }): Promise<{ read: number; written: number }> {
-      return db.transaction().execute(async (trx) => {
+      return auditedTransaction(db, async (trx) => {
         const cursor = await trx.selectFrom('notification_cursors').select('last_event_id').where('name', '=', 'card_events').forUpdate().executeTakeFirstOrThrow();
         const before = new Date(input.now.getTime() - input.settleMs);
         const { rows } = await sql<{
@@ -168,7 +168,7 @@ export function createNotificationStore(db: Db) {
             items.push({ cardId: t.card_id, residentId: t.resident_id, municipalityCode: t.municipality_code, kind: r.kind, dedupeKey: r.dedupeKey, eventId: null, ...text, recipient: t.contact_email });
           }
         }
-        written += await db.transaction().execute((trx) => insertNotifications(trx, items, input.now, input.enqueue));
+        written += await auditedTransaction(db, (trx) => insertNotifications(trx, items, input.now, input.enqueue));
         const last = page[page.length - 1]!;
         after = { notAfter: last.not_after, id: last.id };
       }
@@ -187,7 +187,7 @@ export function createNotificationStore(db: Db) {
 
     /** Delivered: the row and its audit entry in one commit. */
     async markSent(n: StoredNotification, transport: string, now: Date): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await auditedTransaction(db, async (trx) => {
         await trx.updateTable('notifications').set({ status: 'sent', transport, sent_at: now, attempts: sql`attempts + 1` }).where('id', '=', n.id).execute();
         await appendAuditEntries(trx, [audit(n, 'notification.sent', now, { transport, attempts: n.attempts + 1 })]);
       });
@@ -195,7 +195,7 @@ export function createNotificationStore(db: Db) {
 
     /** A failed try; `final`: no retry left, the notification is given up (and audited as such). */
     async markAttemptFailed(n: StoredNotification, error: string, final: boolean, now: Date): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await auditedTransaction(db, async (trx) => {
         await trx
           .updateTable('notifications')
           .set({ attempts: sql`attempts + 1`, last_error: error.slice(0, 500), ...(final ? { status: 'failed' as const } : {}) })
