@@ -28,7 +28,8 @@ export type MassJob = Readonly<{
   operation: MassOperation;
   reason: string;
   scope: MassScope;
-  state: 'queued' | 'running' | 'done';
+  /** `cancelled`: stopped by a national admin; the cards changed before that stay changed. */
+  state: MassJobState;
   total: number;
   processed: number;
   changed: number;
@@ -38,7 +39,15 @@ export type MassJob = Readonly<{
   startedAt: Date | null;
   updatedAt: Date;
   finishedAt: Date | null;
+  /** Who stopped the job and why (state `cancelled`), else null. */
+  cancelledBy: string | null;
+  cancelReason: string | null;
 }>;
+
+export type MassJobState = 'queued' | 'running' | 'done' | 'cancelled';
+
+/** A job that no worker will take up again. */
+export const isFinishedMassJob = (state: MassJobState): boolean => state === 'done' || state === 'cancelled';
 
 export interface MassJobStore {
   /** Counts the cards in scope now in the operation's starting status, and records the job (state queued) with its audit entry. */
@@ -46,6 +55,11 @@ export interface MassJobStore {
   find(id: string): Promise<MassJob | null>;
   list(limit: number): Promise<MassJob[]>;
   caExists(caId: string): Promise<boolean>;
+  /**
+   * Stops a queued or running job, with its audit entry, once the batch in progress (if any) has committed: no batch
+   * starts after it. The job as it then is; `finished` (and nothing written) when it had already ended.
+   */
+  cancel(input: { id: string; reason: string; actor: Actor; now: Date }): Promise<{ job: MassJob; finished: boolean } | null>;
 }
 
 export type MassJobDeps = Readonly<{
@@ -93,6 +107,15 @@ export async function getMassJob(deps: MassJobDeps, actor: Actor, id: string): P
   if (!mayRunMassJobs(actor)) return fail('FORBIDDEN');
   const job = await deps.massJobs.find(id);
   return job ? ok(job) : fail('NOT_FOUND', { resource: 'mass_job' });
+}
+
+/** Stops a job that has not finished (a job started on a mistaken scope); the changes already made stay. */
+export async function cancelMassJob(deps: MassJobDeps, actor: Actor, id: string, reason: string): Promise<Outcome<MassJob>> {
+  if (!mayRunMassJobs(actor)) return fail('FORBIDDEN');
+  const result = await deps.massJobs.cancel({ id, reason, actor, now: deps.clock() });
+  if (!result) return fail('NOT_FOUND', { resource: 'mass_job' });
+  if (result.finished) return fail('CONFLICT', { state: result.job.state });
+  return ok(result.job);
 }
 
 export async function listMassJobs(deps: MassJobDeps, actor: Actor): Promise<Outcome<MassJob[]>> {

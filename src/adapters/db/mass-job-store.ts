@@ -1,6 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { TRANSITIONS } from '../../app/change-card-status.js';
-import type { MassJob, MassJobStore, MassOperation, MassScope, MassScopeFilter } from '../../app/mass-card-status.js';
+import { isFinishedMassJob, type MassJob, type MassJobStore, type MassOperation, type MassScope, type MassScopeFilter } from '../../app/mass-card-status.js';
 import { appendAuditEntries, auditedTransaction } from './audit-store.js';
 import type { Db } from './create-db.js';
 import type { Database, MassJobTable } from './schema.js';
@@ -29,6 +29,8 @@ function toJob(r: { [K in keyof Row]: unknown }): MassJob {
     startedAt: (r.started_at as Date | null) ?? null,
     updatedAt: r.updated_at as Date,
     finishedAt: (r.finished_at as Date | null) ?? null,
+    cancelledBy: (r.cancelled_by_label as string | null) ?? null,
+    cancelReason: (r.cancel_reason as string | null) ?? null,
   };
 }
 
@@ -92,20 +94,50 @@ export function createMassJobStore(db: Db) {
     async caExists(caId) {
       return (await db.selectFrom('certificate_authorities').select('id').where('id', '=', caId).executeTakeFirst()) !== undefined;
     },
+    // The job row's lock is what a batch holds while it runs: the cancellation waits for that batch to commit, and a
+    // batch that starts after it finds the job cancelled.
+    async cancel({ id, reason, actor, now }) {
+      return auditedTransaction(db, async (trx) => {
+        const job = await trx.selectFrom('mass_jobs').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+        if (!job) return null;
+        if (isFinishedMassJob(job.state)) return { job: withScope(toJob(job as never)), finished: true };
+        const row = await trx
+          .updateTable('mass_jobs')
+          .set({ state: 'cancelled', finished_at: now, updated_at: now, cancelled_by_label: actor.label, cancel_reason: reason })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await appendAuditEntries(trx, [
+          {
+            occurredAt: now,
+            actorId: actor.id,
+            actorRole: actor.role,
+            municipalityCode: null,
+            action: 'mass_job.cancelled',
+            targetType: 'mass_job',
+            targetId: id,
+            reason,
+            detail: { operation: job.operation, from: job.state, changed: Number(job.changed), total: Number(job.total) },
+          },
+        ]);
+        return { job: withScope(toJob(row as never)), finished: false };
+      });
+    },
   } satisfies MassJobStore;
 
   return {
     ...store,
     /** Ids of jobs not finished (queued, or running when a process stopped): the worker resumes them. */
     async unfinished(): Promise<string[]> {
-      return (await db.selectFrom('mass_jobs').select('id').where('state', '!=', 'done').orderBy('created_at').execute()).map((r) => r.id);
+      return (await db.selectFrom('mass_jobs').select('id').where('state', 'in', ['queued', 'running']).orderBy('created_at').execute()).map((r) => r.id);
     },
 
     /** One batch of at most `size` cards, in one transaction (see the file comment). */
     async runBatch(jobId: string, size: number, now: Date): Promise<BatchResult> {
       return auditedTransaction(db, async (trx) => {
         const job = await trx.selectFrom('mass_jobs').selectAll().where('id', '=', jobId).forUpdate().executeTakeFirst();
-        if (!job || job.state === 'done') return { state: 'done', changed: 0 };
+        // A cancelled job is finished for the worker: it stops, and changes nothing more.
+        if (!job || isFinishedMassJob(job.state)) return { state: 'done', changed: 0 };
         const t = TRANSITIONS[job.operation];
         const { filter } = (typeof job.scope === 'string' ? JSON.parse(job.scope) : job.scope) as { filter: { caId?: string; issuedFrom?: string; issuedBefore?: string; municipalityCode?: string } };
         const f: MassScopeFilter = {
@@ -174,7 +206,7 @@ export function createMassJobStore(db: Db) {
 
     /** Counts a run (a worker that took the job up), for the console. */
     async countRun(jobId: string): Promise<void> {
-      await db.updateTable('mass_jobs').set({ runs: sql`runs + 1` }).where('id', '=', jobId).where('state', '!=', 'done').execute();
+      await db.updateTable('mass_jobs').set({ runs: sql`runs + 1` }).where('id', '=', jobId).where('state', 'in', ['queued', 'running']).execute();
     },
   };
 }

@@ -298,7 +298,7 @@ export interface MassJobTable {
   operation: 'suspend' | 'restore';
   reason: string;
   scope: Json;
-  state: 'queued' | 'running' | 'done';
+  state: 'queued' | 'running' | 'done' | 'cancelled';
   total: number;
   processed: Generated<number>;
   changed: Generated<number>;
@@ -310,6 +310,9 @@ export interface MassJobTable {
   started_at: Timestamp | null;
   updated_at: Timestamp;
   finished_at: Timestamp | null;
+  /** Set when a national admin cancelled the job (migration 0023). */
+  cancelled_by_label: ColumnType<string | null, string | null | undefined, string | null>;
+  cancel_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ClientReportTable {

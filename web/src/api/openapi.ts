@@ -257,6 +257,93 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/admin/mass-jobs/{jobId}/cancel": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Stop a queued or running mass job; cards already changed stay changed (national admin only) */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly jobId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["CancelMassJob"];
+                };
+            };
+            readonly responses: {
+                /** @description The job, cancelled */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["MassJob"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 401: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 403: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error (see code) */
+                readonly 409: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/api-tokens": {
         readonly parameters: {
             readonly query?: never;
@@ -6476,6 +6563,9 @@ export interface components {
             readonly en: string;
             readonly ja: string;
         };
+        readonly CancelMassJob: {
+            readonly reason: string;
+        };
         readonly CardAttributes: {
             readonly address: string;
             readonly birthDate: string;
@@ -6997,6 +7087,8 @@ export interface components {
             }[];
         };
         readonly MassJob: {
+            readonly cancelledBy: string | null;
+            readonly cancelReason: string | null;
             readonly changed: number;
             readonly createdAt: string;
             readonly createdBy: string;
@@ -7010,8 +7102,11 @@ export interface components {
             readonly runs: number;
             readonly scope: components["schemas"]["MassJobScope"];
             readonly startedAt: string | null;
-            /** @enum {string} */
-            readonly state: "queued" | "running" | "done";
+            /**
+             * @description `cancelled`: stopped by a national admin; the cards changed before that stay changed
+             * @enum {string}
+             */
+            readonly state: "queued" | "running" | "done" | "cancelled";
             /** @description Cards in scope and in the starting status when the job was created */
             readonly total: number;
             readonly updatedAt: string;

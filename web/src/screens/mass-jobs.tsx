@@ -17,7 +17,7 @@ type MassJob = Readonly<{
   operation: 'suspend' | 'restore';
   reason: string;
   scope: Scope;
-  state: 'queued' | 'running' | 'done';
+  state: 'queued' | 'running' | 'done' | 'cancelled';
   total: number;
   processed: number;
   changed: number;
@@ -25,12 +25,16 @@ type MassJob = Readonly<{
   createdBy: string;
   createdAt: string;
   finishedAt: string | null;
+  cancelledBy: string | null;
+  cancelReason: string | null;
 }>;
+
+const finished = (j: MassJob) => j.state === 'done' || j.state === 'cancelled';
 
 export function MassJobsScreen({ staff }: { staff: Staff }) {
   const { t } = useLang();
   const load = useLoad('mass-jobs', () => get<{ jobs: MassJob[] }>('/api/v1/admin/mass-jobs'));
-  const active = load.data?.jobs.some((j) => j.state !== 'done') ?? false;
+  const active = load.data?.jobs.some((j) => !finished(j)) ?? false;
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(load.reload, 2000);
@@ -43,7 +47,7 @@ export function MassJobsScreen({ staff }: { staff: Staff }) {
       <p className="muted">{t('massLead')}</p>
       <NewJobForm onStarted={load.reload} />
       <ErrorBox error={load.error} />
-      {!load.data ? load.error ? null : <Loading /> : <JobsTable jobs={load.data.jobs} />}
+      {!load.data ? load.error ? null : <Loading /> : <JobsTable jobs={load.data.jobs} onChanged={load.reload} />}
     </>
   );
 }
@@ -110,7 +114,7 @@ function NewJobForm({ onStarted }: { onStarted(): void }) {
   );
 }
 
-function JobsTable({ jobs }: { jobs: MassJob[] }) {
+function JobsTable({ jobs, onChanged }: { jobs: MassJob[]; onChanged(): void }) {
   const { t } = useLang();
   if (jobs.length === 0) return <p className="panel muted">{t('massNone')}</p>;
   const scopeText = (s: Scope) =>
@@ -153,7 +157,15 @@ function JobsTable({ jobs }: { jobs: MassJob[] }) {
                     <progress max={Math.max(j.total, 1)} value={j.state === 'done' ? Math.max(j.total, 1) : shown} aria-label={t('massProgress')} />{' '}
                     <span data-testid="mass-progress">{t('massProgressText', { done: j.changed.toLocaleString(), total: j.total.toLocaleString() })}</span>
                   </td>
-                  <td>{t(`mass_state_${j.state}`)}</td>
+                  <td>
+                    {t(`mass_state_${j.state}`)}
+                    {j.state === 'cancelled' && j.cancelledBy ? (
+                      <div className="muted" data-testid="mass-cancelled">
+                        {t('massCancelledBy', { by: j.cancelledBy, reason: j.cancelReason ?? '' })}
+                      </div>
+                    ) : null}
+                    {finished(j) ? null : <CancelJob job={j} onCancelled={onChanged} />}
+                  </td>
                   <td>{j.runs}</td>
                   <td>{j.createdBy}</td>
                 </tr>
@@ -163,5 +175,52 @@ function JobsTable({ jobs }: { jobs: MassJob[] }) {
         </table>
       </div>
     </section>
+  );
+}
+
+/** Stops a job that has not finished: a reason is asked for, as for every staff action; the change is audited. */
+function CancelJob({ job, onCancelled }: { job: MassJob; onCancelled(): void }) {
+  const { t } = useLang();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (!open) {
+    return (
+      <div>
+        <button type="button" className="button" onClick={() => setOpen(true)}>
+          {t('massCancel')}
+        </button>
+      </div>
+    );
+  }
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await post(`/api/v1/admin/mass-jobs/${job.id}/cancel`, { reason });
+      setOpen(false);
+      onCancelled();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} data-testid="mass-cancel" aria-label={t('massCancel')}>
+      <p className="muted">{t('massCancelLead')}</p>
+      <ErrorBox error={error} />
+      <Field label={t('massCancelReason')}>
+        {(f) => <input {...f} name="cancelReason" value={reason} maxLength={200} required onChange={(e) => setReason(e.target.value)} />}
+      </Field>
+      <button type="submit" className="button button-danger" disabled={busy}>
+        {busy ? t('massCancelling') : t('massCancelConfirm')}
+      </button>{' '}
+      <button type="button" className="button" onClick={() => setOpen(false)} disabled={busy}>
+        {t('massCancelBack')}
+      </button>
+    </form>
   );
 }

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getMassJob, listMassJobs, startMassJob, type MassJob, type MassJobDeps } from '../../../app/mass-card-status.js';
+import { cancelMassJob, getMassJob, listMassJobs, startMassJob, type MassJob, type MassJobDeps } from '../../../app/mass-card-status.js';
 import { CalendarDate, errorResponses } from '../schemas.js';
 import { errorJson, resolveActor, respond, type Env } from '../http-context.js';
 
@@ -31,7 +31,7 @@ const MassJobSchema = z
     operation: z.enum(['suspend', 'restore']),
     reason: z.string(),
     scope: Scope,
-    state: z.enum(['queued', 'running', 'done']),
+    state: z.enum(['queued', 'running', 'done', 'cancelled']).openapi({ description: '`cancelled`: stopped by a national admin; the cards changed before that stay changed' }),
     total: z.number().int().openapi({ description: 'Cards in scope and in the starting status when the job was created' }),
     processed: z.number().int(),
     changed: z.number().int(),
@@ -41,8 +41,13 @@ const MassJobSchema = z
     startedAt: z.string().nullable(),
     updatedAt: z.string(),
     finishedAt: z.string().nullable(),
+    cancelledBy: z.string().nullable(),
+    cancelReason: z.string().nullable(),
   })
   .openapi('MassJob');
+
+const CancelBody = z.object({ reason: z.string().min(1).max(200) }).strict().openapi('CancelMassJob');
+const jobParams = z.object({ jobId: z.string().uuid().openapi({ param: { name: 'jobId', in: 'path' } }) });
 
 const render = (j: MassJob) => ({
   ...j,
@@ -101,7 +106,7 @@ export function registerMassJobRoutes(app: OpenAPIHono<Env>) {
       tags: tag,
       security,
       summary: "One mass job's progress (national admin only)",
-      request: { params: z.object({ jobId: z.string().uuid().openapi({ param: { name: 'jobId', in: 'path' } }) }) },
+      request: { params: jobParams },
       responses: { 200: json(MassJobSchema, 'The job'), ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
@@ -109,6 +114,23 @@ export function registerMassJobRoutes(app: OpenAPIHono<Env>) {
       if (!actor) return errorJson(c, 'UNAUTHENTICATED');
       c.header('Cache-Control', 'no-store');
       return respond(c, await getMassJob(massDeps(c), actor, c.req.valid('param').jobId.toLowerCase()), render);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/admin/mass-jobs/{jobId}/cancel',
+      tags: tag,
+      security,
+      summary: 'Stop a queued or running mass job; cards already changed stay changed (national admin only)',
+      request: { params: jobParams, body: { required: true, content: { 'application/json': { schema: CancelBody } } } },
+      responses: { 200: json(MassJobSchema, 'The job, cancelled'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const actor = await resolveActor(c);
+      if (!actor) return errorJson(c, 'UNAUTHENTICATED');
+      return respond(c, await cancelMassJob(massDeps(c), actor, c.req.valid('param').jobId.toLowerCase(), c.req.valid('json').reason), render);
     },
   );
 }
