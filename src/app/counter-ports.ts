@@ -124,6 +124,8 @@ export interface PinPadStore {
    * Counts a weak PIN refused on a live pad; at `max` the pad closes. Null when the pad is not live.
    */
   recordRefusal(tokenHash: Uint8Array, now: Date, max: number): Promise<{ procedureId: string; refusals: number; closed: boolean } | null>;
+  /** The procedure's newest pad, whatever became of it (for the console), or null if none was opened. */
+  latest(procedureId: string): Promise<{ expiresAt: Date; usedAt: Date | null; refusals: number } | null>;
 }
 
 export interface PinResetStore {

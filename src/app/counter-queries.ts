@@ -5,6 +5,7 @@ import { isTerminal } from '../domain/procedure.js';
 import type { CounterDeps, InquiryLetter, ProcedureRecord } from './counter-ports.js';
 import { applyStep, auditEntry, permitted, withProcedure } from './counter-step.js';
 import { fail, ok, type Outcome } from './outcome.js';
+import { pinPadState, type PinPadState } from './pin-pad.js';
 import type { Resident } from './ports.js';
 
 export type ResidentHit = Resident & Readonly<{ cards: ReadonlyArray<{ cardId: string; status: CardStatus; expiresAt: Date }> }>;
@@ -63,10 +64,17 @@ export async function listProcedures(deps: CounterDeps, actor: Actor, input: { o
   return ok(await deps.counter.read((s) => s.procedures.list({ municipalityCode: actor.municipalityCode, open: input.open, limit: 200 })));
 }
 
-export async function getProcedure(deps: CounterDeps, actor: Actor, procedureId: string): Promise<Outcome<{ record: ProcedureRecord; letter: InquiryLetter | null; resident: Resident | null }>> {
+export async function getProcedure(
+  deps: CounterDeps,
+  actor: Actor,
+  procedureId: string,
+): Promise<Outcome<{ record: ProcedureRecord; letter: InquiryLetter | null; resident: Resident | null; pinPad: PinPadState | null }>> {
+  const now = deps.clock();
   const found = await deps.counter.read(async (s) => {
     const record = await s.procedures.get(procedureId);
-    return record ? { record, letter: await s.letters.byProcedure(procedureId) } : null;
+    if (!record) return null;
+    const pad = await s.pinPads.latest(procedureId);
+    return { record, letter: await s.letters.byProcedure(procedureId), pinPad: pad ? pinPadState(pad, now) : null };
   });
   if (!found || !permitted(actor, 'counter.read', found.record.procedure.municipalityCode)) return fail('NOT_FOUND', { resource: 'procedure' });
   return ok({ ...found, resident: await deps.residents.findById(found.record.procedure.residentId) });

@@ -19,6 +19,17 @@ export const PIN_PAD_MINUTES = 15;
 export const PIN_PAD_MAX_REFUSALS = 10;
 
 /**
+ * What became of a procedure's newest pad, for the console: staff see why the holder's screen closed (its 15
+ * minutes ran out, or it closed after PIN_PAD_MAX_REFUSALS weak PINs) and that a new pad is the way on.
+ */
+export type PinPadState = Readonly<{ state: 'open' | 'used' | 'expired' | 'closed_weak_pins'; expiresAt: Date; refusals: number }>;
+
+export function pinPadState(pad: { expiresAt: Date; usedAt: Date | null; refusals: number }, now: Date): PinPadState {
+  const state = pad.usedAt ? 'used' : pad.refusals >= PIN_PAD_MAX_REFUSALS ? 'closed_weak_pins' : pad.expiresAt.getTime() <= now.getTime() ? 'expired' : 'open';
+  return { state, expiresAt: pad.expiresAt, refusals: pad.refusals };
+}
+
+/**
  * Opens the customer-facing PIN pad for the holder (DOMAIN.md §4: staff never see the new PINs). The token is
  * shown once, as the pad's address; only its hash is kept, and it works once, for 15 minutes. Opened again while
  * the procedure awaits the PINs (the pad expired, was lost, or closed after too many refused PINs), it replaces the

@@ -25,7 +25,8 @@ describe.each(STORES)('the PIN pad checks each new PIN as it is entered (%s)', (
     const id: string = (await counter('/api/v1/counter/procedures', { residentId: card.residentId, applicantType: 'self', slots })).body.id;
     await counter(`/api/v1/counter/procedures/${id}/documents`, { presented: ['my_number_card', 'driving_licence'], holderPresent: true });
     await counter(`/api/v1/counter/procedures/${id}/card`, { cardId: card.cardId, cardKey: card.cardKey });
-    return { http, card, id, counter };
+    const pinPadOf = async () => (await http.call('GET', `/api/v1/counter/procedures/${id}`, { headers: clerk })).body.pinPad;
+    return { http, card, id, counter, pinPadOf };
   }
 
   it('refuses weak and malformed PINs at once, accepts a good one, writes nothing, and caps the checks', async () => {
@@ -51,7 +52,8 @@ describe.each(STORES)('the PIN pad checks each new PIN as it is entered (%s)', (
   });
 
   it('closes the pad after 10 weak PINs, checked or set, and staff open a new one that replaces it', async () => {
-    const { http, card, id, counter } = await atCardPresented(['auth', 'sign']);
+    const { http, card, id, counter, pinPadOf } = await atCardPresented(['auth', 'sign']);
+    expect(await pinPadOf()).toBeNull();
     const tokenOf = (r: { body: unknown }) => String((r.body as { pinPadUrl: string }).pinPadUrl).split('/').pop()!;
     const first = tokenOf(await counter(`/api/v1/counter/procedures/${id}/pin-pad`));
     const check = (token: string, pin: string) => http.call('POST', `/api/v1/pinpad/${token}/check`, { body: { slot: 'auth', pin } });
@@ -62,6 +64,7 @@ describe.each(STORES)('the PIN pad checks each new PIN as it is entered (%s)', (
     // Nine weak PINs are answered with their rule, on the check and on 設定する alike.
     for (let i = 0; i < 5; i += 1) expect((await check(first, '1111')).body.error).toMatchObject({ code: 'PIN_WEAK', rule: 'REPEATED' });
     for (let i = 0; i < 4; i += 1) expect((await submit(first, '1103')).body.error).toMatchObject({ code: 'PIN_WEAK', rule: 'BIRTH_DATE' });
+    expect(await pinPadOf()).toMatchObject({ state: 'open', refusals: 9 });
     // The tenth closes the pad: no rule is named, and the pad answers as closed from then on.
     const tenth = await check(first, '1111');
     expect([tenth.status, tenth.body.error.code]).toEqual([410, 'PIN_PAD_EXPIRED']);
@@ -76,6 +79,8 @@ describe.each(STORES)('the PIN pad checks each new PIN as it is entered (%s)', (
     expect(closed).toHaveLength(1);
     expect(closed[0].detail).toMatchObject({ reason: 'weak_pins', refusals: 10, state: 'awaiting_pins' });
     expect(JSON.stringify(audit.body)).not.toContain('"1103"');
+    // The console reads why the holder's screen closed.
+    expect(await pinPadOf()).toMatchObject({ state: 'closed_weak_pins', refusals: 10 });
 
     // The clerk opens a new pad (a step in the procedure's history); the old address stays closed.
     const reopened = await counter(`/api/v1/counter/procedures/${id}/pin-pad`);
@@ -86,11 +91,13 @@ describe.each(STORES)('the PIN pad checks each new PIN as it is entered (%s)', (
     expect(second).not.toBe(first);
     expect((await http.call('GET', `/api/v1/pinpad/${first}`)).status).toBe(410);
     expect((await http.call('GET', `/api/v1/pinpad/${second}`)).status).toBe(200);
+    expect(await pinPadOf()).toMatchObject({ state: 'open', refusals: 0 });
     // A new pad counts afresh.
     expect((await check(second, '1111')).body.error).toMatchObject({ code: 'PIN_WEAK', rule: 'REPEATED' });
     expect((await submit(second, '4829')).status).toBe(200);
     expect((await http.verify(card, 'auth', '4829')).status).toBe(200);
     expect((await http.call('GET', `/api/v1/pinpad/${second}`)).status).toBe(410);
+    expect(await pinPadOf()).toMatchObject({ state: 'used', refusals: 1 });
   });
 
   it('opening a new pad closes the one before it, even when that one still had time', async () => {

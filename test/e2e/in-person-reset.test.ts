@@ -78,10 +78,23 @@ describe.runIf(RUN_E2E)('counter console: in-person re-setting through the custo
       await link.waitFor();
       expect(await link.getAttribute('href')).toMatch(/^\/counter\/pinpad\/[A-Za-z0-9_-]{20,}$/);
       await snap(page, lang, '08-pin-pad-open');
-
-      // The clerk opens a new pad (the customer screen went astray, say): the link changes, the old address stops.
       const firstHref = await link.getAttribute('href');
+
+      // Ten weak PINs close the holder's screen (sent here straight to the pad's API): the clerk's screen, which
+      // polls, says why and no longer offers the dead link.
+      const firstToken = firstHref!.split('/').pop()!;
+      for (let i = 0; i < 10; i += 1) await suite.server.http.call('POST', `/api/v1/pinpad/${firstToken}/check`, { body: { slot: 'auth', pin: '1111' } });
+      const closedNotice = page.getByTestId('pin-pad-closed');
+      await closedNotice.waitFor({ timeout: 20_000 });
+      expect(await closedNotice.getAttribute('data-state')).toBe('closed_weak_pins');
+      expect(await closedNotice.textContent()).toContain(lang === 'ja' ? '10回' : '10 times');
+      expect(await link.count()).toBe(0);
+      await snap(page, lang, '08a-pin-pad-closed-weak');
+
+      // The clerk opens a new pad: the link is back with a new address, and the old address stays closed.
       await page.getByTestId('reopen-pin-pad').click();
+      await link.waitFor();
+      expect(await closedNotice.count()).toBe(0);
       await page.waitForFunction((old) => document.querySelector('[data-testid="pin-pad-link"]')?.getAttribute('href') !== old, firstHref);
       expect(await link.getAttribute('href')).toMatch(/^\/counter\/pinpad\/[A-Za-z0-9_-]{20,}$/);
       const stale = await context.newPage();

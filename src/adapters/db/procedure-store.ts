@@ -210,6 +210,18 @@ export function createPinPadStore(db: Executor): PinPadStore {
         .executeTakeFirst();
       return row ? { procedureId: row.procedure_id, refusals: row.refusals, closed: row.refusals >= max } : null;
     },
+    async latest(procedureId) {
+      const row = await db
+        .selectFrom('pin_pad_sessions')
+        .select(['expires_at', 'used_at', 'refusals'])
+        .where('procedure_id', '=', procedureId)
+        // Two pads opened in the same instant: opening the second closed the first (its expiry is that instant).
+        .orderBy('created_at', 'desc')
+        .orderBy('expires_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? { expiresAt: row.expires_at, usedAt: row.used_at, refusals: row.refusals } : null;
+    },
   };
 }
 

@@ -89,6 +89,11 @@ export const ProcedureSchema = z
     history: z.array(z.object({ from: ProcedureState, to: ProcedureState, step: ProcedureStep, at: Iso.nullable(), by: z.string(), policyVersion: z.number().int() })),
     letter: LetterSchema.nullable().optional().openapi({ description: 'Only in GET …/procedures/{id}' }),
     resident: ResidentSchema.optional().openapi({ description: 'Only in GET …/procedures/{id}' }),
+    pinPad: z
+      .object({ state: z.enum(['open', 'used', 'expired', 'closed_weak_pins']), expiresAt: z.string(), refusals: z.number().int() })
+      .nullable()
+      .optional()
+      .openapi({ description: "Only in GET …/procedures/{id}: the newest PIN pad's state (closed_weak_pins: closed after too many weak PINs), null if none was opened" }),
   })
   .openapi('Procedure');
 

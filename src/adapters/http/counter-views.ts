@@ -5,6 +5,7 @@ import type { CardEvent } from '../../app/ports.js';
 import { riskRuleText } from '../../domain/risk-text.js';
 import type { InquiryLetter, ProcedureRecord } from '../../app/counter-ports.js';
 import type { Resident } from '../../app/ports.js';
+import type { PinPadState } from '../../app/pin-pad.js';
 import { allowedEvents } from '../../domain/procedure.js';
 
 // JSON shapes of the counter API: dates as ISO strings, never a My Number in clear.
@@ -40,7 +41,7 @@ export function letterView(l: InquiryLetter) {
   };
 }
 
-export function procedureView(record: ProcedureRecord, extra: { letter?: InquiryLetter | null; resident?: Resident | null } = {}) {
+export function procedureView(record: ProcedureRecord, extra: { letter?: InquiryLetter | null; resident?: Resident | null; pinPad?: PinPadState | null } = {}) {
   const p = record.procedure;
   return {
     id: p.id,
@@ -60,6 +61,7 @@ export function procedureView(record: ProcedureRecord, extra: { letter?: Inquiry
     history: p.history.map((h) => ({ from: h.from, to: h.to, step: h.event.type, at: iso(h.at), by: h.by, policyVersion: h.policyVersion })),
     ...(extra.letter !== undefined ? { letter: extra.letter ? letterView(extra.letter) : null } : {}),
     ...(extra.resident ? { resident: residentView(extra.resident) } : {}),
+    ...(extra.pinPad !== undefined ? { pinPad: extra.pinPad ? { ...extra.pinPad, expiresAt: extra.pinPad.expiresAt.toISOString() } : null } : {}),
   };
 }
 

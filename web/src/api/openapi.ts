@@ -7343,6 +7343,13 @@ export interface components {
             /** Format: date-time */
             readonly openedAt: string | null;
             readonly openedBy: string;
+            /** @description Only in GET …/procedures/{id}: the newest PIN pad's state (closed_weak_pins: closed after too many weak PINs), null if none was opened */
+            readonly pinPad?: {
+                readonly expiresAt: string;
+                readonly refusals: number;
+                /** @enum {string} */
+                readonly state: "open" | "used" | "expired" | "closed_weak_pins";
+            } | null;
             readonly proxyName: string | null;
             readonly resident?: components["schemas"]["Resident"] & unknown;
             readonly residentId: string;

@@ -84,7 +84,7 @@ export function registerCounterRoutes(app: OpenAPIHono<Env>) {
   );
   reg(
     { method: 'get', path: procedurePath(), summary: 'One procedure with its letter and resident', request: { params: procParams }, responses: ok('Procedure', ProcedureSchema) },
-    async (c, actor) => respond(c, await getProcedure(c.var.deps, actor, valid(c, 'param').procedureId), (v) => procedureView(v.record, { letter: v.letter, resident: v.resident })),
+    async (c, actor) => respond(c, await getProcedure(c.var.deps, actor, valid(c, 'param').procedureId), (v) => procedureView(v.record, { letter: v.letter, resident: v.resident, pinPad: v.pinPad })),
   );
   reg(
     { method: 'post', path: procedurePath('/documents'), summary: 'Record the ID documents checked (kinds only) against the municipal policy', request: { params: procParams, body: body(z.object({ presented: Presented, holderPresent: z.boolean() })) }, responses: ok('Documents accepted', ProcedureSchema) },

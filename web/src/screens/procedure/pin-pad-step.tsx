@@ -26,7 +26,8 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
       const next = { url: r.pinPadUrl, expiresAt: r.expiresAt };
       rememberPad(procedure.id, next);
       setPad(next);
-      onChange(r.procedure);
+      // The new pad is open: until the procedure is read again, do not show the old one's closing.
+      onChange({ ...r.procedure, pinPad: { state: 'open', expiresAt: r.expiresAt, refusals: 0 } });
     } catch (err) {
       setError(err);
     } finally {
@@ -35,6 +36,8 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
   };
 
   const waiting = procedure.state === 'awaiting_pins';
+  // What the server says of the newest pad: closed ones get their reason instead of a dead link.
+  const closed = waiting && (procedure.pinPad?.state === 'closed_weak_pins' || procedure.pinPad?.state === 'expired') ? procedure.pinPad : null;
   const instructions = procedure.sameDay ? t('pinPadInstructions') : t('pinPadInstructionsLetter');
   return (
     <section className="panel step-panel" aria-labelledby="pad-step-title">
@@ -52,7 +55,12 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
           </div>
         </>
       )}
-      {waiting && pad && (
+      {closed && (
+        <p className="alert alert-warning" role="alert" data-testid="pin-pad-closed" data-state={closed.state}>
+          {closed.state === 'closed_weak_pins' ? t('pinPadClosedWeak', { count: String(closed.refusals) }) : t('pinPadExpired', { time: formatTime(closed.expiresAt) })}
+        </p>
+      )}
+      {waiting && !closed && pad && (
         <div className="pad-open">
           <p className="alert alert-info">{t('pinPadOpened')}</p>
           <p className="lead">{instructions}</p>
@@ -64,7 +72,7 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
           <p className="small muted">{t('pinPadExpiresAt', { time: formatTime(pad.expiresAt) })}</p>
         </div>
       )}
-      {waiting && !pad && <p className="alert alert-warning">{t('pinPadLost')}</p>}
+      {waiting && !closed && !pad && <p className="alert alert-warning">{t('pinPadLost')}</p>}
       {waiting && (
         <div className="pad-reopen">
           <ErrorBox error={error} />
@@ -74,7 +82,7 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
           </button>
         </div>
       )}
-      {waiting && (
+      {waiting && !closed && (
         <p className="waiting" role="status" aria-live="polite">
           <span className="spinner" aria-hidden="true" /> {t('pinPadWaiting')}
         </p>
