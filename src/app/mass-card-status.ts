@@ -114,7 +114,7 @@ export async function cancelMassJob(deps: MassJobDeps, actor: Actor, id: string,
   if (!mayRunMassJobs(actor)) return fail('FORBIDDEN');
   const result = await deps.massJobs.cancel({ id, reason, actor, now: deps.clock() });
   if (!result) return fail('NOT_FOUND', { resource: 'mass_job' });
-  if (result.finished) return fail('CONFLICT', { state: result.job.state });
+  if (result.finished) return fail('MASS_JOB_FINISHED', { state: result.job.state });
   return ok(result.job);
 }
 

@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'KIOSK_RESET_BOTH_LOCKED',
   'KIOSK_RESET_FACE_MISMATCH',
   'KIOSK_OUTSIDE_HOURS',
+  'MASS_JOB_FINISHED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -245,6 +246,10 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, ErrorMessage>> = Object.
   KIOSK_OUTSIDE_HOURS: {
     ja: 'コンビニ等の端末での暗証番号の初期化は、6時30分から23時00分(日本時間)の間だけご利用いただけます。カードや暗証番号のロックではありません。',
     en: 'Resetting a PIN at a kiosk is available only from 6:30 to 23:00 Japan time. Your card and PINs are not locked.',
+  },
+  MASS_JOB_FINISHED: {
+    ja: 'このジョブはすでに終了しているため、中止できません。一覧で結果をご確認ください。変更されたカードを元に戻すには、「一時停止の解除」のジョブを作成してください。',
+    en: 'This job has already ended, so it cannot be cancelled. See its result in the list. To undo the cards it changed, start a restore job.',
   },
 });
 

@@ -56,6 +56,7 @@ const REVIEWED: Record<(typeof ERROR_CODES)[number], number> = {
   KIOSK_RESET_BOTH_LOCKED: 409,
   KIOSK_RESET_FACE_MISMATCH: 403,
   KIOSK_OUTSIDE_HOURS: 403,
+  MASS_JOB_FINISHED: 409,
 };
 
 describe('the status table', () => {

@@ -80,7 +80,7 @@ describe.each(STORES)('cancelling a mass job (%s)', (store) => {
 
     const late = await cancel(jobId);
     expect(late.status).toBe(409);
-    expect(late.body.error).toMatchObject({ code: 'CONFLICT', state: 'done' });
+    expect(late.body.error).toMatchObject({ code: 'MASS_JOB_FINISHED', state: 'done' });
     expect((await http.call('GET', `/api/v1/admin/mass-jobs/${jobId}`, { headers: http.admin })).body.state).toBe('done');
     expect(await system.db.selectFrom('audit_log').select('seq').where('target_id', '=', jobId).execute()).toHaveLength(auditBefore.length);
 
@@ -89,7 +89,7 @@ describe.each(STORES)('cancelling a mass job (%s)', (store) => {
     expect((await cancel(other)).status).toBe(200);
     const again = await cancel(other);
     expect(again.status).toBe(409);
-    expect(again.body.error).toMatchObject({ code: 'CONFLICT', state: 'cancelled' });
+    expect(again.body.error).toMatchObject({ code: 'MASS_JOB_FINISHED', state: 'cancelled' });
   });
 
   it('is for the national admin only, and refuses bad requests as the caller\'s mistake', async () => {

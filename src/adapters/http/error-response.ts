@@ -52,6 +52,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, 400 | 401 | 403 | 404 | 409
   KIOSK_RESET_BOTH_LOCKED: 409,
   KIOSK_RESET_FACE_MISMATCH: 403,
   KIOSK_OUTSIDE_HOURS: 403,
+  MASS_JOB_FINISHED: 409,
 };
 
 export type Lang = 'ja' | 'en';
