@@ -89,6 +89,7 @@ describe.runIf(RUN_E2E)('counter console: in-person re-setting through the custo
       expect(await closedNotice.getAttribute('data-state')).toBe('closed_weak_pins');
       expect(await closedNotice.textContent()).toContain(lang === 'ja' ? '10回' : '10 times');
       expect(await link.count()).toBe(0);
+      expect((await page.getByTestId('reopen-pin-pad').textContent())?.trim()).toBe(t('openNewPinPad'));
       await snap(page, lang, '08a-pin-pad-closed-weak');
 
       // The clerk opens a new pad: the link is back with a new address, and the old address stays closed.

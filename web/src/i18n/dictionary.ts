@@ -290,6 +290,7 @@ export const DICTIONARY = {
   pinPadWaiting: ['お客様の入力を待っています…', 'Waiting for the holder…'],
   pinPadLost: ['入力画面のリンクはこの端末に残っていません。お客様側の画面で入力を続けていただくか、新しい入力画面を開いてください。', 'The PIN pad link is not kept on this device. Let the holder continue on the customer screen, or open a new PIN pad.'],
   reopenPinPad: ['新しい入力画面を開く（今の画面は使えなくなります）', 'Open a new PIN pad (the current one stops working)'],
+  openNewPinPad: ['新しい入力画面を開く', 'Open a new PIN pad'],
   pinPadClosedWeak: [
     'お客様側の入力画面は閉じました。推測されやすい暗証番号（生年月日・個人番号の一部・同じ数字の繰り返しなど）が{count}回入力されたためです。新しい入力画面を開き、ご本人に別の暗証番号を考えていただいてください。',
     'The customer PIN pad has closed: an easily guessed PIN (a birth date, part of the My Number, repeated digits and the like) was entered {count} times. Open a new PIN pad and ask the holder to choose different PINs.',

@@ -78,7 +78,7 @@ export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onCh
           <ErrorBox error={error} />
           <p className="small muted">{t('reopenPinPadHint')}</p>
           <button type="button" className="button button-secondary" onClick={open} disabled={busy} data-testid="reopen-pin-pad">
-            {t('reopenPinPad')}
+            {closed ? t('openNewPinPad') : t('reopenPinPad')}
           </button>
         </div>
       )}
