@@ -7,6 +7,7 @@ import { Loading } from '../components/loading';
 import { useLoad } from '../components/use-load';
 import { formatDateTime } from '../format';
 import { useLang } from '../i18n/lang';
+import { useAction } from '../components/use-action';
 
 // Mass suspension and restore (issue 13 item 3), for national admins: start a job on a scope, watch its progress.
 // The list refreshes every two seconds while a job is not done.
@@ -60,26 +61,19 @@ function NewJobForm({ onStarted }: { onStarted(): void }) {
   const [issuedFrom, setIssuedFrom] = useState('');
   const [issuedTo, setIssuedTo] = useState('');
   const [caId, setCaId] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const scope: Record<string, string> = {};
     if (municipalityCode.trim()) scope.municipalityCode = municipalityCode.trim();
     if (issuedFrom) scope.issuedFrom = issuedFrom;
     if (issuedTo) scope.issuedTo = issuedTo;
     if (caId.trim()) scope.caId = caId.trim();
-    try {
+    await run(async () => {
       await post('/api/v1/admin/mass-jobs', { operation, reason, scope });
       setReason('');
       onStarted();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="panel" onSubmit={submit} aria-labelledby="mass-new" data-testid="mass-new">
@@ -183,8 +177,7 @@ function CancelJob({ job, onCancelled }: { job: MassJob; onCancelled(): void }) 
   const { t } = useLang();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   if (!open) {
     return (
       <div>
@@ -196,17 +189,11 @@ function CancelJob({ job, onCancelled }: { job: MassJob; onCancelled(): void }) 
   }
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await post(`/api/v1/admin/mass-jobs/${job.id}/cancel`, { reason });
       setOpen(false);
       onCancelled();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form onSubmit={submit} data-testid="mass-cancel" aria-label={t('massCancel')}>

@@ -8,6 +8,7 @@ import { Loading } from '../components/loading';
 import { useLoad } from '../components/use-load';
 import { formatDate } from '../format';
 import { useLang } from '../i18n/lang';
+import { useAction } from '../components/use-action';
 
 // Relying services (OIDC clients of Kagiya's provider), for national admins: register, stop/restart, new secret.
 // The API (/api/v1/oidc/clients) audits every change; the secret is shown once, here, and never again.
@@ -65,13 +66,10 @@ function RegisterForm({ onRegistered }: { onRegistered(clientId: string, secret:
   const [redirects, setRedirects] = useState('');
   const [logouts, setLogouts] = useState('');
   const [scopes, setScopes] = useState<string[]>(['openid']);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await post<{ client: Service; clientSecret: string }>('/api/v1/oidc/clients', {
         clientId: clientId.trim(),
         nameJa,
@@ -87,11 +85,7 @@ function RegisterForm({ onRegistered }: { onRegistered(clientId: string, secret:
       setRedirects('');
       setLogouts('');
       setScopes(['openid']);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const toggle = (scope: string) => setScopes((s) => (s.includes(scope) ? s.filter((x) => x !== scope) : [...s, scope]));
   return (

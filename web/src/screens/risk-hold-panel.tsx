@@ -5,28 +5,22 @@ import { ErrorBox } from '../components/error-box';
 import { Field } from '../components/field';
 import { formatDateTime } from '../format';
 import { useLang } from '../i18n/lang';
+import { useAction } from '../components/use-action';
 
 // A card's risk hold at the counter: what set it off, since when, and the release after confirming the holder
 // (POST …/risk-hold/release, audited). A hold is never a lock: no PIN is reset here.
 export function RiskHoldPanel({ d, onReleased }: { d: Diagnosis; onReleased(): void }) {
   const { t, pick } = useLang();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const hold = d.riskHold;
   if (!hold) return null;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await post(`/api/v1/counter/cards/${d.card.cardId}/risk-hold/release`, { reason: reason.trim() });
       onReleased();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="panel panel-warning" onSubmit={submit} aria-labelledby="hold-title" data-testid="risk-hold">

@@ -4,29 +4,25 @@ import type { ResponseOf, Staff } from '../api/types';
 import { ErrorBox } from '../components/error-box';
 import { Field } from '../components/field';
 import { useLang } from '../i18n/lang';
+import { useAction } from '../components/use-action';
 
 export function SignIn({ onSignedIn, expired }: { onSignedIn(staff: Staff): void; expired: boolean }) {
   const { t } = useLang();
   const [loginId, setLoginId] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    const signedIn = await run(async () => {
       const r = await post<ResponseOf<'/api/v1/staff/session', 'post'>>('/api/v1/staff/session', { loginId: loginId.trim(), password, totp: totp.trim() }, { staff: false });
       setPassword('');
       onSignedIn(r.staff);
-    } catch (err) {
-      setError(err);
-      setTotp('');
-    } finally {
-      setBusy(false);
-    }
+      return true;
+    });
+    // A one-time code is spent or wrong either way: the next try needs a fresh one.
+    if (!signedIn) setTotp('');
   };
 
   return (

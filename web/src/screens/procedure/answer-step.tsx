@@ -5,26 +5,20 @@ import { ErrorBox } from '../../components/error-box';
 import { Field } from '../../components/field';
 import { useLang } from '../../i18n/lang';
 import { DocumentChecklist, NOTHING_TICKED, presentedOf, type Ticked } from './document-checklist';
+import { useAction } from '../../components/use-action';
 
 /** Visit 2: the sealed answer's one-time code and the proxy's own ID, checked again. */
 export function AnswerStep({ procedure, policy, onChange }: { procedure: Procedure; policy: MunicipalPolicy; onChange(p: Procedure): void }) {
   const { t } = useLang();
   const [code, setCode] = useState('');
   const [ticked, setTicked] = useState<Ticked>(NOTHING_TICKED);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       onChange(await post<Procedure>(`/api/v1/counter/procedures/${procedure.id}/answer`, { code: code.trim(), presented: presentedOf(ticked) }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

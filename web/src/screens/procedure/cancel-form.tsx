@@ -4,13 +4,13 @@ import type { Procedure } from '../../api/types';
 import { ErrorBox } from '../../components/error-box';
 import { Field } from '../../components/field';
 import { useLang } from '../../i18n/lang';
+import { useAction } from '../../components/use-action';
 
 export function CancelForm({ procedure, onChange }: { procedure: Procedure; onChange(p: Procedure): void }) {
   const { t } = useLang();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   if (!open) {
     return (
@@ -30,16 +30,10 @@ export function CancelForm({ procedure, onChange }: { procedure: Procedure; onCh
   }
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       onChange(await post<Procedure>(`/api/v1/counter/procedures/${procedure.id}/cancel`, { reason: reason.trim() }));
       setOpen(false);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="panel panel-danger form-stack" onSubmit={submit}>

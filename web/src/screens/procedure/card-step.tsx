@@ -5,14 +5,14 @@ import { ErrorBox } from '../../components/error-box';
 import { Field } from '../../components/field';
 import { useLang } from '../../i18n/lang';
 import { rememberedCard } from './remembered';
+import { useAction } from '../../components/use-action';
 
 /** The card is read. In this prototype the card is its card file: cardId and the secret cardKey. */
 export function CardStep({ procedure, onChange }: { procedure: Procedure; onChange(p: Procedure): void }) {
   const { t } = useLang();
   const [cardId, setCardId] = useState(() => rememberedCard(procedure.id) ?? '');
   const [cardKey, setCardKey] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [fileProblem, setFileProblem] = useState(false);
 
   const readFile = async (e: ChangeEvent<HTMLInputElement>) => {
@@ -32,17 +32,11 @@ export function CardStep({ procedure, onChange }: { procedure: Procedure; onChan
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const next = await post<Procedure>(`/api/v1/counter/procedures/${procedure.id}/card`, { cardId: cardId.trim(), cardKey: cardKey.trim() });
       setCardKey('');
       onChange(next);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -4,25 +4,19 @@ import type { MunicipalPolicy, Procedure } from '../../api/types';
 import { ErrorBox } from '../../components/error-box';
 import { useLang } from '../../i18n/lang';
 import { DocumentChecklist, NOTHING_TICKED, presentedOf, type Ticked } from './document-checklist';
+import { useAction } from '../../components/use-action';
 
 export function DocumentsStep({ procedure, policy, onChange }: { procedure: Procedure; policy: MunicipalPolicy; onChange(p: Procedure): void }) {
   const { t } = useLang();
   const [ticked, setTicked] = useState<Ticked>(NOTHING_TICKED);
   const [holderPresent, setHolderPresent] = useState(procedure.applicantType === 'self');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       onChange(await post<Procedure>(`/api/v1/counter/procedures/${procedure.id}/documents`, { presented: presentedOf(ticked), holderPresent }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,27 +1,20 @@
-import { useState } from 'react';
 import { post } from '../../api/client';
 import type { Letter, Procedure, ResponseOf } from '../../api/types';
 import { Badge } from '../../components/badge';
 import { ErrorBox } from '../../components/error-box';
 import { formatDate, formatDateTime } from '../../format';
 import { useLang } from '../../i18n/lang';
+import { useAction } from '../../components/use-action';
 
 /** Visit 1 of the letter path: the inquiry letter is issued and queued for mailing to the registered address. */
 export function LetterIssueStep({ procedure, onIssued }: { procedure: Procedure; onIssued(p: Procedure, letter: Letter): void }) {
   const { t } = useLang();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const issue = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await post<ResponseOf<'/api/v1/counter/procedures/{procedureId}/letter', 'post'>>(`/api/v1/counter/procedures/${procedure.id}/letter`);
       onIssued(r.procedure, r.letter);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="panel step-panel" aria-labelledby="letter-step-title">

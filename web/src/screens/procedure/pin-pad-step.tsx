@@ -5,6 +5,7 @@ import { ErrorBox } from '../../components/error-box';
 import { formatTime } from '../../format';
 import { useLang } from '../../i18n/lang';
 import { rememberedPad, rememberPad, type RememberedPad } from './remembered';
+import { useAction } from '../../components/use-action';
 
 /**
  * Both paths: the clerk opens the customer-facing PIN pad; the holder (same day) or the proxy with the sealed answer
@@ -15,24 +16,17 @@ import { rememberedPad, rememberPad, type RememberedPad } from './remembered';
 export function PinPadStep({ procedure, onChange }: { procedure: Procedure; onChange(p: Procedure): void }) {
   const { t } = useLang();
   const [pad, setPad] = useState<RememberedPad | null>(() => rememberedPad(procedure.id));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   const open = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await post<ResponseOf<'/api/v1/counter/procedures/{procedureId}/pin-pad', 'post'>>(`/api/v1/counter/procedures/${procedure.id}/pin-pad`);
       const next = { url: r.pinPadUrl, expiresAt: r.expiresAt };
       rememberPad(procedure.id, next);
       setPad(next);
       // The new pad is open: until the procedure is read again, do not show the old one's closing.
       onChange({ ...r.procedure, pinPad: { state: 'open', expiresAt: r.expiresAt, refusals: 0 } });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const waiting = procedure.state === 'awaiting_pins';

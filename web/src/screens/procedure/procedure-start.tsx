@@ -13,6 +13,7 @@ import { slotName, slotShortKey } from '../../labels';
 import { Link, navigate, paths } from '../../router';
 import { ResidentSummary } from '../resident-summary';
 import { rememberCard } from './remembered';
+import { useAction } from '../../components/use-action';
 
 export function ProcedureStart({ cardId }: { cardId: string }) {
   const { t, lang } = useLang();
@@ -20,8 +21,7 @@ export function ProcedureStart({ cardId }: { cardId: string }) {
   const [applicant, setApplicant] = useState<ApplicantType>('self');
   const [proxyName, setProxyName] = useState('');
   const [slots, setSlots] = useState<Set<PinSlot>>(new Set());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const [problem, setProblem] = useState<Key | null>(null);
 
   // The locked slots are pre-checked once the diagnosis arrives.
@@ -47,8 +47,7 @@ export function ProcedureStart({ cardId }: { cardId: string }) {
     setProblem(null);
     if (slots.size === 0) return setProblem('chooseSlot');
     if (isProxy && !proxyName.trim()) return setProblem('enterProxyName');
-    setBusy(true);
-    try {
+    await run(async () => {
       const chosen = PIN_SLOTS.filter((s) => slots.has(s));
       const p = await post<Procedure>('/api/v1/counter/procedures', {
         residentId: d.resident.id,
@@ -58,11 +57,7 @@ export function ProcedureStart({ cardId }: { cardId: string }) {
       });
       rememberCard(p.id, d.card.cardId);
       navigate(paths.procedure(p.id));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
