@@ -14,6 +14,7 @@ import { renderChart } from './lib/chart.js';
 import { loadGeneratorOf, runStatus, runVerify, type LoadOptions, type ScenarioResult } from './lib/http-load.js';
 import { runPgbench, STATUS_SCRIPT, verifyScript } from './lib/pgbench.js';
 import { PIN_BATCH_MAX, pinStatementsInFlight } from '../src/adapters/db/card-attempt.sql.js';
+import type { EntryBatcher } from '../src/adapters/db/entry-batcher.js';
 import { BENCH_DB_NAME, DEFAULT_ADMIN_URL, dropDatabase, ensurePostgres, findPgbench, recreateDatabase, serverSettings, urlForDatabase } from './lib/postgres.js';
 import { cpuBreakdown, machineInfo, peakRss, sampleCpu, trackDatabaseCpu } from './lib/proc.js';
 import { raceKagiya, racePeer, type RaceResult } from './lib/race.js';
@@ -59,10 +60,11 @@ if (config.sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error(
 const log = (line: string) => console.log(line);
 
 /** Statements the Kagiya bench server sent for PIN entries, and the entries they carried (bench/server.ts). */
-async function pinBatches(baseUrl: string): Promise<{ statements: number; entries: number; largest: number; ms: number }> {
+type BatchStats = ReturnType<EntryBatcher<unknown, unknown>['stats']>;
+async function pinBatches(baseUrl: string): Promise<BatchStats> {
   const res = await fetch(`${baseUrl}/bench/pin-batches`);
   if (!res.ok) throw new Error(`pin batches: HTTP ${res.status}`);
-  return (await res.json()) as { statements: number; entries: number; largest: number; ms: number };
+  return (await res.json()) as BatchStats;
 }
 const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 

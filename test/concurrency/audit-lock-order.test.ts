@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_CHAIN_LOCK } from '../../src/adapters/db/audit-store.js';
 import { api } from '../support/api.js';
 import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
 
@@ -37,7 +38,8 @@ describe.runIf(POSTGRES_ENABLED)('audited actions and the audit lock on PostgreS
       (
         await watcher.query<{ n: string }>(
           `select count(*) as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
-           where l.locktype = 'advisory' and l.objid = 7202611 and not l.granted and a.datname = current_database()`,
+           where l.locktype = 'advisory' and l.objid = $1 and not l.granted and a.datname = current_database()`,
+          [AUDIT_CHAIN_LOCK],
         )
       ).rows[0]!.n,
     );
@@ -53,7 +55,7 @@ describe.runIf(POSTGRES_ENABLED)('audited actions and the audit lock on PostgreS
   /** Holds the audit lock while `first` and then `second` start and queue; then releases it and awaits both. */
   const race = async <A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> => {
     await holder.query('begin');
-    await holder.query('select pg_advisory_xact_lock(7202611)');
+    await holder.query('select pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     try {
       const a = first();
       await until('the first action to queue', async () => (await waitingForAuditLock()) === 1);
@@ -105,7 +107,7 @@ describe.runIf(POSTGRES_ENABLED)('audited actions and the audit lock on PostgreS
 
   it('answers reads while an audited action holds the lock', async () => {
     await holder.query('begin');
-    await holder.query('select pg_advisory_xact_lock(7202611)');
+    await holder.query('select pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     try {
       const policy = await http.call('GET', '/api/v1/municipalities/111007/policy');
       expect(policy.status).toBe(200);

@@ -94,9 +94,12 @@ export function createAuditStore(db: Executor): AuditStore {
   };
 }
 
+/** The advisory lock key that serialises appends to the audit chain. */
+export const AUDIT_CHAIN_LOCK = 7202611;
+
 /** Takes the audit chain's lock for the rest of the transaction (taken again in the same transaction, it does not wait). */
 export async function lockAuditChain(db: Executor): Promise<void> {
-  await sql`select pg_advisory_xact_lock(7202611)`.execute(db);
+  await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_CHAIN_LOCK)})`.execute(db);
 }
 
 /**
