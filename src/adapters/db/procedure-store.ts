@@ -228,6 +228,18 @@ export function createPinPadStore(db: Executor): PinPadStore {
 export function createPinResetStore(db: Executor): PinResetStore {
   return {
     async resetPins({ cardId, pins, now, context, procedureId }) {
+      // Every slot's row first, in the order a PIN entry takes them (card, then slot: card-attempt.sql.ts), and only
+      // then any event, whose chain head an entry takes after its slot. Taken slot by slot, the first event held the
+      // head while the next slot was still to come, and an entry on that slot closed a deadlock
+      // (test/concurrency/reset-lock-order.test.ts).
+      await db
+        .selectFrom('pin_slots')
+        .select('slot')
+        .where('card_id', '=', cardId)
+        .where('slot', 'in', pins.map((p) => p.slot))
+        .orderBy('slot')
+        .forUpdate()
+        .execute();
       for (const { slot, pinHash } of pins) {
         // As setPin: new PIN and full counter in one step.
         const updated = await db

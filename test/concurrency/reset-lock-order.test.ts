@@ -1,0 +1,97 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPinResetStore } from '../../src/adapters/db/procedure-store.js';
+import { api } from '../support/api.js';
+import { PINS } from '../support/factories.js';
+import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
+
+// A PIN entry takes its slot's row, then the card's chain head (card-attempt.sql.ts). Re-setting several slots of one
+// card at the counter used to take the first slot, its event (and so the chain head), then the next slot: the other
+// order. An entry on the second slot meanwhile held that slot and waited for the head, the re-set held the head and
+// waited for the slot, and PostgreSQL broke the cycle by failing one of them (a resident or a clerk answered 503 for a
+// deadlock of our own making). The test queues both behind a held chain head in the order that closed the cycle.
+describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, on PostgreSQL', () => {
+  let system: Awaited<ReturnType<typeof createTestSystem>>;
+  let http: ReturnType<typeof api>;
+  let holder: pg.Client;
+  let watcher: pg.Client;
+  let holderPid: number;
+
+  beforeAll(async () => {
+    system = await createTestSystem('postgres');
+    http = api(system);
+    holder = new pg.Client({ connectionString: system.databaseUrl! });
+    watcher = new pg.Client({ connectionString: system.databaseUrl! });
+    await holder.connect();
+    await watcher.connect();
+    holderPid = (await holder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+  });
+  afterAll(async () => {
+    await holder?.end();
+    await watcher?.end();
+    await system?.dispose();
+  });
+
+  const deadlocks = async () =>
+    Number((await watcher.query<{ n: string }>('select deadlocks as n from pg_stat_database where datname = current_database()')).rows[0]!.n);
+
+  // Backends of this database waiting for a lock (a row's or a transaction's).
+  const waiting = async () =>
+    Number(
+      (
+        await watcher.query<{ n: string }>(
+          `select count(distinct l.pid) as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
+           where not l.granted and a.datname = current_database() and l.pid <> $1`,
+          [holderPid],
+        )
+      ).rows[0]!.n,
+    );
+
+  const until = async (what: string, check: () => Promise<boolean>) => {
+    const end = Date.now() + 10_000;
+    while (!(await check())) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('re-sets auth and sign while the holder enters the sign PIN: both done, no deadlock', async () => {
+    const card = await http.newCard();
+    const now = new Date();
+    const pins = (['auth', 'sign'] as const).map((slot) => ({ slot, pinHash: system.deps.pinHasher.hash(card.cardId, slot, slot === 'auth' ? '2580' : 'NEWPIN2468') }));
+    const before = await deadlocks();
+
+    await holder.query('begin');
+    await holder.query('select 1 from card_event_chain where card_id = $1 for update', [card.cardId]);
+    let reset: Promise<unknown>;
+    let entry: Promise<{ status: number; body: Record<string, any> }>;
+    try {
+      reset = system.db.transaction().execute((trx) =>
+        createPinResetStore(trx).resetPins({
+          cardId: card.cardId,
+          pins,
+          now,
+          procedureId: '00000000-0000-4000-8000-000000000001',
+          context: { channel: 'counter', service: 'procedure:self', terminal: 'pin_pad', actor: 'test' },
+        }),
+      );
+      await until('the re-set to queue for the chain head', async () => (await waiting()) === 1);
+      entry = http.verify(card, 'sign', PINS.sign);
+      await until('the entry to queue', async () => (await waiting()) === 2);
+    } finally {
+      await holder.query('commit');
+    }
+    const [resetDone, answer] = await Promise.allSettled([reset, entry]);
+    expect(resetDone.status, String((resetDone as PromiseRejectedResult).reason)).toBe('fulfilled');
+    expect(answer.status).toBe('fulfilled');
+    const { status, body } = (answer as PromiseFulfilledResult<{ status: number; body: Record<string, any> }>).value;
+    // The re-set went first: the old sign PIN is now the wrong one, and the entry spent a try of the new counter.
+    expect(status, JSON.stringify(body)).toBe(401);
+    expect(body.error.code).toBe('PIN_INCORRECT');
+    expect(await deadlocks()).toBe(before);
+
+    const events = (await http.events(card)).body.events as Array<{ operation: string; slot: string; result: string; remainingAfter: number }>;
+    const latest = events.slice(0, 3).map((e) => `${e.operation}/${e.slot}/${e.result}/${e.remainingAfter}`);
+    expect(latest).toEqual(['verify/sign/incorrect/4', 'counter_reset/sign/done/5', 'counter_reset/auth/done/3']);
+  });
+});
