@@ -34,7 +34,11 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
       select id, result, code, remaining_after from card_events where card_id = ${cardId} and operation = 'verify' order by id
     `.execute(system.db).then((r) => r.rows);
 
-  /** Holds the cards' auth slot rows in an open transaction (as a long counter step would) until the returned call. */
+  /**
+   * Holds the cards' auth slot rows and their chain heads in an open transaction (as a long counter step re-setting
+   * the PIN would) until the returned call. A right entry on a full slot does not take the slot's row, but every
+   * entry records its event at the chain head, so every entry on these cards waits.
+   */
   const holdAuthSlots = async (cardIds: string[]): Promise<() => Promise<void>> => {
     let release!: () => void;
     const releasing = new Promise<void>((resolve) => (release = resolve));
@@ -42,6 +46,7 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     const lockTaken = new Promise<void>((resolve) => (locked = resolve));
     const holder = system.db.transaction().execute(async (trx) => {
       await sql`select 1 from pin_slots where card_id in (${sql.join(cardIds)}) and slot = 'auth' for update`.execute(trx);
+      await sql`select 1 from card_event_chain where card_id in (${sql.join(cardIds)}) order by card_id for update`.execute(trx);
       locked();
       await releasing;
     });
@@ -235,11 +240,13 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
 
   it('sends a statement PostgreSQL broke in a real deadlock again, each entry alone: every card answered once, nothing lost or doubled', async () => {
     // A transaction elsewhere holds card Y's chain head and then asks for Y's auth slot, which the PIN statement
-    // carrying Y (and four other cards) holds while it waits for that chain head: a deadlock. Only the PIN statement's
+    // carrying Y (and four other cards) holds while it waits for that chain head: a deadlock (Y's slot has spent a try
+    // first, so its right entry changes the slot and takes its row; on a full slot it would not). Only the PIN statement's
     // backend checks for it (the other side's deadlock_timeout is long), so PostgreSQL rolls the statement back; its
     // five entries go again, each alone, and all five are answered 200 with one event each.
     const [y, ...xs] = await Promise.all(Array.from({ length: 5 }, () => api(system).newCard()));
     const decoys = await Promise.all([api(system).newCard(), api(system).newCard()]);
+    expect((await api(system).verify(y!, 'auth', '9999')).status).toBe(401);
     const deadlocks = async () =>
       Number((await sql<{ n: string }>`select deadlocks::text as n from pg_stat_database where datname = current_database()`.execute(system.db)).rows[0]!.n);
     const deadlocksBefore = await deadlocks();
@@ -296,7 +303,11 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     while ((await deadlocks()) === deadlocksBefore && Date.now() < counted) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await deadlocks()).toBe(deadlocksBefore + 1);
     // Each card: one success, its counter full; the chains are whole.
-    for (const card of [y!, ...xs, ...decoys]) {
+    expect((await events(y!.cardId)).map((e) => [e.result, e.remaining_after])).toEqual([
+      ['incorrect', 2],
+      ['success', 3],
+    ]);
+    for (const card of [...xs, ...decoys]) {
       expect((await events(card.cardId)).map((e) => [e.result, e.remaining_after]), card.cardId).toEqual([['success', 3]]);
     }
     const report = await api(system).call('GET', '/api/v1/audit/card-events/verify', { headers: api(system).admin });

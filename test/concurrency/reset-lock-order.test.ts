@@ -5,11 +5,11 @@ import { api } from '../support/api.js';
 import { PINS } from '../support/factories.js';
 import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
 
-// A PIN entry takes its slot's row, then the card's chain head (card-attempt.sql.ts). Re-setting several slots of one
+// A PIN entry that may change its slot takes the slot's row, then the card's chain head (card-attempt.sql.ts). Re-setting several slots of one
 // card at the counter used to take the first slot, its event (and so the chain head), then the next slot: the other
 // order. An entry on the second slot meanwhile held that slot and waited for the head, the re-set held the head and
 // waited for the slot, and PostgreSQL broke the cycle by failing one of them (a resident or a clerk answered 503 for a
-// deadlock of our own making). The test queues both behind a held chain head in the order that closed the cycle.
+// deadlock of our own making). Each test queues both behind a held chain head in the order that closed the cycle.
 describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, on PostgreSQL', () => {
   let system: Awaited<ReturnType<typeof createTestSystem>>;
   let http: ReturnType<typeof api>;
@@ -55,12 +55,12 @@ describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, o
     }
   };
 
-  it('re-sets auth and sign while the holder enters the sign PIN: both done, no deadlock', async () => {
-    const card = await http.newCard();
-    const now = new Date();
+  /**
+   * Holds the card's chain head while a re-set of auth and sign starts and queues for it, then sends `pin` on sign and
+   * lets both go. Returns the re-set's and the entry's outcomes.
+   */
+  const resetWhileEntering = async (card: { cardId: string; cardKey: string }, pin: string) => {
     const pins = (['auth', 'sign'] as const).map((slot) => ({ slot, pinHash: system.deps.pinHasher.hash(card.cardId, slot, slot === 'auth' ? '2580' : 'NEWPIN2468') }));
-    const before = await deadlocks();
-
     await holder.query('begin');
     await holder.query('select 1 from card_event_chain where card_id = $1 for update', [card.cardId]);
     let reset: Promise<unknown>;
@@ -70,28 +70,47 @@ describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, o
         createPinResetStore(trx).resetPins({
           cardId: card.cardId,
           pins,
-          now,
+          now: new Date(),
           procedureId: '00000000-0000-4000-8000-000000000001',
           context: { channel: 'counter', service: 'procedure:self', terminal: 'pin_pad', actor: 'test' },
         }),
       );
       await until('the re-set to queue for the chain head', async () => (await waiting()) === 1);
-      entry = http.verify(card, 'sign', PINS.sign);
+      entry = http.verify(card, 'sign', pin);
       await until('the entry to queue', async () => (await waiting()) === 2);
     } finally {
       await holder.query('commit');
     }
-    const [resetDone, answer] = await Promise.allSettled([reset, entry]);
+    return Promise.allSettled([reset, entry]);
+  };
+
+  const expectResetThenIncorrect = async (card: { cardId: string; cardKey: string }, outcomes: Awaited<ReturnType<typeof resetWhileEntering>>) => {
+    const [resetDone, answer] = outcomes;
     expect(resetDone.status, String((resetDone as PromiseRejectedResult).reason)).toBe('fulfilled');
     expect(answer.status).toBe('fulfilled');
     const { status, body } = (answer as PromiseFulfilledResult<{ status: number; body: Record<string, any> }>).value;
-    // The re-set went first: the old sign PIN is now the wrong one, and the entry spent a try of the new counter.
+    // The re-set went first: the entry met the new PIN and spent a try of the new counter.
     expect(status, JSON.stringify(body)).toBe(401);
     expect(body.error.code).toBe('PIN_INCORRECT');
-    expect(await deadlocks()).toBe(before);
-
     const events = (await http.events(card)).body.events as Array<{ operation: string; slot: string; result: string; remainingAfter: number }>;
     const latest = events.slice(0, 3).map((e) => `${e.operation}/${e.slot}/${e.result}/${e.remainingAfter}`);
     expect(latest).toEqual(['verify/sign/incorrect/4', 'counter_reset/sign/done/5', 'counter_reset/auth/done/3']);
+    expect((await http.status(card)).body.pins.sign.remaining).toBe(4);
+  };
+
+  it('re-sets auth and sign while the holder enters a wrong sign PIN: both done, no deadlock', async () => {
+    // A wrong entry takes its slot's row before the chain head: the order the re-set used to break.
+    const card = await http.newCard();
+    const before = await deadlocks();
+    await expectResetThenIncorrect(card, await resetWhileEntering(card, '000000'));
+    expect(await deadlocks()).toBe(before);
+  });
+
+  it('re-sets sign while the holder enters the old sign PIN: the entry is judged against the new PIN', async () => {
+    // A right entry on a full slot reads it without its row lock (card-attempt.sql.ts); the re-set changed it meanwhile
+    // and the entry sees that at the chain head, so it goes again under the slot's lock instead of answering success
+    // for a PIN that no longer is the card's.
+    const card = await http.newCard();
+    await expectResetThenIncorrect(card, await resetWhileEntering(card, PINS.sign));
   });
 });

@@ -60,23 +60,35 @@ export const PIN_ATTEMPT_SQL = `/* prepared:pin_attempts */
 with entry as (
   select e.* from jsonb_to_recordset($1::jsonb) as e(n int, card_id uuid, key_hash text, slot text, cert_kind text,
     pin_hash text, now timestamptz, operation text, channel text, service text, terminal text, actor text,
-    confirm_last_try boolean, source_key text, address text)
+    confirm_last_try boolean, source_key text, address text, force_lock boolean)
   cross join (select set_config('lock_timeout', '${PIN_LOCK_WAIT_LIMIT}', true)) as wait_limit
 ),
 card as (
   select e.n, e.slot, e.cert_kind, decode(e.pin_hash, 'hex') as pin_hash, e.now, e.operation, e.channel, e.service,
-         e.terminal, e.actor, e.confirm_last_try, c.id, c.status, c.expires_at
+         e.terminal, e.actor, e.confirm_last_try, coalesce(e.force_lock, false) as force_lock, c.id, c.status, c.expires_at
   from entry e join cards c on c.id = e.card_id and c.key_hash = decode(e.key_hash, 'hex')
   where e.source_key is null or not exists (select 1 from risk_source_blocks b
       where b.source_key = e.source_key and b.blocked_until > e.now and b.lifted_at is null)
 ),
-slot as (
+full_slot as (
+  select card.n, s.remaining, h.events as seen_events
+  from card join pin_slots s on s.card_id = card.id and s.slot = card.slot
+  join card_event_chain h on h.card_id = card.id
+  where not card.force_lock and s.pin_hash = card.pin_hash and s.remaining = s.max_tries and s.locked_at is null
+),
+locked_slot as (
   select card.n, s.remaining, s.pin_hash = card.pin_hash and s.remaining = s.max_tries and s.locked_at is null as full_match
   from card join pin_slots s on s.card_id = card.id and s.slot = card.slot
+  where not exists (select 1 from full_slot f where f.n = card.n)
   order by s.card_id, s.slot for update of s
 ),
+slot as (
+  select n, remaining, true as full_match, seen_events from full_slot
+  union all
+  select n, remaining, full_match, null::bigint from locked_slot
+),
 gate as (
-  select card.*, slot.remaining as seen_remaining, slot.full_match,
+  select card.*, slot.remaining as seen_remaining, slot.full_match, slot.seen_events,
     case
       when card.status = 'revoked' then 'CARD_REVOKED'
       when card.status = 'suspended' then 'CARD_SUSPENDED'
@@ -119,7 +131,7 @@ chained as (
   update card_event_chain h set events = h.events + 1, prev_head = h.head,
     head = card_event_digest_of(h.head, o.event_id, o.id, o.now, o.operation, o.slot, o.result, o.code,
                                 o.remaining_after, o.channel, o.service, o.terminal, o.actor, null::jsonb)
-  from outcome o where h.card_id = o.id
+  from outcome o where h.card_id = o.id and (o.seen_events is null or h.events = o.seen_events)
   returning o.n, h.prev_head, h.head
 ),
 failed as (
@@ -134,9 +146,11 @@ ev as (
   select o.event_id, o.id, o.now, o.operation, o.slot, o.result, o.code, o.remaining_after,
          o.channel, o.service, o.terminal, o.actor, ch.prev_head, ch.head
   from outcome o left join chained ch on ch.n = o.n
+  where o.seen_events is null or ch.n is not null
   returning id
 )
-select o.n, o.event_id, o.result, o.code, o.remaining_after from outcome o join ev on ev.id = o.event_id`;
+select o.n, ev.id as event_id, case when ev.id is null then 'retry' else o.result end as result, o.code, o.remaining_after
+from outcome o left join ev on ev.id = o.event_id`;
 
 export type PinAttemptRow = {
   event_id: number;
@@ -159,8 +173,11 @@ export type PinAttemptInput = Readonly<{
 
 const hex = (bytes: Uint8Array | null) => (bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'));
 
-/** One entry as the statement reads it (an element of `entries`); `n` is its place in the batch. */
-export function pinAttemptEntry(input: PinAttemptInput, n: number) {
+/**
+ * One entry as the statement reads it (an element of `entries`); `n` is its place in the batch. `forceLock`: take the
+ * slot's row lock even for a right entry on a full slot (the second run of an entry answered `retry`).
+ */
+export function pinAttemptEntry(input: PinAttemptInput, n: number, forceLock = false) {
   const { context } = input;
   return {
     n,
@@ -178,16 +195,30 @@ export function pinAttemptEntry(input: PinAttemptInput, n: number) {
     confirm_last_try: input.confirmLastTry,
     source_key: sourceKeyOf({ address: context.address ?? null, service: context.service, terminal: context.terminal }),
     address: context.address ?? null,
+    ...(forceLock ? { force_lock: true } : {}),
   };
 }
 
-type BatchRow = PinAttemptRow & { n: number };
+type BatchRow = { n: number; event_id: number | null; result: PinAttemptRow['result'] | 'retry'; code: string | null; remaining_after: number | null };
 
-/** Runs the statement for a batch of entries with distinct cards; per entry its row, or null (unknown card or wrong key). */
-async function runBatch(db: Db, inputs: readonly PinAttemptInput[]): Promise<Array<PinAttemptRow | null>> {
-  const rows = await hotQuery(db)<BatchRow>(PIN_ATTEMPT_SQL, [JSON.stringify(inputs.map(pinAttemptEntry))]);
+/**
+ * Runs the statement for a batch of entries with distinct cards; per entry its row, or null (unknown card or wrong key).
+ * An entry answered `retry` (a right entry on a full slot whose card changed while it ran; nothing of it was written)
+ * runs once more at once, taking its slot's row lock, which cannot answer `retry`.
+ */
+async function runBatch(db: Db, inputs: readonly PinAttemptInput[], forceLock = false): Promise<Array<PinAttemptRow | null>> {
+  const rows = await hotQuery(db)<BatchRow>(PIN_ATTEMPT_SQL, [JSON.stringify(inputs.map((input, n) => pinAttemptEntry(input, n, forceLock)))]);
   const out: Array<PinAttemptRow | null> = inputs.map(() => null);
-  for (const { n, ...row } of rows) out[n] = row;
+  const again: number[] = [];
+  for (const { n, event_id, result, code, remaining_after } of rows) {
+    if (result === 'retry' || event_id === null) again.push(n);
+    else out[n] = { event_id, result, code, remaining_after };
+  }
+  if (again.length > 0) {
+    if (forceLock) throw new Error('PIN statement: an entry run under its slot lock answered retry');
+    const second = await runBatch(db, again.map((n) => inputs[n]!), true);
+    again.forEach((n, i) => (out[n] = second[i]!));
+  }
   return out;
 }
 
