@@ -136,6 +136,7 @@ export async function runPgbench(input: {
       `--define=clients=${input.clients}`,
       `--file=${scriptFile}`,
       '--report-per-command',
+      '--verbose-errors',
       '--log',
       `--log-prefix=${join(dir, prefix)}`,
       input.url,
@@ -176,7 +177,7 @@ export async function runPgbench(input: {
       machineBusyPercent: Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)),
       exitCode: code,
       aborted,
-      stderrTail: stderr.split('\n').filter(Boolean).slice(-5).join('\n'),
+      stderrTail: (stderr + stdout).split('\n').filter((l) => /fail|abort|dead|error/i.test(l)).slice(-8).join('\n'),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,15 +18,16 @@ import { createEntryBatcher, type EntryBatcher } from './entry-batcher.js';
  *    (`source_key`, domain/risk.ts sourceKeyOf) is not blocked: a blocked source gets no row either, so no card is touched
  *    and no try spent; the caller then tells it apart from a wrong key with one probe (app/pin-attempt.ts),
  * 2. takes the slot's row lock (FOR UPDATE; a batch takes its slots in card order, so two statements never hold locks
- *    the other waits for) and gates card, slot and certificate in the documented precedence
+ *    the other waits for) — except for a right entry on a full slot of a card whose chain has begun (`full_slot`, read
+ *    from the statement's snapshot, below) — and gates card, slot and certificate in the documented precedence
  *    (docs/decisions.md): revoked → suspended → expired card → slot absent → certificate revoked/suspended/expired/
  *    absent → locked → risk hold (except the holder's confirming sign-in, `risk_confirm`) → malformed entry → last try not confirmed (issue #11: at one try left an entry spends
  *    nothing unless `confirm_last_try`; the refusal does not depend on the PIN, so it reveals nothing about it),
  * 3. where nothing refuses, compares the hash with the stored one inside the UPDATE of the slot row and either
  *    restores it to its maximum (match) or spends one try (no match) — only where `remaining > 0`. A right entry on
- *    a slot already at its maximum changes nothing, so it writes no new slot row (`full_match`, read under the row
- *    lock): the most common entry of all costs one heap update and its WAL less (docs/decisions.md, "hot path");
- *    `updated_at` is the counter's last change,
+ *    a slot already at its maximum changes nothing, so it writes no new slot row (`full_match`): the most common
+ *    entry of all costs one heap update and its WAL less (docs/decisions.md, "hot path"); `updated_at` is the
+ *    counter's last change,
  * 4. records a try spent (`incorrect`) for risk detection too (risk_failures, with the entry's source, address and
  *    service), so the figures the rules count never miss a failure that was answered,
  * 5. inserts the event with its final result (`success`, `incorrect`, or `refused` with the code), chained: one UPDATE
@@ -34,12 +35,25 @@ import { createEntryBatcher, type EntryBatcher } from './entry-batcher.js';
  *    the chain check computes over the stored row (migration 0020), so the insert trigger stays out of the way; a
  *    card's first event (no head row yet) arrives without a hash and the trigger starts the chain,
  *
- * and commits once. Concurrent entries on one slot serialise on its row lock, taken before the gate reads the
- * slot: the gate sees the newest committed counter (a concurrent entry that left one try is seen, so the last try
+ * and commits once. Concurrent entries that may change a slot serialise on its row lock, taken before the gate reads
+ * the slot: the gate sees the newest committed counter (a concurrent entry that left one try is seen, so the last try
  * is never spent unconfirmed), never more than `remaining` entries are compared between two successes, and an entry
- * that finds the slot drained meanwhile is refused as locked. A row held elsewhere is waited for at most
- * PIN_LOCK_WAIT_LIMIT; then nothing is written and the entry answers SERVICE_BUSY. The lock costs about 0.03 CPU-ms
- * of PostgreSQL per entry (docs/decisions.md, "hot path").
+ * that finds the slot drained meanwhile is refused as locked.
+ *
+ * A right entry on a full slot changes no slot, so it does not take the slot's row: locking a row writes its page, and
+ * at a million cards that page was the largest share of the statement's full-page images and WAL (docs/decisions.md,
+ * "A right entry on a full slot takes no row lock"). It reads slot and chain head from the statement's snapshot
+ * (`full_slot`, `seen_events`); once every entry's slot is decided, the statement takes the chain heads of all its
+ * entries in card order (`head`, FOR UPDATE, which reads the newest row), and the entry is recorded only if its head
+ * still counts `seen_events`. Everything that changes a slot records an event of the card in the same transaction, so
+ * an unchanged head means an unchanged slot, and the head's row lock keeps it so until commit. If the card changed
+ * meanwhile (`stale`), nothing of that entry is written and it answers `retry`: runBatch at once sends it again with
+ * `force_lock`, which takes the slot's row like any other entry and cannot answer `retry`. A card without a chain head
+ * (no event yet) always takes the lock. Lock order, for every statement and every other writer (setPin, resetPins):
+ * slots in card and slot order, then chain heads in card order, so no two of them wait for each other in a cycle.
+ *
+ * A row held elsewhere is waited for at most PIN_LOCK_WAIT_LIMIT; then nothing is written and the entry answers
+ * SERVICE_BUSY.
  * A crash before the commit leaves no trace and nobody has been answered; after it, the try and the event are
  * durable. There is no pending state.
  *
@@ -116,8 +130,13 @@ tried as (
   where g.refusal is null and not g.full_match and s.card_id = g.id and s.slot = g.slot and s.remaining > 0
   returning g.n, s.pin_hash = g.pin_hash as matched, s.remaining
 ),
+head as (
+  select g.n, h.events
+  from gate g join card_event_chain h on h.card_id = g.id
+  order by h.card_id for update of h
+),
 outcome as (
-  select g.*, nextval('card_events_id_seq') as event_id,
+  select g.*, nextval('card_events_id_seq') as event_id, coalesce(hd.events <> g.seen_events, false) as stale,
          case when t.matched or (g.refusal is null and g.full_match) then 'success'
               when t.matched is not null then 'incorrect' else 'refused' end as result,
          case when t.matched is null and not (g.refusal is null and g.full_match) then coalesce(g.refusal, 'PIN_LOCKED') end as code,
@@ -125,13 +144,13 @@ outcome as (
                when g.refusal is null and g.full_match then g.seen_remaining
                when g.refusal is null then 0
                else g.seen_remaining end)::smallint as remaining_after
-  from gate g left join tried t on t.n = g.n
+  from gate g left join tried t on t.n = g.n left join head hd on hd.n = g.n
 ),
 chained as (
   update card_event_chain h set events = h.events + 1, prev_head = h.head,
     head = card_event_digest_of(h.head, o.event_id, o.id, o.now, o.operation, o.slot, o.result, o.code,
                                 o.remaining_after, o.channel, o.service, o.terminal, o.actor, null::jsonb)
-  from outcome o where h.card_id = o.id and (o.seen_events is null or h.events = o.seen_events)
+  from outcome o where h.card_id = o.id and not o.stale
   returning o.n, h.prev_head, h.head
 ),
 failed as (
@@ -146,7 +165,7 @@ ev as (
   select o.event_id, o.id, o.now, o.operation, o.slot, o.result, o.code, o.remaining_after,
          o.channel, o.service, o.terminal, o.actor, ch.prev_head, ch.head
   from outcome o left join chained ch on ch.n = o.n
-  where o.seen_events is null or ch.n is not null
+  where not o.stale
   returning id
 )
 select o.n, ev.id as event_id, case when ev.id is null then 'retry' else o.result end as result, o.code, o.remaining_after
