@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_CHAIN_LOCK } from '../../src/adapters/db/audit-store.js';
 import { api } from '../support/api.js';
+import { lockWatch } from '../support/lock-watch.js';
 import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
 
 // Audited staff actions take the audit chain's lock before any row they change (audit-store.ts auditedTransaction).
@@ -12,31 +12,23 @@ import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
 describe.runIf(POSTGRES_ENABLED)('audited actions and the audit lock on PostgreSQL', () => {
   let system: Awaited<ReturnType<typeof createTestSystem>>;
   let http: ReturnType<typeof api>;
-  let holder: pg.Client;
-  let watcher: pg.Client;
+  let locks: Awaited<ReturnType<typeof lockWatch>>;
 
   beforeAll(async () => {
     system = await createTestSystem('postgres');
     http = api(system);
-    holder = new pg.Client({ connectionString: system.databaseUrl! });
-    watcher = new pg.Client({ connectionString: system.databaseUrl! });
-    await holder.connect();
-    await watcher.connect();
+    locks = await lockWatch(system.databaseUrl!);
   });
   afterAll(async () => {
-    await holder?.end();
-    await watcher?.end();
+    await locks?.end();
     await system?.dispose();
   });
-
-  const deadlocks = async () =>
-    Number((await watcher.query<{ n: string }>('select deadlocks as n from pg_stat_database where datname = current_database()')).rows[0]!.n);
 
   // Backends of this database waiting for the audit chain's advisory lock.
   const waitingForAuditLock = async () =>
     Number(
       (
-        await watcher.query<{ n: string }>(
+        await locks.watcher.query<{ n: string }>(
           `select count(*) as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
            where l.locktype = 'advisory' and l.objid = $1 and not l.granted and a.datname = current_database()`,
           [AUDIT_CHAIN_LOCK],
@@ -44,34 +36,26 @@ describe.runIf(POSTGRES_ENABLED)('audited actions and the audit lock on PostgreS
       ).rows[0]!.n,
     );
 
-  const until = async (what: string, check: () => Promise<boolean>) => {
-    const end = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-
   /** Holds the audit lock while `first` and then `second` start and queue; then releases it and awaits both. */
   const race = async <A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> => {
-    await holder.query('begin');
-    await holder.query('select pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    await locks.holder.query('begin');
+    await locks.holder.query('select pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     try {
       const a = first();
-      await until('the first action to queue', async () => (await waitingForAuditLock()) === 1);
+      await locks.until('the first action to queue', async () => (await waitingForAuditLock()) === 1);
       const b = second();
-      await until('the second action to queue', async () => (await waitingForAuditLock()) === 2);
-      await holder.query('commit');
+      await locks.until('the second action to queue', async () => (await waitingForAuditLock()) === 2);
+      await locks.holder.query('commit');
       return await Promise.all([a, b]);
     } catch (error) {
-      await holder.query('rollback').catch(() => undefined);
+      await locks.holder.query('rollback').catch(() => undefined);
       throw error;
     }
   };
 
   it('reissues a card while its earlier card is being suspended: both answered, no deadlock', async () => {
     const card = await http.newCard();
-    const before = await deadlocks();
+    const before = await locks.deadlocks();
     const [reissue, suspend] = await race(
       () => http.issueCard(card.residentId),
       () => http.call('POST', `/api/v1/cards/${card.cardId}/suspend`, { body: { reason: 'lost' }, headers: http.admin }),
@@ -79,21 +63,21 @@ describe.runIf(POSTGRES_ENABLED)('audited actions and the audit lock on PostgreS
     expect(reissue.status, JSON.stringify(reissue.body)).toBe(201);
     // The reissue went first and revoked the earlier card, so suspending it is a conflict, not a fault of ours.
     expect(suspend.status, JSON.stringify(suspend.body)).toBe(409);
-    expect(await deadlocks()).toBe(before);
+    expect(await locks.deadlocks()).toBe(before);
     const earlier = await system.db.selectFrom('cards').select('status').where('id', '=', card.cardId).executeTakeFirstOrThrow();
     expect(earlier.status).toBe('revoked');
   });
 
   it('reissues a card while its holder moves: both answered, no deadlock, the move revokes only the current card', async () => {
     const card = await http.newCard();
-    const before = await deadlocks();
+    const before = await locks.deadlocks();
     const [reissue, move] = await race(
       () => http.issueCard(card.residentId),
       () => http.call('POST', `/api/v1/residents/${card.residentId}/move`, { body: { address: '埼玉県さいたま市大宮区1-1', municipalityCode: '111007' }, headers: http.admin }),
     );
     expect(reissue.status, JSON.stringify(reissue.body)).toBe(201);
     expect(move.status, JSON.stringify(move.body)).toBe(200);
-    expect(await deadlocks()).toBe(before);
+    expect(await locks.deadlocks()).toBe(before);
     // The move ran after the reissue: the new card's signing certificate is revoked, and the earlier card already was.
     const sign = await system.db
       .selectFrom('certificates')
@@ -106,15 +90,15 @@ describe.runIf(POSTGRES_ENABLED)('audited actions and the audit lock on PostgreS
   });
 
   it('answers reads while an audited action holds the lock', async () => {
-    await holder.query('begin');
-    await holder.query('select pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    await locks.holder.query('begin');
+    await locks.holder.query('select pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     try {
       const policy = await http.call('GET', '/api/v1/municipalities/111007/policy');
       expect(policy.status).toBe(200);
       const procedures = await http.call('GET', '/api/v1/audit?limit=5', { headers: http.admin });
       expect(procedures.status).toBe(200);
     } finally {
-      await holder.query('commit');
+      await locks.holder.query('commit');
     }
   });
 });

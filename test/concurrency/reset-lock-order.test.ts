@@ -1,59 +1,42 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPinResetStore } from '../../src/adapters/db/procedure-store.js';
 import { api } from '../support/api.js';
 import { PINS } from '../support/factories.js';
+import { lockWatch } from '../support/lock-watch.js';
 import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
 
-// A PIN entry that may change its slot takes the slot's row, then the card's chain head (card-attempt.sql.ts). Re-setting several slots of one
-// card at the counter used to take the first slot, its event (and so the chain head), then the next slot: the other
-// order. An entry on the second slot meanwhile held that slot and waited for the head, the re-set held the head and
-// waited for the slot, and PostgreSQL broke the cycle by failing one of them (a resident or a clerk answered 503 for a
-// deadlock of our own making). Each test queues both behind a held chain head in the order that closed the cycle.
+// A PIN entry that may change its slot takes the slot's row, then the card's chain head (card-attempt.sql.ts).
+// Re-setting several slots of one card at the counter used to take the first slot, its event (and so the chain head),
+// then the next slot: the other order. An entry on the second slot meanwhile held that slot and waited for the head,
+// the re-set held the head and waited for the slot, and PostgreSQL broke the cycle by failing one of them (a resident
+// or a clerk answered 503 for a deadlock of our own making). Each test queues both behind a held chain head in the
+// order that closed the cycle.
 describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, on PostgreSQL', () => {
   let system: Awaited<ReturnType<typeof createTestSystem>>;
   let http: ReturnType<typeof api>;
-  let holder: pg.Client;
-  let watcher: pg.Client;
-  let holderPid: number;
+  let locks: Awaited<ReturnType<typeof lockWatch>>;
 
   beforeAll(async () => {
     system = await createTestSystem('postgres');
     http = api(system);
-    holder = new pg.Client({ connectionString: system.databaseUrl! });
-    watcher = new pg.Client({ connectionString: system.databaseUrl! });
-    await holder.connect();
-    await watcher.connect();
-    holderPid = (await holder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    locks = await lockWatch(system.databaseUrl!);
   });
   afterAll(async () => {
-    await holder?.end();
-    await watcher?.end();
+    await locks?.end();
     await system?.dispose();
   });
-
-  const deadlocks = async () =>
-    Number((await watcher.query<{ n: string }>('select deadlocks as n from pg_stat_database where datname = current_database()')).rows[0]!.n);
 
   // Backends of this database waiting for a lock (a row's or a transaction's).
   const waiting = async () =>
     Number(
       (
-        await watcher.query<{ n: string }>(
+        await locks.watcher.query<{ n: string }>(
           `select count(distinct l.pid) as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
            where not l.granted and a.datname = current_database() and l.pid <> $1`,
-          [holderPid],
+          [locks.holderPid],
         )
       ).rows[0]!.n,
     );
-
-  const until = async (what: string, check: () => Promise<boolean>) => {
-    const end = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
 
   /**
    * Holds the card's chain head while a re-set of auth and sign starts and queues for it, then sends `pin` on sign and
@@ -61,8 +44,8 @@ describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, o
    */
   const resetWhileEntering = async (card: { cardId: string; cardKey: string }, pin: string) => {
     const pins = (['auth', 'sign'] as const).map((slot) => ({ slot, pinHash: system.deps.pinHasher.hash(card.cardId, slot, slot === 'auth' ? '2580' : 'NEWPIN2468') }));
-    await holder.query('begin');
-    await holder.query('select 1 from card_event_chain where card_id = $1 for update', [card.cardId]);
+    await locks.holder.query('begin');
+    await locks.holder.query('select 1 from card_event_chain where card_id = $1 for update', [card.cardId]);
     let reset: Promise<unknown>;
     let entry: Promise<{ status: number; body: Record<string, any> }>;
     try {
@@ -75,11 +58,11 @@ describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, o
           context: { channel: 'counter', service: 'procedure:self', terminal: 'pin_pad', actor: 'test' },
         }),
       );
-      await until('the re-set to queue for the chain head', async () => (await waiting()) === 1);
+      await locks.until('the re-set to queue for the chain head', async () => (await waiting()) === 1);
       entry = http.verify(card, 'sign', pin);
-      await until('the entry to queue', async () => (await waiting()) === 2);
+      await locks.until('the entry to queue', async () => (await waiting()) === 2);
     } finally {
-      await holder.query('commit');
+      await locks.holder.query('commit');
     }
     return Promise.allSettled([reset, entry]);
   };
@@ -101,9 +84,9 @@ describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, o
   it('re-sets auth and sign while the holder enters a wrong sign PIN: both done, no deadlock', async () => {
     // A wrong entry takes its slot's row before the chain head: the order the re-set used to break.
     const card = await http.newCard();
-    const before = await deadlocks();
+    const before = await locks.deadlocks();
     await expectResetThenIncorrect(card, await resetWhileEntering(card, '000000'));
-    expect(await deadlocks()).toBe(before);
+    expect(await locks.deadlocks()).toBe(before);
   });
 
   it('re-sets sign while the holder enters the old sign PIN: the entry is judged against the new PIN', async () => {
