@@ -13,8 +13,7 @@ import { createSystem } from '../src/system.js';
 import { renderChart } from './lib/chart.js';
 import { loadGeneratorOf, runStatus, runVerify, type LoadOptions, type ScenarioResult } from './lib/http-load.js';
 import { runPgbench, STATUS_SCRIPT, verifyScript } from './lib/pgbench.js';
-import { PIN_BATCH_MAX, pinStatementsInFlight } from '../src/adapters/db/card-attempt.sql.js';
-import type { EntryBatcher } from '../src/adapters/db/entry-batcher.js';
+import { PIN_BATCH_MAX, pinBatchStats, pinStatementsInFlight } from '../src/adapters/db/card-attempt.sql.js';
 import { BENCH_DB_NAME, DEFAULT_ADMIN_URL, dropDatabase, ensurePostgres, findPgbench, recreateDatabase, serverSettings, urlForDatabase } from './lib/postgres.js';
 import { cpuBreakdown, machineInfo, peakRss, sampleCpu, trackDatabaseCpu } from './lib/proc.js';
 import { raceKagiya, racePeer, type RaceResult } from './lib/race.js';
@@ -59,8 +58,11 @@ if (config.sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error(
 
 const log = (line: string) => console.log(line);
 
-/** Statements the Kagiya bench server sent for PIN entries, and the entries they carried (bench/server.ts). */
-type BatchStats = ReturnType<EntryBatcher<unknown, unknown>['stats']>;
+/**
+ * Statements the Kagiya bench server sent for PIN entries, the entries they carried, and the entries it sent again
+ * under their slot's lock because their card changed while they ran (bench/server.ts).
+ */
+type BatchStats = NonNullable<ReturnType<typeof pinBatchStats>>;
 async function pinBatches(baseUrl: string): Promise<BatchStats> {
   const res = await fetch(`${baseUrl}/bench/pin-batches`);
   if (!res.ok) throw new Error(`pin batches: HTTP ${res.status}`);
@@ -144,11 +146,12 @@ async function main(): Promise<number> {
           log(`  ${s.system}: ready in ${fmt(server.readyMs / 1000, 2)} s`);
           started.push({ s, server, seq: 0, load: { baseUrl: `http://127.0.0.1:${server.port}`, connections: config.connections, seconds: config.seconds, cardCount: size, card, generator: config.generator } });
         }
-        const record = (system: Row['system'], scenario: Row['scenario'], round: number | null, r: Measured, batch: number | null, statementMs: number | null = null) => {
+        const record = (system: Row['system'], scenario: Row['scenario'], round: number | null, r: Measured, batch: number | null, statementMs: number | null = null, sentAgain: number | null = null) => {
           unexpected += r.result.errors;
           log(
             `  ${system} ${scenario}${round === null ? '' : ` (round ${round + 1})`}: ${fmt(r.result.requestsPerSecondAvg, 0)} req/s, p50 ${fmt(r.result.latencyMs.p50)} ms, p99 ${fmt(r.result.latencyMs.p99)} ms, errors ${r.result.errors}` +
               (batch === null ? '' : `, ${fmt(batch, 1)} entries per statement${statementMs === null ? '' : ` (${fmt(statementMs, 1)} ms each from send to answer, in the server)`}`) +
+              (sentAgain === null ? '' : `, ${sentAgain} sent again (their card changed meanwhile)`) +
               `, CPU per request: server ${fmt(r.serverCpuMs, 3)} ms (${r.serverKernelPercent ?? 'n/a'} % kernel), PostgreSQL ${fmt(r.postgresCpuMs, 3)} ms, load generator ${fmt(r.loadCpuMs, 3)} ms (other processes ${fmt(r.otherCores, 2)} cores)` +
               `, WAL per request ${r.wal}` +
               (Object.keys(r.result.tally.unexpected).length ? `, unexpected ${JSON.stringify(r.result.tally.unexpected)}` : ''),
@@ -194,6 +197,7 @@ async function main(): Promise<number> {
         for (let round = 0; round < config.rounds; round += 1) {
           let kagiyaBatch: number | null = null;
           let kagiyaStatementMs: number | null = null;
+          let kagiyaSentAgain: number | null = null;
           for (const x of started) {
             await reset();
             const before = x.s.system === 'Kagiya' ? await pinBatches(x.load.baseUrl) : null;
@@ -210,9 +214,11 @@ async function main(): Promise<number> {
               const after = await pinBatches(x.load.baseUrl);
               kagiyaBatch = (after.entries - before.entries) / Math.max(1, after.statements - before.statements);
               kagiyaStatementMs = (after.ms - before.ms) / Math.max(1, after.statements - before.statements);
+              kagiyaSentAgain = after.sentAgain - before.sentAgain;
               batches.push(kagiyaBatch);
             }
-            keep(record(x.s.system, 'verify', round, r, x.s.system === 'Kagiya' ? kagiyaBatch : null, x.s.system === 'Kagiya' ? kagiyaStatementMs : null));
+            const isKagiya = x.s.system === 'Kagiya';
+            keep(record(x.s.system, 'verify', round, r, isKagiya ? kagiyaBatch : null, isKagiya ? kagiyaStatementMs : null, isKagiya ? kagiyaSentAgain : null));
           }
           const floorBatch = Math.min(PIN_BATCH_MAX, Math.max(1, Math.round(kagiyaBatch ?? config.floorBatch)));
           keep(await runFloor('verify', floorBatch, roundSeconds, round));

@@ -29,7 +29,7 @@ async function main() {
   // The server's env (Node's IncomingMessage) goes on to the app: its edge guard reads bodies from it.
   const fetch = (request: Request, env: unknown) =>
     request.url.endsWith('/bench/pin-batches')
-      ? Response.json(pinBatchStats(system.db) ?? { statements: 0, entries: 0, largest: 0, ms: 0 })
+      ? Response.json(pinBatchStats(system.db) ?? { statements: 0, entries: 0, largest: 0, ms: 0, sentAgain: 0 })
       : system.app.fetch(request, env);
   const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
     process.stdout.write(`${JSON.stringify({ ready: true, port: info.port, pid: process.pid, poolSize })}\n`);

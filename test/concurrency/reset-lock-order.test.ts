@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinBatchStats } from '../../src/adapters/db/card-attempt.sql.js';
 import { createPinResetStore } from '../../src/adapters/db/procedure-store.js';
 import { api } from '../support/api.js';
 import { PINS } from '../support/factories.js';
@@ -67,6 +68,8 @@ describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, o
     return Promise.allSettled([reset, entry]);
   };
 
+  const sentAgainSoFar = () => pinBatchStats(system.db)?.sentAgain ?? 0;
+
   const expectResetThenIncorrect = async (card: { cardId: string; cardKey: string }, outcomes: Awaited<ReturnType<typeof resetWhileEntering>>) => {
     const [resetDone, answer] = outcomes;
     expect(resetDone.status, String((resetDone as PromiseRejectedResult).reason)).toBe('fulfilled');
@@ -85,8 +88,10 @@ describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, o
     // A wrong entry takes its slot's row before the chain head: the order the re-set used to break.
     const card = await http.newCard();
     const before = await locks.deadlocks();
+    const sentAgain = sentAgainSoFar();
     await expectResetThenIncorrect(card, await resetWhileEntering(card, '000000'));
     expect(await locks.deadlocks()).toBe(before);
+    expect(sentAgainSoFar()).toBe(sentAgain);
   });
 
   it('re-sets sign while the holder enters the old sign PIN: the entry is judged against the new PIN', async () => {
@@ -94,6 +99,8 @@ describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, o
     // and the entry sees that at the chain head, so it goes again under the slot's lock instead of answering success
     // for a PIN that no longer is the card's.
     const card = await http.newCard();
+    const sentAgain = sentAgainSoFar();
     await expectResetThenIncorrect(card, await resetWhileEntering(card, PINS.sign));
+    expect(sentAgainSoFar()).toBe(sentAgain + 1);
   });
 });

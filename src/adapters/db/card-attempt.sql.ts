@@ -235,6 +235,7 @@ async function runBatch(db: Db, inputs: readonly PinAttemptInput[], forceLock = 
   }
   if (again.length > 0) {
     if (forceLock) throw new Error('PIN statement: an entry run under its slot lock answered retry');
+    SENT_AGAIN.set(db, (SENT_AGAIN.get(db) ?? 0) + again.length);
     const second = await runBatch(db, again.map((n) => inputs[n]!), true);
     again.forEach((n, i) => (out[n] = second[i]!));
   }
@@ -257,6 +258,8 @@ export function batchable(input: PinAttemptInput): boolean {
 }
 
 const BATCHERS = new WeakMap<Db, EntryBatcher<PinAttemptInput, PinAttemptRow>>();
+/** Entries answered `retry` and sent again under their slot's lock, per database (pinBatchStats). */
+const SENT_AGAIN = new WeakMap<Db, number>();
 
 /** The batcher of a pooled PostgreSQL database, made on first use; null where entries run one by one (PGlite, a transaction). */
 function batcherOf(db: Db): EntryBatcher<PinAttemptInput, PinAttemptRow> | null {
@@ -291,9 +294,13 @@ export const pinStatementsInFlight = (poolSize: number) => Math.max(2, Math.floo
 /** The most entries one statement carries. */
 export const PIN_BATCH_MAX = 32;
 
-/** Statements sent and entries carried by `db`'s batcher (null: entries run one by one). */
+/**
+ * Statements sent and entries carried by `db`'s batcher, and entries sent again because their card changed while
+ * they ran lock-free (null: entries run one by one).
+ */
 export function pinBatchStats(db: Db) {
-  return BATCHERS.get(db)?.stats() ?? null;
+  const stats = BATCHERS.get(db)?.stats();
+  return stats ? { ...stats, sentAgain: SENT_AGAIN.get(db) ?? 0 } : null;
 }
 
 /** Runs the statement; null when the card is unknown or the key is wrong (nothing recorded). */
