@@ -1,6 +1,7 @@
 // pgbench scripts that send PostgreSQL the very statements the server sends per request: the text is imported from
-// src/adapters/db/card-attempt.sql.ts (PIN_ATTEMPT_SQL, CARD_OVERVIEW_SQL), never copied. The only rewrite is
-// mechanical: `$k` becomes `:name` (PIN_ATTEMPT_PARAMS / CARD_OVERVIEW_PARAMS name the parameters in order).
+// src/adapters/db/card-attempt.sql.ts (PIN_ATTEMPT_SQL) and card-overview.sql.ts (CARD_OVERVIEW_SQL), never copied.
+// The only rewrite is mechanical: `$k` becomes `:name` (PIN_ATTEMPT_PARAMS / CARD_OVERVIEW_PARAMS name the parameters
+// in order).
 // pgbench cannot compute a uuid or an HMAC, so each transaction first reads its cards from `bench_cards` (n, card id,
 // key hash, right and wrong PIN hash) with \gset: one extra, read-only round trip per transaction that the server
 // does not make. Its cost is printed per statement (-r).
@@ -8,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CARD_OVERVIEW_PARAMS, CARD_OVERVIEW_SQL, PIN_ATTEMPT_PARAMS, PIN_ATTEMPT_SQL } from '../../src/adapters/db/card-attempt.sql.js';
+import { PIN_ATTEMPT_PARAMS, PIN_ATTEMPT_SQL } from '../../src/adapters/db/card-attempt.sql.js';
+import { CARD_OVERVIEW_PARAMS, CARD_OVERVIEW_SQL } from '../../src/adapters/db/card-overview.sql.js';
 import { machineCpuSeconds } from './proc.js';
 
 /** `$k` → `:params[k-1]`; the statement is otherwise untouched. */

@@ -1,6 +1,5 @@
-import type { CertStatus } from '../../domain/card.js';
 import type { CertKind, PinSlot } from '../../domain/pin-slot.js';
-import type { CardOverview, EventContext } from '../../app/ports.js';
+import type { EventContext } from '../../app/ports.js';
 import { sourceKeyOf } from '../../domain/risk.js';
 import { isWellFormedText } from '../../domain/well-formed-text.js';
 import { hotPoolSize, hotQuery, type Db } from './create-db.js';
@@ -57,7 +56,8 @@ import { createEntryBatcher, type EntryBatcher } from './entry-batcher.js';
  * A crash before the commit leaves no trace and nobody has been answered; after it, the try and the event are
  * durable. There is no pending state.
  *
- * The text is exported so the bench runs the very statement (pgbench, `bench/lib/pgbench.ts`).
+ * The text is exported so the bench runs the very statement (pgbench, `bench/lib/pgbench.ts`); the status read is
+ * card-overview.sql.ts.
  */
 export const PIN_ATTEMPT_PARAMS = ['entries'] as const;
 
@@ -218,7 +218,8 @@ export function pinAttemptEntry(input: PinAttemptInput, n: number, forceLock = f
   };
 }
 
-type BatchRow = { n: number; event_id: number | null; result: PinAttemptRow['result'] | 'retry'; code: string | null; remaining_after: number | null };
+/** A statement's row: the entry's outcome, or `retry` (nothing of it written; see the statement's comment). */
+type BatchRow = { n: number } & (PinAttemptRow | { event_id: null; result: 'retry'; code: string | null; remaining_after: number | null });
 
 /**
  * Runs the statement for a batch of entries with distinct cards; per entry its row, or null (unknown card or wrong key).
@@ -229,9 +230,9 @@ async function runBatch(db: Db, inputs: readonly PinAttemptInput[], forceLock = 
   const rows = await hotQuery(db)<BatchRow>(PIN_ATTEMPT_SQL, [JSON.stringify(inputs.map((input, n) => pinAttemptEntry(input, n, forceLock)))]);
   const out: Array<PinAttemptRow | null> = inputs.map(() => null);
   const again: number[] = [];
-  for (const { n, event_id, result, code, remaining_after } of rows) {
-    if (result === 'retry' || event_id === null) again.push(n);
-    else out[n] = { event_id, result, code, remaining_after };
+  for (const { n, ...row } of rows) {
+    if (row.result === 'retry') again.push(n);
+    else out[n] = row;
   }
   if (again.length > 0) {
     if (forceLock) throw new Error('PIN statement: an entry run under its slot lock answered retry');
@@ -308,64 +309,4 @@ export async function pinAttemptSql(db: Db, input: PinAttemptInput): Promise<Pin
   const batcher = batchable(input) ? batcherOf(db) : null;
   if (batcher) return batcher.submit(input);
   return (await runBatch(db, [input]))[0] ?? null;
-}
-
-type OverviewRow = {
-  id: string;
-  resident_id: string;
-  status: 'active' | 'suspended' | 'revoked';
-  issued_at: Date;
-  expires_at: Date;
-  key_algorithm: string;
-  status_changed_at: Date | null;
-  status_reason: string | null;
-  slots: Array<{ slot: PinSlot; remaining: number; max: number; locked_at: string | null }> | null;
-  certs: Array<{ id: string; kind: CertKind; status: CertStatus; not_before: string; not_after: string; serial_hex: string; status_changed_at: string | null; revocation_reason: string | null }> | null;
-};
-
-const date = (value: string | null) => (value === null ? null : new Date(value));
-
-export const CARD_OVERVIEW_PARAMS = ['card_id', 'key_hash'] as const;
-
-/** The status read (the card's empty VERIFY) in one statement: card, slots and current certificates. */
-export const CARD_OVERVIEW_SQL = `/* prepared:card_overview */
-select c.id, c.resident_id, c.status, c.issued_at, c.expires_at, c.key_algorithm, c.status_changed_at, c.status_reason,
-  (select json_agg(json_build_object('slot', s.slot, 'remaining', s.remaining, 'max', s.max_tries, 'locked_at', s.locked_at))
-     from pin_slots s where s.card_id = c.id) as slots,
-  (select json_agg(json_build_object('id', ce.id, 'kind', ce.kind, 'status', ce.status, 'not_before', ce.not_before,
-          'not_after', ce.not_after, 'serial_hex', ce.serial_hex, 'status_changed_at', ce.status_changed_at,
-          'revocation_reason', ce.revocation_reason))
-     from certificates ce where ce.card_id = c.id and ce.current) as certs
-from cards c where c.id = $1::uuid and c.key_hash = $2::bytea`;
-
-export async function overviewByKeySql(db: Db, cardId: string, keyHash: Uint8Array): Promise<CardOverview | null> {
-  const row = (await hotQuery(db)<OverviewRow>(CARD_OVERVIEW_SQL, [cardId, keyHash]))[0];
-  if (!row) return null;
-  return {
-    card: {
-      id: row.id,
-      residentId: row.resident_id,
-      status: row.status,
-      issuedAt: row.issued_at,
-      expiresAt: row.expires_at,
-      keyAlgorithm: row.key_algorithm,
-      statusChangedAt: row.status_changed_at,
-      statusReason: row.status_reason,
-    },
-    slots: Object.fromEntries((row.slots ?? []).map((s) => [s.slot, { remaining: s.remaining, max: s.max, lockedAt: date(s.locked_at) }])),
-    certificates: Object.fromEntries(
-      (row.certs ?? []).map((c) => [
-        c.kind,
-        {
-          id: c.id,
-          status: c.status,
-          notBefore: new Date(c.not_before),
-          notAfter: new Date(c.not_after),
-          serialHex: c.serial_hex,
-          statusChangedAt: date(c.status_changed_at),
-          revocationReason: c.revocation_reason,
-        },
-      ]),
-    ),
-  };
 }

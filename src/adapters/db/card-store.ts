@@ -4,7 +4,8 @@ import { certKindOf } from '../../domain/card.js';
 import type { CardEvent, CardOverview, CardRecord, CardStore, NewCardEvent } from '../../app/ports.js';
 import type { Db } from './create-db.js';
 import type { CardTable } from './schema.js';
-import { overviewByKeySql, pinAttemptSql } from './card-attempt.sql.js';
+import { pinAttemptSql } from './card-attempt.sql.js';
+import { overviewByKeySql } from './card-overview.sql.js';
 
 type CardRow = Pick<CardTable, 'id' | 'resident_id' | 'status' | 'issued_at' | 'expires_at' | 'key_algorithm' | 'status_changed_at' | 'status_reason'>;
 const CARD_COLUMNS = ['id', 'resident_id', 'status', 'issued_at', 'expires_at', 'key_algorithm', 'status_changed_at', 'status_reason'] as const;
