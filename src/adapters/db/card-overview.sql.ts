@@ -1,17 +1,27 @@
 import type { CertStatus } from '../../domain/card.js';
 import type { CertKind, PinSlot } from '../../domain/pin-slot.js';
-import type { CardOverview } from '../../app/ports.js';
+import type { CardOverview, CardRecord } from '../../app/ports.js';
+import type { CardTable } from './schema.js';
 import { hotQuery, type Db } from './create-db.js';
 
-type OverviewRow = {
-  id: string;
-  resident_id: string;
-  status: 'active' | 'suspended' | 'revoked';
-  issued_at: Date;
-  expires_at: Date;
-  key_algorithm: string;
-  status_changed_at: Date | null;
-  status_reason: string | null;
+/** A card row as the stores read it, and the record it becomes. */
+export type CardRow = Pick<CardTable, 'id' | 'resident_id' | 'status' | 'issued_at' | 'expires_at' | 'key_algorithm' | 'status_changed_at' | 'status_reason'>;
+export const CARD_COLUMNS = ['id', 'resident_id', 'status', 'issued_at', 'expires_at', 'key_algorithm', 'status_changed_at', 'status_reason'] as const;
+
+export function toCard(row: CardRow): CardRecord {
+  return {
+    id: row.id,
+    residentId: row.resident_id,
+    status: row.status,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    keyAlgorithm: row.key_algorithm,
+    statusChangedAt: row.status_changed_at,
+    statusReason: row.status_reason,
+  };
+}
+
+type OverviewRow = CardRow & {
   slots: Array<{ slot: PinSlot; remaining: number; max: number; locked_at: string | null }> | null;
   certs: Array<{ id: string; kind: CertKind; status: CertStatus; not_before: string; not_after: string; serial_hex: string; status_changed_at: string | null; revocation_reason: string | null }> | null;
 };
@@ -35,16 +45,7 @@ export async function overviewByKeySql(db: Db, cardId: string, keyHash: Uint8Arr
   const row = (await hotQuery(db)<OverviewRow>(CARD_OVERVIEW_SQL, [cardId, keyHash]))[0];
   if (!row) return null;
   return {
-    card: {
-      id: row.id,
-      residentId: row.resident_id,
-      status: row.status,
-      issuedAt: row.issued_at,
-      expiresAt: row.expires_at,
-      keyAlgorithm: row.key_algorithm,
-      statusChangedAt: row.status_changed_at,
-      statusReason: row.status_reason,
-    },
+    card: toCard(row),
     slots: Object.fromEntries((row.slots ?? []).map((s) => [s.slot, { remaining: s.remaining, max: s.max, lockedAt: date(s.locked_at) }])),
     certificates: Object.fromEntries(
       (row.certs ?? []).map((c) => [

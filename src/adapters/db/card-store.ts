@@ -3,25 +3,8 @@ import type { CertKind, PinSlot } from '../../domain/pin-slot.js';
 import { certKindOf } from '../../domain/card.js';
 import type { CardEvent, CardOverview, CardRecord, CardStore, NewCardEvent } from '../../app/ports.js';
 import type { Db } from './create-db.js';
-import type { CardTable } from './schema.js';
 import { pinAttemptSql } from './card-attempt.sql.js';
-import { overviewByKeySql } from './card-overview.sql.js';
-
-type CardRow = Pick<CardTable, 'id' | 'resident_id' | 'status' | 'issued_at' | 'expires_at' | 'key_algorithm' | 'status_changed_at' | 'status_reason'>;
-const CARD_COLUMNS = ['id', 'resident_id', 'status', 'issued_at', 'expires_at', 'key_algorithm', 'status_changed_at', 'status_reason'] as const;
-
-function toCard(row: CardRow): CardRecord {
-  return {
-    id: row.id,
-    residentId: row.resident_id,
-    status: row.status,
-    issuedAt: row.issued_at,
-    expiresAt: row.expires_at,
-    keyAlgorithm: row.key_algorithm,
-    statusChangedAt: row.status_changed_at,
-    statusReason: row.status_reason,
-  };
-}
+import { CARD_COLUMNS, overviewByKeySql, toCard } from './card-overview.sql.js';
 
 function eventValues(e: NewCardEvent) {
   return {
