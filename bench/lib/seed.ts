@@ -200,8 +200,8 @@ async function seedPart(
     // Each card's event-chain head, at its start (no event yet, the zero genesis): an issued card has a head from its
     // issuance events on, so no system under test pays for starting a chain (the insert trigger's path).
     await run(
-      `insert into card_event_chain (card_id, events, prev_head, head)
-       select b.card_id, 0, '\\x'::bytea, '\\x${'00'.repeat(32)}'::bytea from bench_cards b where ${mine} order by b.card_id`,
+      `insert into card_event_chain (card_id, events, head)
+       select b.card_id, 0, '\\x${'00'.repeat(32)}'::bytea from bench_cards b where ${mine} order by b.card_id`,
       range,
     );
     await run('commit');

@@ -131,7 +131,7 @@ tried as (
   returning g.n, s.pin_hash = g.pin_hash as matched, s.remaining
 ),
 head as (
-  select g.n, h.events
+  select g.n, h.events, h.head
   from gate g join card_event_chain h on h.card_id = g.id
   order by h.card_id for update of h
 ),
@@ -147,11 +147,11 @@ outcome as (
   from gate g left join tried t on t.n = g.n left join head hd on hd.n = g.n
 ),
 chained as (
-  update card_event_chain h set events = h.events + 1, prev_head = h.head,
-    head = card_event_digest_of(h.head, o.event_id, o.id, o.now, o.operation, o.slot, o.result, o.code,
+  update card_event_chain h set events = h.events + 1,
+    head = card_event_digest_of(hd.head, o.event_id, o.id, o.now, o.operation, o.slot, o.result, o.code,
                                 o.remaining_after, o.channel, o.service, o.terminal, o.actor, null::jsonb)
-  from outcome o where h.card_id = o.id and not o.stale
-  returning o.n, h.prev_head, h.head
+  from outcome o join head hd on hd.n = o.n where h.card_id = o.id and not o.stale
+  returning o.n, hd.head as prev_head, h.head
 ),
 failed as (
   insert into risk_failures (card_id, source_key, address, service, occurred_at)

@@ -17,6 +17,7 @@ import * as m0020 from './migrations/0020-lean-pin-entry.js';
 import * as m0021 from './migrations/0021-room-for-hot-updates.js';
 import * as m0022 from './migrations/0022-pin-pad-refusals.js';
 import * as m0023 from './migrations/0023-mass-job-cancel.js';
+import * as m0024 from './migrations/0024-chain-head-alone.js';
 
 // Migrations are listed in code, not read from a folder, so tsx, bundles and tests see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-room-for-hot-updates': m0021,
   '0022-pin-pad-refusals': m0022,
   '0023-mass-job-cancel': m0023,
+  '0024-chain-head-alone': m0024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
