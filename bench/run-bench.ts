@@ -14,7 +14,7 @@ import { renderChart } from './lib/chart.js';
 import { loadGeneratorOf, runStatus, runVerify, type LoadOptions, type ScenarioResult } from './lib/http-load.js';
 import { runPgbench, STATUS_SCRIPT, verifyScript } from './lib/pgbench.js';
 import { PIN_BATCH_MAX, pinBatchStats, pinStatementsInFlight } from '../src/adapters/db/card-attempt.sql.js';
-import { BENCH_DB_NAME, DEFAULT_ADMIN_URL, dropDatabase, ensurePostgres, findPgbench, recreateDatabase, serverSettings, urlForDatabase } from './lib/postgres.js';
+import { BENCH_DB_NAME, DEFAULT_ADMIN_URL, dropDatabase, ensurePostgres, findPgbench, recreateDatabase, serverSettings, setWalCompression, urlForDatabase, WAL_COMPRESSION, type WalCompression } from './lib/postgres.js';
 import { cpuBreakdown, machineInfo, peakRss, sampleCpu, trackDatabaseCpu } from './lib/proc.js';
 import { raceKagiya, racePeer, type RaceResult } from './lib/race.js';
 import { evaluate, median, sideBySide, sizeLabel, targetsTable, type Row } from './lib/report.js';
@@ -50,10 +50,13 @@ const config = {
   seedParallel: intEnv('BENCH_SEED_PARALLEL', 2),
   serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   keepDb: process.env.BENCH_KEEP_DB === '1',
+  /** Set on the bench database before anything connects (bench/README.md, "PostgreSQL settings"). */
+  walCompression: (process.env.BENCH_WAL_COMPRESSION?.trim() || 'lz4') as WalCompression,
   // For profiling one side: e.g. BENCH_SYSTEMS=kagiya skips the floor and the peer (the targets then say "not measured").
   systems: new Set((process.env.BENCH_SYSTEMS ?? 'floor,kagiya,peer').split(',').map((s) => s.trim())),
 };
 if ([...config.systems].some((s) => !['floor', 'kagiya', 'peer'].includes(s))) throw new Error('BENCH_SYSTEMS: a comma-separated subset of floor,kagiya,peer');
+if (!WAL_COMPRESSION.includes(config.walCompression)) throw new Error(`BENCH_WAL_COMPRESSION: one of ${WAL_COMPRESSION.join(', ')}`);
 if (config.sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('BENCH_SIZES: card counts ≥ 1000, comma-separated');
 
 const log = (line: string) => console.log(line);
@@ -81,8 +84,9 @@ async function main(): Promise<number> {
   if (!pgbenchBin) throw new Error('pgbench not found (PATH, /usr/lib/postgresql/*/bin): install postgresql-contrib / postgresql-client');
   const dbUrl = urlForDatabase(adminUrl, BENCH_DB_NAME);
   await recreateDatabase(adminUrl, BENCH_DB_NAME);
+  await setWalCompression(adminUrl, BENCH_DB_NAME, config.walCompression);
   const pgSettings = await serverSettings(dbUrl);
-  log(`  PostgreSQL ${pgSettings.server_version}, shared_buffers ${pgSettings.shared_buffers}, synchronous_commit ${pgSettings.synchronous_commit}, fsync ${pgSettings.fsync}`);
+  log(`  PostgreSQL ${pgSettings.server_version}, shared_buffers ${pgSettings.shared_buffers}, synchronous_commit ${pgSettings.synchronous_commit}, fsync ${pgSettings.fsync}, wal_compression ${pgSettings.wal_compression} (on the bench database)`);
   const secrets = { pepper: randomBytes(32), masterKey: randomBytes(32), bootstrapToken: randomBytes(24).toString('base64url') };
   const tag = randomBytes(6).toString('hex');
   const card = (index: number) => benchCard(tag, index + 1);
@@ -287,7 +291,7 @@ async function main(): Promise<number> {
   const title = `Kagiya bench ${startedAt.toISOString().slice(0, 16)}Z — ${machine.nproc} CPUs, load average at start ${machine.loadAverage.join(' ')}, host speed ${machine.hostSpeedMs} ms (sha256 ×300k, lower is faster)`;
   const text = [
     title,
-    `${config.connections} HTTP connections (${config.generator === 'autocannon' ? 'autocannon' : 'keep-alive loop, bench/lib/keep-alive-load.ts'}), server pools ${config.poolSize}, pgbench -M prepared with ${config.floorClients} clients for verify (each statement carrying as many entries as Kagiya's did on average: ${floorBatches.join(', ') || 'n/a'}) and ${config.pgbenchClients} clients (status), ${config.seconds} s per phase, verify in ${config.rounds} alternating round(s), each phase after a checkpoint; verify = 95 % right, 5 % wrong PINs`,
+    `${config.connections} HTTP connections (${config.generator === 'autocannon' ? 'autocannon' : 'keep-alive loop, bench/lib/keep-alive-load.ts'}), server pools ${config.poolSize}, pgbench -M prepared with ${config.floorClients} clients for verify (each statement carrying as many entries as Kagiya's did on average: ${floorBatches.join(', ') || 'n/a'}) and ${config.pgbenchClients} clients (status), ${config.seconds} s per phase, verify in ${config.rounds} alternating round(s), each phase after a checkpoint, wal_compression ${pgSettings.wal_compression} on the bench database; verify = 95 % right, 5 % wrong PINs`,
     ...roundRatios.map((r) => `rounds at ${sizeLabel(r.size)}: Kagiya verify of floor ${r.ofFloor.map((x) => `${fmt(100 * x, 0)} %`).join(', ') || 'n/a'}; vs peer ${r.vsPeer.map((x) => `${fmt(x, 2)} ×`).join(', ') || 'n/a'}`),
     '',
     sideBySide(rows),

@@ -59,13 +59,25 @@ export async function recreateDatabase(adminUrl: string, name: string): Promise<
   });
 }
 
+/** WAL compression methods PostgreSQL 15 knows (lz4 and zstd only where it was built with them). */
+export const WAL_COMPRESSION = ['off', 'pglz', 'lz4', 'zstd'] as const;
+export type WalCompression = (typeof WAL_COMPRESSION)[number];
+
+/**
+ * Sets `wal_compression` for every later session on the database (a superuser's per-database setting, so the machine's
+ * PostgreSQL configuration is left as it was): Kagiya's server, the peer and pgbench all connect after it.
+ */
+export async function setWalCompression(adminUrl: string, name: string, method: WalCompression): Promise<void> {
+  await withClient(adminUrl, (client) => client.query(`alter database "${name}" set wal_compression = '${method}'`));
+}
+
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   await withClient(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`));
 }
 
 export async function serverSettings(url: string): Promise<Record<string, string>> {
   return withClient(url, async (client) => {
-    const names = ['server_version', 'max_connections', 'shared_buffers', 'synchronous_commit', 'fsync', 'wal_level'];
+    const names = ['server_version', 'max_connections', 'shared_buffers', 'synchronous_commit', 'fsync', 'wal_level', 'wal_compression'];
     const { rows } = await client.query<{ name: string; setting: string }>(
       `select name, current_setting(name) as setting from pg_settings where name = any($1)`,
       [names],
