@@ -17,7 +17,7 @@ import { PIN_BATCH_MAX, pinBatchStats, pinStatementsInFlight } from '../src/adap
 import { BENCH_DB_NAME, DEFAULT_ADMIN_URL, dropDatabase, ensurePostgres, findPgbench, recreateDatabase, serverSettings, setWalCompression, urlForDatabase, WAL_COMPRESSION, type WalCompression } from './lib/postgres.js';
 import { cpuBreakdown, machineInfo, peakRss, sampleCpu, trackDatabaseCpu } from './lib/proc.js';
 import { raceKagiya, racePeer, type RaceResult } from './lib/race.js';
-import { evaluate, median, sideBySide, sizeLabel, targetsTable, type Row } from './lib/report.js';
+import { evaluate, median, sideBySide, sizeLabel, targetsTable, type PacedRow, type Row } from './lib/report.js';
 import { benchCard, makeTemplate, seedRange } from './lib/seed.js';
 import { startChild, stopChild, type Child } from './lib/servers.js';
 import { bundleServer } from './lib/bundle.js';
@@ -47,6 +47,8 @@ const config = {
   /** Verify rounds per size: Kagiya, the peer and the floor take turns, each round BENCH_SECONDS / rounds long. */
   rounds: intEnv('BENCH_ROUNDS', QUICK ? 1 : 3),
   raceSize: intEnv('BENCH_RACE', 200),
+  /** Kagiya's paced verify phase at each size, requests a second (0: none); see bench/README.md, "Paced latency". */
+  pacedRate: intEnv('BENCH_PACED_RATE', QUICK ? 1000 : 3000, 0),
   seedParallel: intEnv('BENCH_SEED_PARALLEL', 2),
   serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   keepDb: process.env.BENCH_KEEP_DB === '1',
@@ -100,6 +102,8 @@ async function main(): Promise<number> {
   /** Per size, each round's Kagiya verify rate over the floor's and over the peer's in that round. */
   const roundRatios: { size: number; ofFloor: number[]; vsPeer: number[] }[] = [];
   const seeding: { size: number; seconds: number }[] = [];
+  /** Kagiya's verify at the same fixed rate at every size: latency without the queue of a saturated closed loop. */
+  const paced: PacedRow[] = [];
   const servers: { name: string; size: number; readyMs: number; peakRssBytes: number | null }[] = [];
   let unexpected = 0;
   let tsxReadyMs: number | null = null;
@@ -237,6 +241,28 @@ async function main(): Promise<number> {
           vsPeer: k.map((r, i) => (byRound('textbook peer')[i] ? r.rps / byRound('textbook peer')[i]!.rps : NaN)).filter(Number.isFinite),
         });
 
+        // Verify at a fixed rate, the same at every size (Kagiya only): below saturation, so the p99 compares the
+        // statement's latency at each size rather than the queue that a closed loop builds (bench/README.md).
+        const kagiyaServer = started.find((x) => x.s.system === 'Kagiya');
+        if (kagiyaServer && config.pacedRate > 0) {
+          await reset();
+          await checkpoint(db, log);
+          const load = { ...kagiyaServer.load, rate: config.pacedRate };
+          let next = kagiyaServer.seq;
+          const r = await measure(kagiyaServer.server, trackCpu, db, async () => {
+            const out = await runVerify(load, kagiyaServer.seq);
+            next = out.nextSeq;
+            return out;
+          });
+          kagiyaServer.seq = next;
+          unexpected += r.result.errors;
+          paced.push({ size, rate: config.pacedRate, rps: r.result.requestsPerSecondAvg, p50: r.result.latencyMs.p50, p99: r.result.latencyMs.p99, errors: r.result.errors, serverCpuMs: r.serverCpuMs, postgresCpuMs: r.postgresCpuMs });
+          log(
+            `  Kagiya verify paced at ${config.pacedRate}/s: ${fmt(r.result.requestsPerSecondAvg, 0)} req/s, p50 ${fmt(r.result.latencyMs.p50)} ms, p99 ${fmt(r.result.latencyMs.p99)} ms (from each request's scheduled time), errors ${r.result.errors}` +
+              `, CPU per request: server ${fmt(r.serverCpuMs, 3)} ms, PostgreSQL ${fmt(r.postgresCpuMs, 3)} ms, WAL per request ${r.wal}`,
+          );
+        }
+
         // Status, once each.
         for (const x of started) {
           await reset();
@@ -287,6 +313,7 @@ async function main(): Promise<number> {
     kagiyaPeakRss: Math.max(...kagiya.map((s) => s.peakRssBytes ?? 0)) || null,
     kagiyaReadyMs: Math.max(...kagiya.map((s) => s.readyMs)),
     roundRatios: roundRatios.find((r) => r.size === config.sizes.at(-1)) ?? null,
+    paced,
   });
   const title = `Kagiya bench ${startedAt.toISOString().slice(0, 16)}Z — ${machine.nproc} CPUs, load average at start ${machine.loadAverage.join(' ')}, host speed ${machine.hostSpeedMs} ms (sha256 ×300k, lower is faster)`;
   const text = [
@@ -298,6 +325,7 @@ async function main(): Promise<number> {
     '',
     `servers: ${servers.map((s) => `${s.name} at ${sizeLabel(s.size)}: ready ${fmt(s.readyMs / 1000, 2)} s, peak RSS ${fmt((s.peakRssBytes ?? NaN) / 1024 / 1024)} MB`).join('; ')}`,
     `Kagiya start to ready through tsx instead of the bundle: ${fmt((tsxReadyMs ?? NaN) / 1000, 2)} s`,
+    ...(paced.length ? [`Kagiya verify paced at ${config.pacedRate}/s (latency from each request's scheduled time): ${paced.map((p) => `${sizeLabel(p.size)} ${fmt(p.rps, 0)} req/s, p50 ${fmt(p.p50)} ms, p99 ${fmt(p.p99)} ms, CPU-ms server ${fmt(p.serverCpuMs, 3)} / PG ${fmt(p.postgresCpuMs, 3)}`).join('; ')}`] : []),
     `seeding: ${seeding.map((s) => `${sizeLabel(s.size)} cards in ${fmt(s.seconds)} s`).join(', ')}`,
     '',
     targetsTable(targets),
@@ -311,7 +339,7 @@ async function main(): Promise<number> {
   writeFileSync(join(out, `${stem}.txt`), `${text}\n`);
   writeFileSync(
     join(out, `${stem}.json`),
-    `${JSON.stringify({ timestamp: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine, postgres: pgSettings, config, rows, roundRatios, races, servers, tsxReadyMs, seeding, targets, unexpectedErrors: unexpected }, null, 2)}\n`,
+    `${JSON.stringify({ timestamp: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine, postgres: pgSettings, config, rows, roundRatios, paced, races, servers, tsxReadyMs, seeding, targets, unexpectedErrors: unexpected }, null, 2)}\n`,
   );
   const svg = await renderChart(
     rows.map((r) => ({ system: r.system, scenario: r.scenario, cards: sizeLabel(r.size), rps: Math.round(r.rps), p99: r.p99 ?? 0 })),

@@ -15,6 +15,8 @@ export type LoadOptions = Readonly<{
   card: (index: number) => BenchCard;
   /** Which generator sends the requests. */
   generator?: LoadGenerator;
+  /** Paced at this many requests a second over all connections (keep-alive loop only); unset: a closed loop. */
+  rate?: number;
 }>;
 
 export type LoadGenerator = 'keep-alive-loop' | 'autocannon';
@@ -192,6 +194,7 @@ async function drive<T>(
   onAnswer: (status: number, body: string, tag: T) => void,
 ): Promise<ScenarioResult> {
   if (options.generator === 'autocannon') {
+    if (options.rate) throw new Error('a paced phase needs the keep-alive loop (BENCH_LOAD=loop)');
     const request: autocannon.Request = {
       setupRequest: (req, context) => {
         const r = next();
@@ -210,6 +213,7 @@ async function drive<T>(
     connections: options.connections,
     seconds: options.seconds,
     timeoutSeconds: 10,
+    ...(options.rate ? { rate: options.rate } : {}),
     next: () => {
       const r = next();
       return { ...r, headers: headerLines(r.headers) };

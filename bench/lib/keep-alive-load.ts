@@ -18,6 +18,13 @@ export type LoadLoopOptions<T> = Readonly<{
   seconds: number;
   /** Gives up on an answer after this long: the connection is closed and counted as a timeout. */
   timeoutSeconds?: number;
+  /**
+   * Paced load: requests start on a fixed schedule, `rate` a second over all connections. A free connection takes the
+   * next start time and waits for it; each latency counts from that scheduled time, so when answers come too slowly
+   * for the schedule, the wait of the requests behind them counts too (no coordinated omission). Unset: each
+   * connection sends its next request as soon as its answer is in (a closed loop).
+   */
+  rate?: number;
   next: () => PlannedRequest<T>;
   /** Whether the answer's body is needed to judge it (e.g. to read the error code of an unexpected status). */
   wantBody: (status: number, tag: T) => boolean;
@@ -133,7 +140,20 @@ export function runLoadLoop<T>(options: LoadLoopOptions<T>): Promise<LoadLoopRes
         else maybeFinish();
       }, pauseMs);
     };
+    let slots = 0;
     const send = (c: Conn) => {
+      if (!options.rate) {
+        fire(c, performance.now());
+        return;
+      }
+      const due = started + (slots++ * 1000) / options.rate;
+      const wait = due - performance.now();
+      if (wait > 0) setTimeout(() => fire(c, due), wait);
+      else fire(c, due);
+    };
+    /** Sends the next request on `c`; its latency counts from `from` (now, or its scheduled time when paced). */
+    const fire = (c: Conn, from: number) => {
+      if (c.closed) return;
       if (performance.now() >= deadline) {
         closeConn(c);
         maybeFinish();
@@ -144,7 +164,7 @@ export function runLoadLoop<T>(options: LoadLoopOptions<T>): Promise<LoadLoopRes
       const head = `${r.method} ${r.path} HTTP/1.1\r\n${hostHeader}${r.headers}${r.body === undefined ? '' : `content-length: ${Buffer.byteLength(body)}\r\n`}\r\n`;
       c.tag = r.tag;
       c.waiting = true;
-      c.sentAt = performance.now();
+      c.sentAt = from;
       c.socket.write(head + body, 'utf8');
     };
     const connect = () => {

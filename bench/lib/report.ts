@@ -18,6 +18,18 @@ export type Row = Readonly<{
   otherCores: number | null;
 }>;
 
+/** Kagiya's verify at a fixed request rate at one size (run-bench.ts, "Paced latency" in bench/README.md). */
+export type PacedRow = Readonly<{
+  size: number;
+  rate: number;
+  rps: number;
+  p50: number | null;
+  p99: number | null;
+  errors: number;
+  serverCpuMs: number | null;
+  postgresCpuMs: number | null;
+}>;
+
 export type Target = Readonly<{ name: string; goal: string; measured: string; met: boolean | null; note: string }>;
 
 export const sizeLabel = (n: number) => (n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
@@ -67,6 +79,8 @@ export function evaluate(input: {
   kagiyaReadyMs: number;
   /** The largest size's verify rounds: Kagiya's rate over the floor's and the peer's, round by round. */
   roundRatios?: Readonly<{ ofFloor: readonly number[]; vsPeer: readonly number[] }> | null;
+  /** Kagiya's verify at one fixed rate, per size. */
+  paced?: readonly PacedRow[];
 }): Target[] {
   const { rows, sizes } = input;
   const big = sizes.at(-1)!;
@@ -117,6 +131,18 @@ export function evaluate(input: {
     met: growth === null ? null : growth <= 1.2,
     note: miss(growth, 1.2, false),
   });
+  const pacedBig = input.paced?.find((p) => p.size === big);
+  const pacedSmall = input.paced?.find((p) => p.size === small);
+  if (pacedBig && pacedSmall && big !== small) {
+    const pacedGrowth = ratio(pacedBig.p99, pacedSmall.p99);
+    targets.push({
+      name: `Kagiya verify p99 ${sizeLabel(big)} / ${sizeLabel(small)} at ${pacedBig.rate}/s`,
+      goal: 'record',
+      measured: `${fmt(pacedGrowth, 2)} × (${fmt(pacedBig.p99)} / ${fmt(pacedSmall.p99)} ms)`,
+      met: null,
+      note: 'the same fixed rate at both sizes, below saturation',
+    });
+  }
   const rssMb = input.kagiyaPeakRss === null ? null : input.kagiyaPeakRss / 1024 / 1024;
   targets.push({ name: 'Kagiya server peak RSS', goal: '< 300 MB', measured: `${fmt(rssMb)} MB`, met: rssMb === null ? null : rssMb < 300, note: miss(rssMb, 300, false) });
   const readyS = input.kagiyaReadyMs / 1000;

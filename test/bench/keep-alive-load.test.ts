@@ -158,4 +158,47 @@ describe('keep-alive load loop', () => {
     expect(bodies[0]).toBe('{"big":true}');
     expect(bodies.slice(1).every((b) => b === null)).toBe(true);
   });
+
+  it('paced: sends on its schedule, not as fast as answers come', async () => {
+    const port = await listen((_req, res) => res.end('ok'));
+    const result = await runLoadLoop<number>({
+      host: '127.0.0.1',
+      port,
+      connections: 8,
+      seconds: 1,
+      rate: 200,
+      next: numbered(),
+      wantBody: () => false,
+      onAnswer: () => undefined,
+    });
+    // 200 start times fall within the second; an unpaced loop on 8 connections answers thousands.
+    expect(result.answered).toBeGreaterThan(150);
+    expect(result.answered).toBeLessThanOrEqual(200);
+    expect(result.socketErrors + result.timeouts).toBe(0);
+  });
+
+  it('paced: a slow answer counts the wait it causes the requests scheduled behind it', async () => {
+    const port = await listen((req, res) => {
+      // Request 5 takes 300 ms; the one connection can send nothing else meanwhile.
+      setTimeout(() => res.end('ok'), Number(req.headers['x-n']) === 5 ? 300 : 0);
+    });
+    const run = (rate?: number) =>
+      runLoadLoop<number>({
+        host: '127.0.0.1',
+        port,
+        connections: 1,
+        seconds: 1,
+        ...(rate ? { rate } : {}),
+        next: numbered(),
+        wantBody: () => false,
+        onAnswer: () => undefined,
+      });
+    const slow = (latencies: Float64Array) => latencies.filter((ms) => ms > 100).length;
+    const paced = await run(100);
+    // Requests 6 onwards were due every 10 ms during the 300 ms stall: about 29 of them waited more than 100 ms in all
+    // (their scheduled time to their answer). Timed from when they were finally sent, only request 5 would be slow.
+    expect(slow(paced.latenciesMs)).toBeGreaterThanOrEqual(15);
+    const closed = await run();
+    expect(slow(closed.latenciesMs)).toBe(1);
+  });
 });
