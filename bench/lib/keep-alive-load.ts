@@ -154,9 +154,16 @@ export function runLoadLoop<T>(options: LoadLoopOptions<T>): Promise<LoadLoopRes
     /** Sends the next request on `c`; its latency counts from `from` (now, or its scheduled time when paced). */
     const fire = (c: Conn, from: number) => {
       if (c.closed) return;
-      if (performance.now() >= deadline) {
+      const now = performance.now();
+      if (now >= deadline) {
         closeConn(c);
         maybeFinish();
+        return;
+      }
+      if (from >= deadline) {
+        // A paced start due at or after the deadline (its timer, in whole milliseconds, may fire a little early): not
+        // sent; the connection closes once the time is up.
+        setTimeout(() => fire(c, from), deadline - now);
         return;
       }
       const r = options.next();

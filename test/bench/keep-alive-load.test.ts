@@ -171,8 +171,9 @@ describe('keep-alive load loop', () => {
       wantBody: () => false,
       onAnswer: () => undefined,
     });
-    // 200 start times fall within the second; an unpaced loop on 8 connections answers thousands.
-    expect(result.answered).toBeGreaterThan(150);
+    // 200 start times fall within the second (those a busy machine fires only after the deadline are not sent); an
+    // unpaced loop on 8 connections answers thousands.
+    expect(result.answered).toBeGreaterThan(100);
     expect(result.answered).toBeLessThanOrEqual(200);
     expect(result.socketErrors + result.timeouts).toBe(0);
   });
@@ -199,6 +200,8 @@ describe('keep-alive load loop', () => {
     // (their scheduled time to their answer). Timed from when they were finally sent, only request 5 would be slow.
     expect(slow(paced.latenciesMs)).toBeGreaterThanOrEqual(15);
     const closed = await run();
-    expect(slow(closed.latenciesMs)).toBe(1);
+    // Request 5 itself, and at most a stall or two of a busy test machine.
+    expect(slow(closed.latenciesMs)).toBeGreaterThanOrEqual(1);
+    expect(slow(closed.latenciesMs)).toBeLessThanOrEqual(3);
   });
 });
