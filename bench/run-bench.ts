@@ -4,7 +4,7 @@
 // svg,png} and latest.txt. See bench/README.md.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -148,6 +148,17 @@ async function main(): Promise<number> {
       // that a machine whose speed drifts during the run (this one's does, by up to 1.5×) weighs on all three alike;
       // the targets take the median of the rounds' ratios.
       const started: { s: System; server: Child; load: LoadOptions; seq: number }[] = [];
+      /** A verify phase of one server under `load`, measured; its requests go on in sequence from its last phase. */
+      const measureVerify = async (x: (typeof started)[number], load: LoadOptions) => {
+        let next = x.seq;
+        const r = await measure(x.server, trackCpu, db, async () => {
+          const out = await runVerify(load, x.seq);
+          next = out.nextSeq;
+          return out;
+        });
+        x.seq = next;
+        return r;
+      };
       try {
         for (const s of systems) {
           const server = await startChild({ name: s.system, script: s.script, cwd: ROOT, env: s.env, nodeArgs: s.nodeArgs });
@@ -210,14 +221,7 @@ async function main(): Promise<number> {
             await reset();
             const before = x.s.system === 'Kagiya' ? await pinBatches(x.load.baseUrl) : null;
             await checkpoint(db, log);
-            const load = { ...x.load, seconds: roundSeconds };
-            let next = x.seq;
-            const r = await measure(x.server, trackCpu, db, async () => {
-              const out = await runVerify(load, x.seq);
-              next = out.nextSeq;
-              return out;
-            });
-            x.seq = next;
+            const r = await measureVerify(x, { ...x.load, seconds: roundSeconds });
             if (before) {
               const after = await pinBatches(x.load.baseUrl);
               kagiyaBatch = (after.entries - before.entries) / Math.max(1, after.statements - before.statements);
@@ -247,14 +251,7 @@ async function main(): Promise<number> {
         if (kagiyaServer && config.pacedRate > 0) {
           await reset();
           await checkpoint(db, log);
-          const load = { ...kagiyaServer.load, rate: config.pacedRate };
-          let next = kagiyaServer.seq;
-          const r = await measure(kagiyaServer.server, trackCpu, db, async () => {
-            const out = await runVerify(load, kagiyaServer.seq);
-            next = out.nextSeq;
-            return out;
-          });
-          kagiyaServer.seq = next;
+          const r = await measureVerify(kagiyaServer, { ...kagiyaServer.load, rate: config.pacedRate });
           unexpected += r.result.errors;
           paced.push({ size, rate: config.pacedRate, rps: r.result.requestsPerSecondAvg, p50: r.result.latencyMs.p50, p99: r.result.latencyMs.p99, errors: r.result.errors, serverCpuMs: r.serverCpuMs, postgresCpuMs: r.postgresCpuMs });
           log(
@@ -346,12 +343,17 @@ async function main(): Promise<number> {
     title,
   );
   writeFileSync(join(out, `${stem}.svg`), svg);
+  // A PNG from an earlier run must not stand beside this run's figures: it is rendered anew or removed.
+  const png = join(out, `${stem}.png`);
+  rmSync(png, { force: true });
   if (existsSync('/usr/bin/chromium')) {
     try {
-      execFileSync('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', `--screenshot=${join(out, `${stem}.png`)}`, '--window-size=1000,760', `file://${join(out, `${stem}.svg`)}`], { stdio: 'ignore', timeout: 60_000 });
+      execFileSync('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', `--screenshot=${png}`, '--window-size=1000,760', `file://${join(out, `${stem}.svg`)}`], { stdio: 'ignore', timeout: 60_000 });
     } catch {
       log('(PNG not written: chromium failed; the SVG is the chart)');
     }
+  } else {
+    log('(PNG not written: no /usr/bin/chromium (apt-get install chromium); the SVG is the chart)');
   }
   log(`wrote bench/results/${stem}.{txt,json,svg${existsSync(join(out, `${stem}.png`)) ? ',png' : ''}}`);
   if (unexpected > 0) log(`FAILED: ${unexpected} unexpected answers or aborted pgbench runs (see above)`);

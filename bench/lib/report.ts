@@ -19,16 +19,7 @@ export type Row = Readonly<{
 }>;
 
 /** Kagiya's verify at a fixed request rate at one size (run-bench.ts, "Paced latency" in bench/README.md). */
-export type PacedRow = Readonly<{
-  size: number;
-  rate: number;
-  rps: number;
-  p50: number | null;
-  p99: number | null;
-  errors: number;
-  serverCpuMs: number | null;
-  postgresCpuMs: number | null;
-}>;
+export type PacedRow = Pick<Row, 'size' | 'rps' | 'p50' | 'p99' | 'errors' | 'serverCpuMs' | 'postgresCpuMs'> & Readonly<{ rate: number }>;
 
 export type Target = Readonly<{ name: string; goal: string; measured: string; met: boolean | null; note: string }>;
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUDIT_CHAIN_LOCK } from '../../src/adapters/db/audit-store.js';
 import { api } from '../support/api.js';
-import { lockWatch } from '../support/lock-watch.js';
-import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
+import { lockWatchedSystem, type LockWatch, type WatchedSystem } from '../support/lock-watch.js';
+import { POSTGRES_ENABLED } from '../support/test-db.js';
 
 // Audited staff actions take the audit chain's lock before any row they change (audit-store.ts auditedTransaction).
 // Taken halfway, a reissue (audit lock, then revoking the earlier card) and a suspension or a move of that card
@@ -10,18 +10,14 @@ import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
 // them, and a clerk got 503 for a deadlock of our own making. Each case queues both actions behind a held audit lock
 // in the order that closed the cycle, then lets them go.
 describe.runIf(POSTGRES_ENABLED)('audited actions and the audit lock on PostgreSQL', () => {
-  let system: Awaited<ReturnType<typeof createTestSystem>>;
+  let system: WatchedSystem;
   let http: ReturnType<typeof api>;
-  let locks: Awaited<ReturnType<typeof lockWatch>>;
+  let locks: LockWatch;
 
-  beforeAll(async () => {
-    system = await createTestSystem('postgres');
-    http = api(system);
-    locks = await lockWatch(system.databaseUrl!);
-  });
-  afterAll(async () => {
-    await locks?.end();
-    await system?.dispose();
+  lockWatchedSystem((s, h, l) => {
+    system = s;
+    http = h;
+    locks = l;
   });
 
   // Backends of this database waiting for the audit chain's advisory lock.

@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyCardEventChain } from '../../src/adapters/db/card-event-chain.js';
 import * as m0024 from '../../src/adapters/db/migrations/0024-chain-head-alone.js';
 import { api } from '../support/api.js';
 import { PINS } from '../support/factories.js';
-import { lockWatch } from '../support/lock-watch.js';
-import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
+import { lockWatchedSystem, type LockWatch, type WatchedSystem } from '../support/lock-watch.js';
+import { POSTGRES_ENABLED } from '../support/test-db.js';
 
 // The card-event chain's insert trigger (migration 0024): every path but the PIN statement records its event without
 // a hash, and the trigger reads the card's head under a row lock, links the event to it and moves the head. The head
@@ -14,18 +14,14 @@ import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
 const ZERO = Buffer.alloc(32);
 
 describe.runIf(POSTGRES_ENABLED)('the card-event chain trigger, on PostgreSQL', () => {
-  let system: Awaited<ReturnType<typeof createTestSystem>>;
+  let system: WatchedSystem;
   let http: ReturnType<typeof api>;
-  let locks: Awaited<ReturnType<typeof lockWatch>>;
+  let locks: LockWatch;
 
-  beforeAll(async () => {
-    system = await createTestSystem('postgres');
-    http = api(system);
-    locks = await lockWatch(system.databaseUrl!);
-  });
-  afterAll(async () => {
-    await locks?.end();
-    await system?.dispose();
+  lockWatchedSystem((s, h, l) => {
+    system = s;
+    http = h;
+    locks = l;
   });
 
   // An event as the counter's paths write it: no hash, so the trigger chains it.

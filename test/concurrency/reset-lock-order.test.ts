@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pinBatchStats } from '../../src/adapters/db/card-attempt.sql.js';
 import { createPinResetStore } from '../../src/adapters/db/procedure-store.js';
 import { api } from '../support/api.js';
 import { PINS } from '../support/factories.js';
-import { lockWatch } from '../support/lock-watch.js';
-import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
+import { lockWatchedSystem, type LockWatch, type WatchedSystem } from '../support/lock-watch.js';
+import { POSTGRES_ENABLED } from '../support/test-db.js';
 
 // A PIN entry that may change its slot takes the slot's row, then the card's chain head (card-attempt.sql.ts).
 // Re-setting several slots of one card at the counter used to take the first slot, its event (and so the chain head),
@@ -13,18 +13,14 @@ import { createTestSystem, POSTGRES_ENABLED } from '../support/test-db.js';
 // or a clerk answered 503 for a deadlock of our own making). Each test queues both behind a held chain head in the
 // order that closed the cycle.
 describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, on PostgreSQL', () => {
-  let system: Awaited<ReturnType<typeof createTestSystem>>;
+  let system: WatchedSystem;
   let http: ReturnType<typeof api>;
-  let locks: Awaited<ReturnType<typeof lockWatch>>;
+  let locks: LockWatch;
 
-  beforeAll(async () => {
-    system = await createTestSystem('postgres');
-    http = api(system);
-    locks = await lockWatch(system.databaseUrl!);
-  });
-  afterAll(async () => {
-    await locks?.end();
-    await system?.dispose();
+  lockWatchedSystem((s, h, l) => {
+    system = s;
+    http = h;
+    locks = l;
   });
 
   // Backends of this database waiting for a lock (a row's or a transaction's).

@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { api } from './api.js';
+import { createTestSystem, type TestSystem } from './test-db.js';
 
 /**
  * Two extra connections for lock-order tests on PostgreSQL: `holder` holds a lock in an open transaction while the
@@ -30,4 +33,26 @@ export async function lockWatch(databaseUrl: string) {
       await watcher.end();
     },
   };
+}
+
+export type LockWatch = Awaited<ReturnType<typeof lockWatch>>;
+
+/**
+ * A lock-order test file's set-up: a PostgreSQL test system, its HTTP client and a lock watch on its database, made
+ * before the file's tests (handed to `use`) and closed after them.
+ */
+export type WatchedSystem = TestSystem & { databaseUrl: string | null };
+
+export function lockWatchedSystem(use: (system: WatchedSystem, http: ReturnType<typeof api>, locks: LockWatch) => void) {
+  let system: WatchedSystem | undefined;
+  let locks: LockWatch | undefined;
+  beforeAll(async () => {
+    system = await createTestSystem('postgres');
+    locks = await lockWatch(system.databaseUrl!);
+    use(system, api(system), locks);
+  });
+  afterAll(async () => {
+    await locks?.end();
+    await system?.dispose();
+  });
 }
