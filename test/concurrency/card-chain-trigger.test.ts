@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { verifyCardEventChain } from '../../src/adapters/db/card-event-chain.js';
 import * as m0024 from '../../src/adapters/db/migrations/0024-chain-head-alone.js';
@@ -27,9 +27,7 @@ describe.runIf(POSTGRES_ENABLED)('the card-event chain trigger, on PostgreSQL', 
   // An event as the counter's paths write it: no hash, so the trigger chains it.
   const RECORD = `insert into card_events (card_id, occurred_at, operation, slot, result, channel, service, terminal, actor)
                   values ($1, now(), 'set_pin', 'auth', 'success', 'counter', 'test', 'trigger', $2) returning id`;
-  const record = (cardId: string, actor: string) => sql<{ id: string }>`
-    insert into card_events (card_id, occurred_at, operation, slot, result, channel, service, terminal, actor)
-    values (${cardId}, now(), 'set_pin', 'auth', 'success', 'counter', 'test', 'trigger', ${actor}) returning id`.execute(system.db);
+  const record = (cardId: string, actor: string) => system.db.executeQuery(CompiledQuery.raw(RECORD, [cardId, actor]));
 
   const chainOf = async (cardId: string) => {
     const events = await sql<{ id: string; prev_hash: Buffer; hash: Buffer }>`
@@ -62,14 +60,7 @@ describe.runIf(POSTGRES_ENABLED)('the card-event chain trigger, on PostgreSQL', 
     try {
       await locks.holder.query(RECORD, [card.cardId, 'first']);
       second = record(card.cardId, 'second');
-      await locks.until('the second event to wait on the first head', async () => {
-        const r = await locks.watcher.query<{ n: string }>(
-          `select count(*) as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
-           where not l.granted and a.datname = current_database() and l.pid <> $1`,
-          [locks.holderPid],
-        );
-        return Number(r.rows[0]!.n) > 0;
-      });
+      await locks.until('the second event to wait on the first head', async () => (await locks.waiting()) > 0);
       await locks.holder.query('commit');
     } catch (error) {
       await locks.holder.query('rollback');

@@ -23,18 +23,6 @@ describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, o
     locks = l;
   });
 
-  // Backends of this database waiting for a lock (a row's or a transaction's).
-  const waiting = async () =>
-    Number(
-      (
-        await locks.watcher.query<{ n: string }>(
-          `select count(distinct l.pid) as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
-           where not l.granted and a.datname = current_database() and l.pid <> $1`,
-          [locks.holderPid],
-        )
-      ).rows[0]!.n,
-    );
-
   /**
    * Holds the card's chain head while a re-set of auth and sign starts and queues for it, then sends `pin` on sign and
    * lets both go. Returns the re-set's and the entry's outcomes.
@@ -55,9 +43,9 @@ describe.runIf(POSTGRES_ENABLED)('re-setting PINs while the holder enters one, o
           context: { channel: 'counter', service: 'procedure:self', terminal: 'pin_pad', actor: 'test' },
         }),
       );
-      await locks.until('the re-set to queue for the chain head', async () => (await waiting()) === 1);
+      await locks.until('the re-set to queue for the chain head', async () => (await locks.waiting()) === 1);
       entry = http.verify(card, 'sign', pin);
-      await locks.until('the entry to queue', async () => (await waiting()) === 2);
+      await locks.until('the entry to queue', async () => (await locks.waiting()) === 2);
     } finally {
       await locks.holder.query('commit');
     }

@@ -17,6 +17,17 @@ export async function lockWatch(databaseUrl: string) {
     holder,
     watcher,
     holderPid,
+    /** Backends of this database, the holder apart, waiting for a lock (a row's, a transaction's, an advisory one). */
+    waiting: async () =>
+      Number(
+        (
+          await watcher.query<{ n: string }>(
+            `select count(distinct l.pid) as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
+             where not l.granted and a.datname = current_database() and l.pid <> $1`,
+            [holderPid],
+          )
+        ).rows[0]!.n,
+      ),
     /** Deadlocks PostgreSQL has counted in this database. */
     deadlocks: async () =>
       Number((await watcher.query<{ n: string }>('select deadlocks as n from pg_stat_database where datname = current_database()')).rows[0]!.n),
