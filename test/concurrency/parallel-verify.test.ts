@@ -273,7 +273,11 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
       while (pid === 0) await new Promise((resolve) => setTimeout(resolve, 10));
       const before = pinBatchStats(system.db) ?? { statements: 0, entries: 0, largest: 0 };
       const decoyAnswers = decoys.map((card) => api(system).verify(card, 'auth', PINS.auth));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Both decoys' statements are on their way before the five arrive (a fixed 100 ms was not always enough on a
+      // busy machine: Y then took a free turn alone, and a lone entry's deadlock is its caller's 503).
+      const sendUntil = Date.now() + 5_000;
+      while (pinBatchStats(system.db)!.statements < before.statements + 2 && Date.now() < sendUntil) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(pinBatchStats(system.db)!.statements - before.statements).toBe(2);
       const answers = [y!, ...xs].map((card) => api(system).verify(card, 'auth', PINS.auth));
       // Wait until the PIN statement waits for the chain head the other transaction holds, then close the cycle.
       const blockedBy = () =>
