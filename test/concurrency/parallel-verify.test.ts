@@ -57,6 +57,60 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     };
   };
 
+  const deadlocks = async () =>
+    Number((await sql<{ n: string }>`select deadlocks::text as n from pg_stat_database where datname = current_database()`.execute(system.db)).rows[0]!.n);
+  /** PostgreSQL counted one more deadlock (its statistics reach the view within about a second). */
+  const expectDeadlockCounted = async (before: number) => {
+    const counted = Date.now() + 10_000;
+    while ((await deadlocks()) === before && Date.now() < counted) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await deadlocks()).toBe(before + 1);
+  };
+
+  /**
+   * A transaction elsewhere that takes a card's chain head, and on `closeCycle` (once a PIN statement waits for that
+   * head) asks for the card's auth slot, which the PIN statement holds: a deadlock that only the PIN statement's
+   * backend checks for (the other side's deadlock_timeout is long), so PostgreSQL rolls the PIN statement back. The
+   * other side then gets the slot and commits.
+   */
+  const foreignCycle = async (cardId: string) => {
+    let askSlot!: () => void;
+    let commit!: () => void;
+    let slotGranted!: () => void;
+    const slotAsked = new Promise<'slot'>((resolve) => (askSlot = () => resolve('slot')));
+    const committing = new Promise<'commit'>((resolve) => (commit = () => resolve('commit')));
+    const granted = new Promise<void>((resolve) => (slotGranted = resolve));
+    let pid = 0;
+    const other = system.db.transaction().execute(async (trx) => {
+      await sql`set local deadlock_timeout = '60s'`.execute(trx);
+      pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid;
+      await sql`select 1 from card_event_chain where card_id = ${cardId} for update`.execute(trx);
+      if ((await Promise.race([slotAsked, committing])) === 'commit') return;
+      await sql`select 1 from pin_slots where card_id = ${cardId} and slot = 'auth' for update`.execute(trx);
+      slotGranted();
+      await committing;
+    });
+    while (pid === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    return {
+      async closeCycle() {
+        // Wait until the PIN statement waits for the chain head the other transaction holds, then close the cycle.
+        const blockedBy = () =>
+          sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${pid} = any(pg_blocking_pids(pid))`.execute(system.db).then((r) => r.rows[0]!.n);
+        const waitUntil = Date.now() + 10_000;
+        while ((await blockedBy()) === 0 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(await blockedBy()).toBe(1);
+        askSlot();
+        // The other side gets the slot once PostgreSQL has rolled the PIN statement back (after its deadlock_timeout).
+        await granted;
+        commit();
+        await other;
+      },
+      async end() {
+        commit();
+        await other.catch(() => undefined);
+      },
+    };
+  };
+
   const codeOf = (a: Answer) => a.body.error?.code ?? String(a.status);
   const lockedNow = (a: Answer) => (a.body.error as { lockedNow?: boolean } | undefined)?.lockedNow === true;
 
@@ -247,49 +301,21 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     const [y, ...xs] = await Promise.all(Array.from({ length: 5 }, () => api(system).newCard()));
     const decoys = await Promise.all([api(system).newCard(), api(system).newCard()]);
     expect((await api(system).verify(y!, 'auth', '9999')).status).toBe(401);
-    const deadlocks = async () =>
-      Number((await sql<{ n: string }>`select deadlocks::text as n from pg_stat_database where datname = current_database()`.execute(system.db)).rows[0]!.n);
     const deadlocksBefore = await deadlocks();
     // The two decoys' entries take this process's two statement turns and wait on their held slots; after a second
     // they stop counting, and the waiting entries (Y's and the four others) go together in one statement.
     const releaseDecoys = await holdAuthSlots(decoys.map((card) => card.cardId));
-    let askSlot!: () => void;
-    let commit!: () => void;
-    let slotGranted!: () => void;
-    const slotAsked = new Promise<'slot'>((resolve) => (askSlot = () => resolve('slot')));
-    const committing = new Promise<'commit'>((resolve) => (commit = () => resolve('commit')));
-    const granted = new Promise<void>((resolve) => (slotGranted = resolve));
-    let pid = 0;
-    const other = system.db.transaction().execute(async (trx) => {
-      await sql`set local deadlock_timeout = '60s'`.execute(trx);
-      pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid;
-      await sql`select 1 from card_event_chain where card_id = ${y!.cardId} for update`.execute(trx);
-      if ((await Promise.race([slotAsked, committing])) === 'commit') return;
-      await sql`select 1 from pin_slots where card_id = ${y!.cardId} and slot = 'auth' for update`.execute(trx);
-      slotGranted();
-      await committing;
-    });
+    const other = await foreignCycle(y!.cardId);
     try {
-      while (pid === 0) await new Promise((resolve) => setTimeout(resolve, 10));
       const before = pinBatchStats(system.db) ?? { statements: 0, entries: 0, largest: 0 };
       const decoyAnswers = decoys.map((card) => api(system).verify(card, 'auth', PINS.auth));
       // Both decoys' statements are on their way before the five arrive (a fixed 100 ms was not always enough on a
-      // busy machine: Y then took a free turn alone, and a lone entry's deadlock is its caller's 503).
+      // busy machine: Y then took a free turn alone, and this test is about a batch broken by a deadlock).
       const sendUntil = Date.now() + 5_000;
       while (pinBatchStats(system.db)!.statements < before.statements + 2 && Date.now() < sendUntil) await new Promise((resolve) => setTimeout(resolve, 5));
       expect(pinBatchStats(system.db)!.statements - before.statements).toBe(2);
       const answers = [y!, ...xs].map((card) => api(system).verify(card, 'auth', PINS.auth));
-      // Wait until the PIN statement waits for the chain head the other transaction holds, then close the cycle.
-      const blockedBy = () =>
-        sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${pid} = any(pg_blocking_pids(pid))`.execute(system.db).then((r) => r.rows[0]!.n);
-      const waitUntil = Date.now() + 10_000;
-      while ((await blockedBy()) === 0 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(await blockedBy()).toBe(1);
-      askSlot();
-      // The other side gets Y's slot once PostgreSQL has rolled the PIN statement back (after its deadlock_timeout).
-      await granted;
-      commit();
-      await other;
+      await other.closeCycle();
       await releaseDecoys();
       const all = await Promise.all([...answers, ...decoyAnswers]);
       expect(all.map((a) => a.status)).toEqual(Array(7).fill(200));
@@ -298,14 +324,10 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
       expect(after.entries - before.entries).toBe(12);
       expect(after.largest).toBeGreaterThanOrEqual(5);
     } finally {
-      commit();
-      await other.catch(() => undefined);
+      await other.end();
       await releaseDecoys();
     }
-    // PostgreSQL counted the deadlock (its statistics reach the view within about a second).
-    const counted = Date.now() + 10_000;
-    while ((await deadlocks()) === deadlocksBefore && Date.now() < counted) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await deadlocks()).toBe(deadlocksBefore + 1);
+    await expectDeadlockCounted(deadlocksBefore);
     // Each card: one success, its counter full; the chains are whole.
     expect((await events(y!.cardId)).map((e) => [e.result, e.remaining_after])).toEqual([
       ['incorrect', 2],
@@ -314,6 +336,34 @@ describe.runIf(POSTGRES_ENABLED)('parallel PIN entries over three server process
     for (const card of [...xs, ...decoys]) {
       expect((await events(card.cardId)).map((e) => [e.result, e.remaining_after]), card.cardId).toEqual([['success', 3]]);
     }
+    const report = await api(system).call('GET', '/api/v1/audit/card-events/verify', { headers: api(system).admin });
+    expect(report.body).toMatchObject({ ok: true, broken: [] });
+  }, 60_000);
+  it('sends a lone entry PostgreSQL picked as a deadlock victim again: answered 200 with one event, not SERVICE_BUSY', async () => {
+    // The same cycle with the entry alone in its statement (nothing else in flight): it used to go to its caller as
+    // 503 SERVICE_BUSY. The other side goes on once the statement is rolled back, so the next try passes.
+    const y = await api(system).newCard();
+    expect((await api(system).verify(y, 'auth', '9999')).status).toBe(401);
+    const deadlocksBefore = await deadlocks();
+    const other = await foreignCycle(y.cardId);
+    try {
+      const before = pinBatchStats(system.db) ?? { statements: 0, entries: 0, largest: 0 };
+      const answer = api(system).verify(y, 'auth', PINS.auth);
+      await other.closeCycle();
+      const answered = await answer;
+      expect(answered.status).toBe(200);
+      expect(answered.body.remaining).toBe(3);
+      // Sent twice, alone each time: rolled back once, then through.
+      const after = pinBatchStats(system.db)!;
+      expect([after.statements - before.statements, after.entries - before.entries]).toEqual([2, 2]);
+    } finally {
+      await other.end();
+    }
+    await expectDeadlockCounted(deadlocksBefore);
+    expect((await events(y.cardId)).map((e) => [e.result, e.remaining_after])).toEqual([
+      ['incorrect', 2],
+      ['success', 3],
+    ]);
     const report = await api(system).call('GET', '/api/v1/audit/card-events/verify', { headers: api(system).admin });
     expect(report.body).toMatchObject({ ok: true, broken: [] });
   }, 60_000);

@@ -258,6 +258,8 @@ export function batchable(input: PinAttemptInput): boolean {
   );
 }
 
+const sqlStateOf = (error: unknown) => (error as { code?: unknown } | null)?.code as string;
+
 const BATCHERS = new WeakMap<Db, EntryBatcher<PinAttemptInput, PinAttemptRow>>();
 /** Entries answered `retry` and sent again under their slot's lock, per database (pinBatchStats). */
 const SENT_AGAIN = new WeakMap<Db, number>();
@@ -272,7 +274,10 @@ function batcherOf(db: Db): EntryBatcher<PinAttemptInput, PinAttemptRow> | null 
     run: (inputs) => runBatch(db, inputs),
     keyOf: (input) => input.cardId.toLowerCase(),
     // A deadlock victim, or a row held past PIN_LOCK_WAIT_LIMIT: rolled back whole, so each entry goes again alone.
-    retryAlone: (error) => ['40P01', '55P03'].includes((error as { code?: unknown } | null)?.code as string),
+    retryAlone: (error) => ['40P01', '55P03'].includes(sqlStateOf(error)),
+    // A lone deadlock victim goes again (twice at most): the other side went on when this statement was rolled back.
+    retryLone: (error) => sqlStateOf(error) === '40P01',
+    loneRetries: 2,
     maxInFlight: pinStatementsInFlight(poolSize),
     maxBatch: PIN_BATCH_MAX,
     // A PIN statement takes milliseconds; one that has waited a second is waiting on a lock.

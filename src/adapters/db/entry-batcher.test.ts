@@ -98,13 +98,65 @@ describe('entry batcher', () => {
     expect(await Promise.all(grouped)).toEqual([10, 20]);
   });
 
-  it('passes a deadlock of a single entry to its caller instead of retrying for ever', async () => {
+  it('passes a deadlock of a single entry to its caller when no lone retry is allowed', async () => {
     const { statements, run } = manualRun();
     const batcher = createEntryBatcher({ run, keyOf: (i: Input) => i.card, retryAlone: (e) => e === deadlock, maxInFlight: 1, maxBatch: 32, stuckAfterMs: 60_000 });
     const alone = batcher.submit({ card: 'a', value: 1 });
     statements[0]!.finish(deadlock);
     await expect(alone).rejects.toBe(deadlock);
     expect(statements).toHaveLength(1);
+  });
+
+  it('sends a lone deadlock victim again up to loneRetries times, then passes the error on; other errors of a lone entry go at once', async () => {
+    const { statements, run } = manualRun();
+    const timeout = new Error('lock timeout');
+    const batcher = createEntryBatcher({
+      run,
+      keyOf: (i: Input) => i.card,
+      retryAlone: (e) => e === deadlock || e === timeout,
+      retryLone: (e) => e === deadlock,
+      loneRetries: 2,
+      maxInFlight: 1,
+      maxBatch: 32,
+      stuckAfterMs: 60_000,
+    });
+    // Once a victim, then through: answered.
+    const once = batcher.submit({ card: 'a', value: 1 });
+    statements[0]!.finish(deadlock);
+    await tick();
+    expect(statements.map((s) => s.inputs.map((i) => i.card))).toEqual([['a'], ['a']]);
+    statements[1]!.finish();
+    expect(await once).toBe(10);
+    // A victim every time: sent three times in all, then its caller gets the deadlock.
+    const always = batcher.submit({ card: 'b', value: 2 });
+    for (let k = 2; k < 5; k += 1) {
+      await tick();
+      statements[k]!.finish(deadlock);
+    }
+    await expect(always).rejects.toBe(deadlock);
+    expect(statements.slice(2).map((s) => s.inputs.map((i) => i.card))).toEqual([['b'], ['b'], ['b']]);
+    // A lock wait past the limit is not retried alone: the row is still held.
+    const held = batcher.submit({ card: 'c', value: 3 });
+    await tick();
+    statements[5]!.finish(timeout);
+    await expect(held).rejects.toBe(timeout);
+    expect(statements).toHaveLength(6);
+    // An entry sent alone after its batch's deadlock may be retried alone too.
+    const first = batcher.submit({ card: 'x', value: 9 });
+    const pair = [batcher.submit({ card: 'd', value: 4 }), batcher.submit({ card: 'e', value: 5 })];
+    statements[6]!.finish();
+    expect(await first).toBe(90);
+    await tick();
+    expect(statements[7]!.inputs.map((i) => i.card)).toEqual(['d', 'e']);
+    statements[7]!.finish(deadlock);
+    await tick();
+    expect(statements.slice(8).map((s) => s.inputs.map((i) => i.card))).toEqual([['d'], ['e']]);
+    statements[8]!.finish();
+    statements[9]!.finish(deadlock);
+    await tick();
+    expect(statements[10]!.inputs.map((i) => i.card)).toEqual(['e']);
+    statements[10]!.finish();
+    expect(await Promise.all(pair)).toEqual([40, 50]);
   });
 
   it('stops counting a statement that hangs (a row lock held for long), so other cards go on; its own entries wait for it', async () => {

@@ -16,11 +16,13 @@
  * was written then). An error that one entry may have caused for all (a deadlock with another server's statement, a
  * row lock held elsewhere past the statement's lock wait limit: PostgreSQL rolled the statement back, so nothing of
  * it was written) sends that statement's entries again, each alone: the others are answered, and only the entry
- * that meets the same fault again gets its error.
+ * that meets the same fault again gets its error. A lone entry that PostgreSQL picked as a deadlock victim is sent
+ * again too, up to `loneRetries` times: the other side of a deadlock goes on once this side is rolled back, so the
+ * next try almost always passes (a lock wait past the limit is not retried alone: the row is still held).
  */
 export type BatchRun<I, R> = (inputs: readonly I[]) => Promise<ReadonlyArray<R | null>>;
 
-type Waiting<I, R> = { input: I; key: string; resolve: (value: R | null) => void; reject: (error: unknown) => void };
+type Waiting<I, R> = { input: I; key: string; resolve: (value: R | null) => void; reject: (error: unknown) => void; retried: number };
 
 export type EntryBatcher<I, R> = Readonly<{
   submit(input: I): Promise<R | null>;
@@ -39,11 +41,16 @@ export function createEntryBatcher<I, R>(options: {
    * lock wait past the limit): safe to send again, each entry alone.
    */
   retryAlone: (error: unknown) => boolean;
+  /** Whether an error of a lone entry is worth another try (a deadlock: the other side has gone on), and how many. */
+  retryLone?: (error: unknown) => boolean;
+  loneRetries?: number;
   maxInFlight: number;
   maxBatch: number;
   stuckAfterMs: number;
 }): EntryBatcher<I, R> {
   const { run, keyOf, retryAlone, maxInFlight, maxBatch, stuckAfterMs } = options;
+  const retryLone = options.retryLone ?? (() => false);
+  const loneRetries = options.loneRetries ?? 0;
   let waiting: Waiting<I, R>[] = [];
   const busyKeys = new Set<string>();
   let inFlight = 0;
@@ -86,6 +93,9 @@ export function createEntryBatcher<I, R>(options: {
           // so it cannot deadlock again, and only the entry whose row is held waits again (a single entry's error
           // goes to its caller).
           for (const w of batch) send([w]);
+        } else if (batch.length === 1 && batch[0]!.retried < loneRetries && retryLone(error)) {
+          batch[0]!.retried += 1;
+          send(batch);
         } else {
           for (const w of batch) w.reject(error);
         }
@@ -116,7 +126,7 @@ export function createEntryBatcher<I, R>(options: {
   return {
     submit(input) {
       return new Promise<R | null>((resolve, reject) => {
-        waiting.push({ input, key: keyOf(input), resolve, reject });
+        waiting.push({ input, key: keyOf(input), resolve, reject, retried: 0 });
         pump();
       });
     },
