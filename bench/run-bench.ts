@@ -51,6 +51,25 @@ const config = {
   pacedRate: intEnv('BENCH_PACED_RATE', QUICK ? 1000 : 3000, 0),
   seedParallel: intEnv('BENCH_SEED_PARALLEL', 2),
   serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+  /**
+   * A variant of Kagiya measured beside it in the same rounds (bench/README.md, "Comparing two versions of Kagiya"):
+   * other node flags (BENCH_B_NODE_ARGS), another bundled server (BENCH_B_BUNDLE, e.g. a worktree's
+   * bench/.build/server.mjs) and/or more environment (BENCH_B_ENV). Null when none is set.
+   */
+  variant:
+    process.env.BENCH_B_NODE_ARGS || process.env.BENCH_B_BUNDLE || process.env.BENCH_B_ENV
+      ? {
+          nodeArgs: (process.env.BENCH_B_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+          bundle: process.env.BENCH_B_BUNDLE?.trim() || null,
+          // NAME=value pairs separated by ';', e.g. "PGOPTIONS=-c plan_cache_mode=force_custom_plan".
+          env: Object.fromEntries(
+            (process.env.BENCH_B_ENV ?? '')
+              .split(';')
+              .filter((pair) => pair.includes('='))
+              .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1)]),
+          ) as Record<string, string>,
+        }
+      : null,
   keepDb: process.env.BENCH_KEEP_DB === '1',
   /** Set on the bench database before anything connects (bench/README.md, "PostgreSQL settings"). */
   walCompression: (process.env.BENCH_WAL_COMPRESSION?.trim() || 'lz4') as WalCompression,
@@ -100,7 +119,7 @@ async function main(): Promise<number> {
   /** Entries per verify statement of the floor, per card count: Kagiya's average in the same run. */
   const floorBatches: string[] = [];
   /** Per size, each round's Kagiya verify rate over the floor's and over the peer's in that round. */
-  const roundRatios: { size: number; ofFloor: number[]; vsPeer: number[] }[] = [];
+  const roundRatios: { size: number; ofFloor: number[]; vsPeer: number[]; variant: number[] }[] = [];
   const seeding: { size: number; seconds: number }[] = [];
   /** Kagiya's verify at the same fixed rate at every size: latency without the queue of a saturated closed loop. */
   const paced: PacedRow[] = [];
@@ -131,11 +150,13 @@ async function main(): Promise<number> {
 
       // The floor: pgbench with the very statements the server runs.
       // The two servers under the same HTTP load.
-      type System = { system: 'Kagiya' | 'textbook peer'; script: string; env: Record<string, string>; nodeArgs: string[] };
+      type System = { system: 'Kagiya' | 'Kagiya B' | 'textbook peer'; script: string; env: Record<string, string>; nodeArgs: string[] };
+      const kagiyaEnv = { BENCH_DB_URL: dbUrl, BENCH_POOL_SIZE: String(config.poolSize), BENCH_PEPPER_HEX: secrets.pepper.toString('hex'), BENCH_MASTER_KEY_HEX: secrets.masterKey.toString('hex'), BENCH_BOOTSTRAP_TOKEN: secrets.bootstrapToken };
       const systems = ([
-        { system: 'Kagiya', script: bundle, env: { BENCH_DB_URL: dbUrl, BENCH_POOL_SIZE: String(config.poolSize), BENCH_PEPPER_HEX: secrets.pepper.toString('hex'), BENCH_MASTER_KEY_HEX: secrets.masterKey.toString('hex'), BENCH_BOOTSTRAP_TOKEN: secrets.bootstrapToken }, nodeArgs: config.serverNodeArgs },
+        { system: 'Kagiya', script: bundle, env: kagiyaEnv, nodeArgs: config.serverNodeArgs },
+        ...(config.variant ? [{ system: 'Kagiya B', script: config.variant.bundle ?? bundle, env: { ...kagiyaEnv, ...config.variant.env }, nodeArgs: config.variant.nodeArgs }] : []),
         { system: 'textbook peer', script: join(ROOT, 'bench/peers/textbook/server.ts'), env: { PEER_DB_URL: dbUrl, PEER_POOL_SIZE: String(config.poolSize), PEER_PEPPER_HEX: secrets.pepper.toString('hex') }, nodeArgs: [] },
-      ] as System[]).filter((s) => config.systems.has(s.system === 'Kagiya' ? 'kagiya' : 'peer'));
+      ] as System[]).filter((s) => config.systems.has(s.system === 'textbook peer' ? 'peer' : 'kagiya'));
       if (size === config.sizes[0] && config.systems.has('kagiya')) {
         // For the record: the same server started from TypeScript through tsx, as `npm start` does.
         const viaTsx = await startChild({ name: 'Kagiya (tsx)', script: join(ROOT, 'bench/server.ts'), cwd: ROOT, env: systems[0]!.env });
@@ -217,20 +238,29 @@ async function main(): Promise<number> {
           let kagiyaBatch: number | null = null;
           let kagiyaStatementMs: number | null = null;
           let kagiyaSentAgain: number | null = null;
-          for (const x of started) {
+          // Kagiya and its variant swap places every other round, so neither always runs first.
+          const order = round % 2 === 1 ? started.map((x) => started.find((y) => y.s.system === ({ Kagiya: 'Kagiya B', 'Kagiya B': 'Kagiya' } as Record<string, string>)[x.s.system]) ?? x) : started;
+          for (const x of order) {
             await reset();
-            const before = x.s.system === 'Kagiya' ? await pinBatches(x.load.baseUrl) : null;
+            const ours = x.s.system !== 'textbook peer';
+            const before = ours ? await pinBatches(x.load.baseUrl) : null;
             await checkpoint(db, log);
             const r = await measureVerify(x, { ...x.load, seconds: roundSeconds });
+            let batch: number | null = null;
+            let statementMs: number | null = null;
+            let sentAgain: number | null = null;
             if (before) {
               const after = await pinBatches(x.load.baseUrl);
-              kagiyaBatch = (after.entries - before.entries) / Math.max(1, after.statements - before.statements);
-              kagiyaStatementMs = (after.ms - before.ms) / Math.max(1, after.statements - before.statements);
-              kagiyaSentAgain = after.sentAgain - before.sentAgain;
-              batches.push(kagiyaBatch);
+              batch = (after.entries - before.entries) / Math.max(1, after.statements - before.statements);
+              statementMs = (after.ms - before.ms) / Math.max(1, after.statements - before.statements);
+              sentAgain = after.sentAgain - before.sentAgain;
             }
-            const isKagiya = x.s.system === 'Kagiya';
-            keep(record(x.s.system, 'verify', round, r, isKagiya ? kagiyaBatch : null, isKagiya ? kagiyaStatementMs : null, isKagiya ? kagiyaSentAgain : null));
+            // The floor runs in the shape of Kagiya's round (never the variant's).
+            if (x.s.system === 'Kagiya') {
+              [kagiyaBatch, kagiyaStatementMs, kagiyaSentAgain] = [batch, statementMs, sentAgain];
+              if (batch !== null) batches.push(batch);
+            }
+            keep(record(x.s.system, 'verify', round, r, batch, statementMs, sentAgain));
           }
           const floorBatch = Math.min(PIN_BATCH_MAX, Math.max(1, Math.round(kagiyaBatch ?? config.floorBatch)));
           keep(await runFloor('verify', floorBatch, roundSeconds, round));
@@ -243,6 +273,7 @@ async function main(): Promise<number> {
           size,
           ofFloor: k.map((r, i) => (byRound('floor (pgbench)')[i] ? r.rps / byRound('floor (pgbench)')[i]!.rps : NaN)).filter(Number.isFinite),
           vsPeer: k.map((r, i) => (byRound('textbook peer')[i] ? r.rps / byRound('textbook peer')[i]!.rps : NaN)).filter(Number.isFinite),
+          variant: byRound('Kagiya B').map((r, i) => (k[i] ? r.rps / k[i]!.rps : NaN)).filter(Number.isFinite),
         });
 
         // Verify at a fixed rate, the same at every size (Kagiya only): below saturation, so the p99 compares the
@@ -279,7 +310,8 @@ async function main(): Promise<number> {
         }
 
         if (size === config.sizes.at(-1)) {
-          for (const x of started) {
+          // The variant has the same counter rule as Kagiya; the race is about the rule, so it runs once.
+          for (const x of started.filter((x) => x.s.system !== 'Kagiya B')) {
             await reset();
             const race = x.s.system === 'Kagiya' ? await raceKagiya(dbUrl, x.load.baseUrl, card(0), config.raceSize) : await racePeer(x.load.baseUrl, card(0), config.raceSize);
             log(`  ${x.s.system} race: ${race.sent} parallel wrong PINs on one slot → ${race.compared} compared; answers ${JSON.stringify(race.answers)}`);
@@ -316,7 +348,16 @@ async function main(): Promise<number> {
   const text = [
     title,
     `${config.connections} HTTP connections (${config.generator === 'autocannon' ? 'autocannon' : 'keep-alive loop, bench/lib/keep-alive-load.ts'}), server pools ${config.poolSize}, pgbench -M prepared with ${config.floorClients} clients for verify (each statement carrying as many entries as Kagiya's did on average: ${floorBatches.join(', ') || 'n/a'}) and ${config.pgbenchClients} clients (status), ${config.seconds} s per phase, verify in ${config.rounds} alternating round(s), each phase after a checkpoint, wal_compression ${pgSettings.wal_compression} on the bench database; verify = 95 % right, 5 % wrong PINs`,
-    ...roundRatios.map((r) => `rounds at ${sizeLabel(r.size)}: Kagiya verify of floor ${r.ofFloor.map((x) => `${fmt(100 * x, 0)} %`).join(', ') || 'n/a'}; vs peer ${r.vsPeer.map((x) => `${fmt(x, 2)} ×`).join(', ') || 'n/a'}`),
+    ...roundRatios.map(
+      (r) =>
+        `rounds at ${sizeLabel(r.size)}: Kagiya verify of floor ${r.ofFloor.map((x) => `${fmt(100 * x, 0)} %`).join(', ') || 'n/a'}; vs peer ${r.vsPeer.map((x) => `${fmt(x, 2)} ×`).join(', ') || 'n/a'}` +
+        (r.variant.length ? `; Kagiya B over Kagiya ${r.variant.map((x) => `${fmt(x, 3)} ×`).join(', ')} (median ${fmt(median(r.variant), 3)} ×)` : ''),
+    ),
+    ...(config.variant
+      ? [
+          `Kagiya B: ${config.variant.bundle ? `bundle ${config.variant.bundle}` : "Kagiya's bundle"}${config.variant.nodeArgs.length ? `, node ${config.variant.nodeArgs.join(' ')}` : ''}${Object.keys(config.variant.env).length ? `, environment ${Object.entries(config.variant.env).map(([k, v]) => `${k}=${v}`).join('; ')}` : ''}`,
+        ]
+      : []),
     '',
     sideBySide(rows),
     '',
@@ -331,7 +372,7 @@ async function main(): Promise<number> {
 
   const out = join(ROOT, 'bench/results');
   // A run of only some systems (BENCH_SYSTEMS) never replaces the side-by-side results.
-  const stem = config.systems.size === 3 ? 'latest' : 'partial';
+  const stem = config.systems.size === 3 && !config.variant ? 'latest' : 'partial';
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `${stem}.txt`), `${text}\n`);
   writeFileSync(
@@ -377,17 +418,17 @@ async function checkpoint(db: pg.Client, log: (line: string) => void) {
   if (seconds > 1) log(`  checkpoint before the phase: ${fmt(seconds)} s`);
 }
 
-type WalStats = { bytes: number; fpi: number; checkpoints: number; commits: number } | null;
+type WalStats = { bytes: number; fpi: number; checkpoints: number; commits: number; lsn: string } | null;
 async function walStats(db: pg.Client): Promise<WalStats> {
   try {
-    const { rows } = await db.query<{ bytes: string; fpi: string; checkpoints: string; commits: string }>(
-      `select wal_bytes::text as bytes, wal_fpi::text as fpi,
+    const { rows } = await db.query<{ bytes: string; fpi: string; checkpoints: string; commits: string; lsn: string }>(
+      `select wal_bytes::text as bytes, wal_fpi::text as fpi, pg_current_wal_lsn()::text as lsn,
               (select (checkpoints_timed + checkpoints_req)::text from pg_stat_bgwriter) as checkpoints,
               (select xact_commit::text from pg_stat_database where datname = current_database()) as commits
        from pg_stat_wal`,
     );
     const row = rows[0];
-    return row ? { bytes: Number(row.bytes), fpi: Number(row.fpi), checkpoints: Number(row.checkpoints), commits: Number(row.commits) } : null;
+    return row ? { bytes: Number(row.bytes), fpi: Number(row.fpi), checkpoints: Number(row.checkpoints), commits: Number(row.commits), lsn: row.lsn } : null;
   } catch {
     return null; // PostgreSQL before 14 has no pg_stat_wal
   }
@@ -400,7 +441,8 @@ function walPerRequest(a: WalStats, b: WalStats, requests: number): string {
   const fpi = (b.fpi - a.fpi) / requests;
   // Commits of the bench database (statistics are flushed within a second, so the last moments may be missing).
   const commits = (b.commits - a.commits) / requests;
-  return `${fmt(kb, 2)} KB (${fmt(fpi, 2)} full-page images), checkpoints during the phase ${b.checkpoints - a.checkpoints}, commits per request ${fmt(commits, 3)}`;
+  // The LSN range lets `pg_waldump -s <from> -e <to>` show what the phase wrote, e.g. which relations' pages got images.
+  return `${fmt(kb, 2)} KB (${fmt(fpi, 2)} full-page images, WAL ${a.lsn}..${b.lsn}), checkpoints during the phase ${b.checkpoints - a.checkpoints}, commits per request ${fmt(commits, 3)}`;
 }
 
 type Measured = Awaited<ReturnType<typeof measure>>;

@@ -5,7 +5,7 @@ export type Row = Readonly<{
   size: number;
   scenario: 'verify' | 'status';
   /** 'floor, 1 per statement': the verify statement carrying one entry, for the record (the floor is in Kagiya's shape). */
-  system: 'floor (pgbench)' | 'floor, 1 per statement' | 'Kagiya' | 'textbook peer';
+  system: 'floor (pgbench)' | 'floor, 1 per statement' | 'Kagiya' | 'Kagiya B' | 'textbook peer';
   rps: number;
   p50: number | null;
   p99: number | null;
