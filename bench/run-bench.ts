@@ -71,6 +71,8 @@ const config = {
         }
       : null,
   keepDb: process.env.BENCH_KEEP_DB === '1',
+  /** ANALYZE before every measured phase (bench/README.md, "Statistics"); BENCH_ANALYZE=0 leaves statistics alone. */
+  analyze: process.env.BENCH_ANALYZE !== '0',
   /** Set on the bench database before anything connects (bench/README.md, "PostgreSQL settings"). */
   walCompression: (process.env.BENCH_WAL_COMPRESSION?.trim() || 'lz4') as WalCompression,
   // For profiling one side: e.g. BENCH_SYSTEMS=kagiya skips the floor and the peer (the targets then say "not measured").
@@ -107,7 +109,7 @@ async function main(): Promise<number> {
   await recreateDatabase(adminUrl, BENCH_DB_NAME);
   await setWalCompression(adminUrl, BENCH_DB_NAME, config.walCompression);
   const pgSettings = await serverSettings(dbUrl);
-  log(`  PostgreSQL ${pgSettings.server_version}, shared_buffers ${pgSettings.shared_buffers}, synchronous_commit ${pgSettings.synchronous_commit}, fsync ${pgSettings.fsync}, wal_compression ${pgSettings.wal_compression} (on the bench database)`);
+  log(`  PostgreSQL ${pgSettings.server_version}, shared_buffers ${pgSettings.shared_buffers}, synchronous_commit ${pgSettings.synchronous_commit}, fsync ${pgSettings.fsync}, wal_compression ${pgSettings.wal_compression} (on the bench database), autovacuum ${pgSettings.autovacuum}${config.analyze ? ' (the bench runs ANALYZE before each phase)' : ', BENCH_ANALYZE=0: statistics as the seed left them'}`);
   const secrets = { pepper: randomBytes(32), masterKey: randomBytes(32), bootstrapToken: randomBytes(24).toString('base64url') };
   const tag = randomBytes(6).toString('hex');
   const card = (index: number) => benchCard(tag, index + 1);
@@ -402,11 +404,26 @@ async function main(): Promise<number> {
 }
 
 /**
+ * Statistics refreshed before every measured phase, as autovacuum's ANALYZE would keep them in a deployment. Where
+ * PostgreSQL runs with autovacuum off (this machine kind's CI configuration does), nothing else refreshes them: a
+ * server's cached plans then stay as they were first made, on tables that were empty or small at the time (the risk
+ * figures' plan, made when risk_failures was empty, scanned the whole table; bench/README.md, "Statistics").
+ */
+async function analyze(db: pg.Client, log: (line: string) => void) {
+  if (!config.analyze) return;
+  const t0 = process.hrtime.bigint();
+  await db.query('analyze');
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (seconds > 1) log(`  analyze before the phase: ${fmt(seconds)} s`);
+}
+
+/**
  * Every measured phase starts right after a CHECKPOINT, so none pays for the writes of the one before it: without
  * this, the first system after seeding 1M cards ran during the spread checkpoint of the seed (minutes of writes),
  * and every phase wrote a full-page image for each page it touched first after whichever checkpoint fell into it.
  */
 async function checkpoint(db: pg.Client, log: (line: string) => void) {
+  await analyze(db, log);
   const t0 = process.hrtime.bigint();
   try {
     await db.query('checkpoint');

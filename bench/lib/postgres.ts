@@ -77,7 +77,7 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 
 export async function serverSettings(url: string): Promise<Record<string, string>> {
   return withClient(url, async (client) => {
-    const names = ['server_version', 'max_connections', 'shared_buffers', 'synchronous_commit', 'fsync', 'wal_level', 'wal_compression'];
+    const names = ['server_version', 'max_connections', 'shared_buffers', 'synchronous_commit', 'fsync', 'wal_level', 'wal_compression', 'autovacuum'];
     const { rows } = await client.query<{ name: string; setting: string }>(
       `select name, current_setting(name) as setting from pg_settings where name = any($1)`,
       [names],
