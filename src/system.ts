@@ -14,6 +14,7 @@ import { createCrlPublisher } from './adapters/db/crl-store.js';
 import { createOcspResponder } from './adapters/pki/ocsp-responder.js';
 import { currentCertificateStatus } from './app/certificate-status.js';
 import { createCardStore } from './adapters/db/card-store.js';
+import { warnIfAutovacuumOff } from './adapters/db/autovacuum-check.js';
 import { createDb, type Db, type DbConfig } from './adapters/db/create-db.js';
 import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { createResidentStore } from './adapters/db/resident-store.js';
@@ -117,6 +118,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     onFault: (error) => options.logger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost'),
   });
   await migrateToLatest(db);
+  await warnIfAutovacuumOff(db, options.logger);
   const keyBox = createSecretBox(deriveKey(options.masterKey, 'private-keys'));
   const { issuing, created } = await loadOrCreateIssuingCas(db, keyBox, options.keyAlgorithm, clock());
   const cas = createCaDirectory(db, keyBox);
