@@ -83,6 +83,8 @@ if (!WAL_COMPRESSION.includes(config.walCompression)) throw new Error(`BENCH_WAL
 if (config.sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('BENCH_SIZES: card counts ≥ 1000, comma-separated');
 
 const log = (line: string) => console.log(line);
+/** Kagiya and its variant take each other's place in every other verify round. */
+const SWAPPED: Readonly<Record<string, string>> = { Kagiya: 'Kagiya B', 'Kagiya B': 'Kagiya' };
 
 /**
  * Statements the Kagiya bench server sent for PIN entries, the entries they carried, and the entries it sent again
@@ -209,7 +211,7 @@ async function main(): Promise<number> {
           // the one-entry record: as many clients as the pool.
           const clients = name === 'verify' ? config.floorClients : config.pgbenchClients;
           await reset();
-          await checkpoint(db, log);
+          await beforePhase(db, log);
           const walBefore = await walStats(db);
           const raw = await runPgbench({ bin: pgbenchBin, url: dbUrl, name: `${name}-sql`, script, mode: 'prepared', clients, threads: Math.min(2, machine.nproc), seconds, ncards: size, trackCpu });
           // Per entry: a transaction of the verify script carries `entries` PIN entries.
@@ -241,12 +243,13 @@ async function main(): Promise<number> {
           let kagiyaStatementMs: number | null = null;
           let kagiyaSentAgain: number | null = null;
           // Kagiya and its variant swap places every other round, so neither always runs first.
-          const order = round % 2 === 1 ? started.map((x) => started.find((y) => y.s.system === ({ Kagiya: 'Kagiya B', 'Kagiya B': 'Kagiya' } as Record<string, string>)[x.s.system]) ?? x) : started;
+          const partner = (x: (typeof started)[number]) => started.find((y) => y.s.system === SWAPPED[x.s.system]) ?? x;
+          const order = round % 2 === 1 ? started.map(partner) : started;
           for (const x of order) {
             await reset();
             const ours = x.s.system !== 'textbook peer';
             const before = ours ? await pinBatches(x.load.baseUrl) : null;
-            await checkpoint(db, log);
+            await beforePhase(db, log);
             const r = await measureVerify(x, { ...x.load, seconds: roundSeconds });
             let batch: number | null = null;
             let statementMs: number | null = null;
@@ -283,7 +286,7 @@ async function main(): Promise<number> {
         const kagiyaServer = started.find((x) => x.s.system === 'Kagiya');
         if (kagiyaServer && config.pacedRate > 0) {
           await reset();
-          await checkpoint(db, log);
+          await beforePhase(db, log);
           const r = await measureVerify(kagiyaServer, { ...kagiyaServer.load, rate: config.pacedRate });
           unexpected += r.result.errors;
           paced.push({ size, rate: config.pacedRate, rps: r.result.requestsPerSecondAvg, p50: r.result.latencyMs.p50, p99: r.result.latencyMs.p99, errors: r.result.errors, serverCpuMs: r.serverCpuMs, postgresCpuMs: r.postgresCpuMs });
@@ -297,7 +300,7 @@ async function main(): Promise<number> {
         for (const x of started) {
           await reset();
           if (config.warmupSeconds > 0) await runStatus({ ...x.load, seconds: config.warmupSeconds });
-          await checkpoint(db, log);
+          await beforePhase(db, log);
           const r = await measure(x.server, trackCpu, db, () => runStatus(x.load));
           const { seconds: _s, ...row } = record(x.s.system, 'status', null, r, null);
           rows.push(row);
@@ -403,6 +406,12 @@ async function main(): Promise<number> {
   return unexpected > 0 ? 1 : 0;
 }
 
+/** What every measured phase starts from: fresh statistics, then a checkpoint (both explained below). */
+async function beforePhase(db: pg.Client, log: (line: string) => void) {
+  await analyze(db, log);
+  await checkpoint(db, log);
+}
+
 /**
  * Statistics refreshed before every measured phase, as autovacuum's ANALYZE would keep them in a deployment. Where
  * PostgreSQL runs with autovacuum off (this machine kind's CI configuration does), nothing else refreshes them: a
@@ -423,7 +432,6 @@ async function analyze(db: pg.Client, log: (line: string) => void) {
  * and every phase wrote a full-page image for each page it touched first after whichever checkpoint fell into it.
  */
 async function checkpoint(db: pg.Client, log: (line: string) => void) {
-  await analyze(db, log);
   const t0 = process.hrtime.bigint();
   try {
     await db.query('checkpoint');
